@@ -1,0 +1,21 @@
+namespace DataBridge.Arrow.Memory;
+
+/// <summary>
+/// Allocates zeroed, 64-byte aligned memory from the pinned object heap. The block is an ordinary
+/// garbage-collected array that never moves, so any <see cref="Memory{T}"/> or <see cref="Span{T}"/>
+/// over it keeps it alive: no buffer can dangle and nothing needs to be freed by hand.
+/// </summary>
+public sealed class PinnedMemoryAllocator : ArrowMemoryAllocator
+{
+    /// <inheritdoc />
+    protected override unsafe Memory<byte> AllocateCore(int length)
+    {
+        byte[] block = GC.AllocateArray<byte>(length + Alignment - 1, pinned: true);
+        fixed (byte* p = block)
+        {
+            int skew = (int)((nuint)p & (Alignment - 1));
+            int start = skew == 0 ? 0 : Alignment - skew;
+            return new Memory<byte>(block, start, length);
+        }
+    }
+}
