@@ -1,0 +1,310 @@
+"""The ``data_manager`` object that user code sees (pyjava's contract, without its defects).
+
+A :class:`DataManager` sits between an input (an iterable of Arrow record batches, read lazily) and an
+output sink (anything with ``write_batch(batch)``). It is testable without any process: give it a list
+of batches and a list-like sink.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
+
+from ._arrow import RecordBatch, Schema
+from ._arrow.compat import numpy_disabled
+from .exceptions import DataManagerError
+
+__all__ = ["DataManager", "ListSink"]
+
+LogFunction = Callable[[str, str], None]
+
+
+def _pandas_or_none() -> Any:
+    if numpy_disabled():
+        return None
+    try:
+        import pandas
+
+        return pandas
+    except ImportError:
+        return None
+
+
+class ListSink:
+    """An output sink that keeps the batches in a list (tests, in-process use)."""
+
+    def __init__(self) -> None:
+        self.batches: List[RecordBatch] = []
+
+    def write_batch(self, batch: RecordBatch) -> None:
+        self.batches.append(batch)
+
+
+class DataManager:
+    """Input, output, run context and logging of one run.
+
+    :param batches: the run's input batches (consumed once, lazily); ``None`` for no input.
+    :param sink: receives output batches through ``write_batch``; ``None`` keeps them in a :class:`ListSink`.
+    :param conf: the run context (``HOME``, ``OWNER``, ``GROUP_ID`` and user keys), read-only.
+    :param max_batch_rows: output batches hold at most this many rows.
+    :param max_batch_bytes: output batches hold at most about this many bytes.
+    :param log: called as ``log(level, message)`` by :meth:`log`.
+    :param use_pandas: hand out pandas DataFrames (default: when pandas is importable); otherwise
+        record batches (column objects with ``to_pylist()``).
+    :param pandas_options: keyword options of the Arrow → pandas conversion (``strings``, ``dates``,
+        ``out_of_range_timestamps``).
+    """
+
+    def __init__(
+        self,
+        batches: Optional[Iterable[RecordBatch]] = None,
+        sink: Any = None,
+        conf: Optional[Mapping[str, str]] = None,
+        *,
+        max_batch_rows: int = 65536,
+        max_batch_bytes: int = 64 << 20,
+        log: Optional[LogFunction] = None,
+        use_pandas: Optional[bool] = None,
+        pandas_options: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        if max_batch_rows <= 0 or max_batch_bytes <= 0:
+            raise ValueError("max_batch_rows and max_batch_bytes must be positive")
+        self._batches = batches
+        self._fetched = False
+        self.sink = sink if sink is not None else ListSink()
+        self._conf = types.MappingProxyType(dict(conf or {}))
+        self.max_batch_rows = max_batch_rows
+        self.max_batch_bytes = max_batch_bytes
+        self._log = log
+        self._pandas = _pandas_or_none() if use_pandas is None or use_pandas else None
+        if use_pandas and self._pandas is None:
+            raise ImportError("use_pandas=True but pandas is not available")
+        self._pandas_options = dict(pandas_options or {})
+        self._output_set = False
+        self._output_schema: Optional[Schema] = None
+        self.output_rows = 0
+        self.output_batches = 0
+
+    # -- run context and logging ------------------------------------------------------------------
+    @property
+    def conf(self) -> Mapping[str, str]:
+        """The run context (read-only): ``HOME``, ``OWNER``, ``GROUP_ID`` and user keys."""
+        return self._conf
+
+    def log(self, message: Any, level: str = "info") -> None:
+        """Sends a log line to the .NET ``ILogger``, tagged with this run's GroupId and Owner."""
+        if level not in ("debug", "info", "warning", "error"):
+            raise ValueError(f"level must be debug, info, warning or error, not {level!r}")
+        if self._log is not None:
+            self._log(level, str(message))
+
+    # -- input ---------------------------------------------------------------------------------
+    def _take_input(self) -> Iterator[RecordBatch]:
+        if self._fetched:
+            raise DataManagerError("input data can only be fetched once")
+        self._fetched = True
+        return iter(self._batches if self._batches is not None else ())
+
+    def fetch_once_as_batches(self) -> Iterator[RecordBatch]:
+        """The input as raw Arrow record batches (generator); a second fetch raises."""
+        source = self._take_input()
+
+        def gen() -> Iterator[RecordBatch]:
+            yield from source
+
+        return gen()
+
+    def fetch_once(self) -> Iterator[Any]:
+        """The input, one pandas DataFrame per Arrow batch (record batches without pandas); a second
+        fetch raises ``DataManagerError("input data can only be fetched once")``."""
+        source = self._take_input()
+        if self._pandas is None:
+            return iter(source)
+        from ._pandas import batch_to_pandas
+
+        options = self._pandas_options
+
+        def gen() -> Iterator[Any]:
+            for batch in source:
+                yield batch_to_pandas(batch, **options)
+
+        return gen()
+
+    def fetch_once_as_dataframe(self) -> Any:
+        """All input as one pandas DataFrame (without pandas: a dict of column lists)."""
+        if self._pandas is None:
+            merged: Dict[str, List[Any]] = {}
+            for batch in self._take_input():
+                for name, values in batch.to_pydict().items():
+                    merged.setdefault(name, []).extend(values)
+            return merged
+        frames = list(self.fetch_once())
+        if not frames:
+            return self._pandas.DataFrame()
+        if len(frames) == 1:
+            return frames[0]
+        return self._pandas.concat(frames, ignore_index=True)
+
+    def fetch_once_as_rows(self) -> Iterator[Dict[str, Any]]:
+        """The input as one dict per row (generator)."""
+        source = self._take_input()
+
+        def gen() -> Iterator[Dict[str, Any]]:
+            for batch in source:
+                columns = batch.to_pydict()
+                names = list(columns)
+                for row in zip(*columns.values()):
+                    yield dict(zip(names, row))
+
+        return gen()
+
+    def fetch_once_as_batch_rows(self) -> Iterator[List[Dict[str, Any]]]:
+        """The input as one list of dict rows per batch (pyjava's ``fetch_once_as_batch_rows``)."""
+        source = self._take_input()
+
+        def gen() -> Iterator[List[Dict[str, Any]]]:
+            for batch in source:
+                columns = batch.to_pydict()
+                names = list(columns)
+                yield [dict(zip(names, row)) for row in zip(*columns.values())]
+
+        return gen()
+
+    def noops_fetch(self) -> None:
+        """Reads and discards the input."""
+        for _ in self._take_input():
+            pass
+
+    def drain(self) -> None:
+        """Discards whatever input the user code did not read (the worker calls it after a run)."""
+        if not self._fetched:
+            self._fetched = True
+            for _ in iter(self._batches if self._batches is not None else ()):
+                pass
+
+    # -- output ----------------------------------------------------------------------------------
+    def set_output(self, value: Any, schema: Any = None) -> None:
+        """Sets the run's output. ``value`` is a pandas DataFrame, an iterable of DataFrames, a dict of
+        columns, a record batch or an iterable of them, or pyjava's ``[[series, ...], ...]`` batches of
+        columns. Column names are kept. Output is written in bounded batches; a second call, or a schema
+        that changes between batches, raises ``DataManagerError``. ``schema`` (a :class:`Schema`), when
+        given, is the output schema every batch must match (pandas input is converted to it)."""
+        if self._output_set:
+            raise DataManagerError("set_output can only be called once per run")
+        self._output_set = True
+        if schema is not None and not isinstance(schema, Schema):
+            raise TypeError(f"schema must be a data_manager Schema, not {type(schema).__name__}")
+        for batch in self._to_batches(value, schema):
+            self._emit(batch)
+
+    def build_result(self, items: Iterable[Mapping[str, Any]], block_size: int = 1024) -> None:
+        """Sets the output from dict rows, ``block_size`` rows per batch."""
+        if block_size <= 0:
+            raise ValueError("block_size must be positive")
+
+        def blocks() -> Iterator[RecordBatch]:
+            block: List[Mapping[str, Any]] = []
+            for item in items:
+                block.append(item)
+                if len(block) >= block_size:
+                    yield _rows_to_batch(block, self._output_schema)
+                    block = []
+            if block:
+                yield _rows_to_batch(block, self._output_schema)
+
+        self.set_output(blocks())
+
+    @property
+    def output_schema(self) -> Optional[Schema]:
+        """The schema of the output so far (None before the first batch)."""
+        return self._output_schema
+
+    def _emit(self, batch: RecordBatch) -> None:
+        if self._output_schema is None:
+            self._output_schema = batch.schema
+        elif batch.schema != self._output_schema:
+            raise DataManagerError(
+                "the output schema changed between batches:\n"
+                f"  first: {_describe(self._output_schema)}\n  now:   {_describe(batch.schema)}")
+        for part in self._bounded(batch):
+            self.sink.write_batch(part)
+            self.output_rows += part.num_rows
+            self.output_batches += 1
+
+    def _bounded(self, batch: RecordBatch) -> Iterator[RecordBatch]:
+        rows = batch.num_rows
+        if rows == 0:
+            yield batch
+            return
+        per_row = max(1, batch.nbytes // rows) if hasattr(batch, "nbytes") else 1
+        step = max(1, min(self.max_batch_rows, self.max_batch_bytes // per_row))
+        if rows <= step:
+            yield batch
+            return
+        for start in range(0, rows, step):
+            yield batch.slice(start, min(step, rows - start))
+
+    def _to_batches(self, value: Any, schema: Optional[Schema]) -> Iterator[RecordBatch]:
+        pd = self._pandas
+        if isinstance(value, RecordBatch):
+            yield value
+            return
+        if pd is not None and isinstance(value, pd.DataFrame):
+            yield from self._from_pandas(value, schema)
+            return
+        if isinstance(value, Mapping):
+            yield from self._from_columns(value, schema)
+            return
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+            raise TypeError(
+                "set_output takes a DataFrame, an iterable of DataFrames, a dict of columns, record "
+                f"batches or [[series, ...], ...]; got {type(value).__name__}")
+        for item in value:
+            if isinstance(item, RecordBatch):
+                yield item
+            elif pd is not None and isinstance(item, pd.DataFrame):
+                yield from self._from_pandas(item, schema)
+            elif isinstance(item, Mapping):
+                yield from self._from_columns(item, schema)
+            elif isinstance(item, (list, tuple)):
+                yield self._from_series_list(item)
+            else:
+                raise TypeError(f"set_output got an iterable holding {type(item).__name__}; expected "
+                                "DataFrames, dicts of columns, record batches or lists of series")
+
+    def _from_pandas(self, df: Any, schema: Optional[Schema]) -> Iterator[RecordBatch]:
+        from ._pandas import pandas_to_batches
+
+        yield from pandas_to_batches(df, max_rows=self.max_batch_rows, max_bytes=self.max_batch_bytes, schema=schema)
+
+    def _from_columns(self, columns: Mapping[str, Any], schema: Optional[Schema]) -> Iterator[RecordBatch]:
+        pd = self._pandas
+        if pd is not None and any(_is_array_like(v) for v in columns.values()):
+            yield from self._from_pandas(pd.DataFrame(dict(columns)), schema)
+            return
+        yield RecordBatch.from_pydict({str(k): list(v) for k, v in columns.items()}, schema=schema)
+
+    def _from_series_list(self, columns: Sequence[Any]) -> RecordBatch:
+        if self._pandas is not None and columns and all(isinstance(c, self._pandas.Series) for c in columns):
+            from ._pandas import series_list_to_batch
+
+            return series_list_to_batch(columns)
+        names = [getattr(c, "name", None) or f"_{i}" for i, c in enumerate(columns)]
+        return RecordBatch.from_pydict({str(n): list(c) for n, c in zip(names, columns)})
+
+
+def _is_array_like(value: Any) -> bool:
+    return hasattr(value, "dtype") and hasattr(value, "__len__")
+
+
+def _rows_to_batch(rows: Sequence[Mapping[str, Any]], schema: Optional[Schema]) -> RecordBatch:
+    names: List[str] = []
+    for row in rows:
+        for key in row:
+            if key not in names:
+                names.append(key)
+    return RecordBatch.from_pydict({n: [row.get(n) for row in rows] for n in names}, schema=schema)
+
+
+def _describe(schema: Schema) -> str:
+    return ", ".join(f"{f.name}: {f.type}" for f in schema.fields)

@@ -1,0 +1,62 @@
+"""Constants of the DataBridge worker protocol (docs/protocol.md).
+
+Mirrors ``src/DataBridge/Protocol/FrameCode.cs`` one to one. All integers on the wire are little-endian.
+"""
+
+from __future__ import annotations
+
+import struct
+
+PROTOCOL_VERSION = 1
+MAGIC = b"DBRG"
+
+# Control frame codes: a frame whose int32 prefix is negative. A prefix n >= 0 is a chunk of n bytes of
+# the current Arrow IPC stream.
+END_OF_DATA = -1
+PYTHON_EXCEPTION = -2
+TIMING = -3
+END_OF_STREAM = -4
+LOG = -5
+START_ARROW_STREAM = -6  # reserved (PySpark's code); never sent
+TRAILER = -7
+RUN_HEADER = -8
+PING = -9
+PONG = -10
+HELLO = -11
+
+NAMES = {
+    END_OF_DATA: "END_OF_DATA",
+    PYTHON_EXCEPTION: "PYTHON_EXCEPTION",
+    TIMING: "TIMING",
+    END_OF_STREAM: "END_OF_STREAM",
+    LOG: "LOG",
+    START_ARROW_STREAM: "START_ARROW_STREAM",
+    TRAILER: "TRAILER",
+    RUN_HEADER: "RUN_HEADER",
+    PING: "PING",
+    PONG: "PONG",
+    HELLO: "HELLO",
+}
+
+# Control frames whose code is followed by an int32 length and a UTF-8 JSON payload.
+JSON_FRAMES = frozenset({PYTHON_EXCEPTION, TIMING, LOG, RUN_HEADER, HELLO})
+
+MAX_CONTROL_FRAME_BYTES = 64 * 1024 * 1024
+HANDSHAKE_TIMEOUT_SECONDS = 10.0
+
+# Environment variables set by the host for the daemon (never command-line arguments).
+ENV_TOKEN = "DATABRIDGE_TOKEN"
+ENV_CALLBACK_PORT = "DATABRIDGE_CALLBACK_PORT"
+ENV_MEMORY_LIMIT_MB = "DATABRIDGE_MEMORY_LIMIT_MB"
+ENV_PRELOAD = "DATABRIDGE_PRELOAD"
+
+INT32 = struct.Struct("<i")
+INT64 = struct.Struct("<q")
+TRAILER_BODY = struct.Struct("<qq")
+
+
+def frame_name(code: int) -> str:
+    """A readable name for a frame prefix, for error messages."""
+    if code >= 0:
+        return f"data chunk of {code} bytes"
+    return NAMES.get(code, f"unknown frame code {code}")

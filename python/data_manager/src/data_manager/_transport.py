@@ -1,0 +1,285 @@
+"""Framed socket transport of the worker protocol (docs/protocol.md, section 2.2).
+
+One ``FrameReader`` and one ``FrameWriter`` per socket, each owning its buffers. Data chunks (prefix >= 0)
+of one direction form one continuous Arrow IPC stream: ``FrameReader.data`` exposes them as a binary
+file object whose ``readinto`` receives straight into the caller's buffer, so the Arrow reader's buffers
+are filled by ``recv_into`` without an intermediate copy.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import Any, Optional, Union
+
+from . import _protocol as P
+from .exceptions import ProtocolError
+
+BytesLike = Union[bytes, bytearray, memoryview]
+
+
+class FrameReader:
+    """Reads frames from a socket, with a small read-ahead buffer for prefixes and control payloads."""
+
+    def __init__(self, sock: socket.socket, buffer_size: int = 64 * 1024) -> None:
+        self._sock = sock
+        self._buf = bytearray(max(buffer_size, 4096))
+        self._view = memoryview(self._buf)
+        self._start = 0
+        self._end = 0
+        self._data_remaining = 0  # bytes left in the current data chunk
+        self._pending: Optional[int] = None  # a control code met while reading data
+        self.data = _DataStream(self)
+
+    # -- raw byte access ----------------------------------------------------------------------
+    def _fill(self, need: int) -> None:
+        """Ensures at least ``need`` (<= buffer size) buffered bytes; EOF raises ``EOFError``."""
+        if self._end - self._start >= need:
+            return
+        if self._start > 0:
+            n = self._end - self._start
+            self._buf[0:n] = self._buf[self._start:self._end]
+            self._start, self._end = 0, n
+        while self._end < need:
+            got = self._sock.recv_into(self._view[self._end:])
+            if got == 0:
+                raise EOFError("the connection was closed")
+            self._end += got
+
+    def _read_exact_into(self, target: memoryview) -> None:
+        n = len(target)
+        pos = 0
+        avail = self._end - self._start
+        if avail:
+            take = min(avail, n)
+            target[:take] = self._view[self._start:self._start + take]
+            self._start += take
+            pos = take
+        while pos < n:
+            got = self._sock.recv_into(target[pos:])
+            if got == 0:
+                raise EOFError("the connection was closed")
+            pos += got
+
+    def _read_int32(self) -> int:
+        self._fill(4)
+        value = P.INT32.unpack_from(self._buf, self._start)[0]
+        self._start += 4
+        return value
+
+    def _read_bytes(self, n: int) -> bytes:
+        out = bytearray(n)
+        self._read_exact_into(memoryview(out))
+        return bytes(out)
+
+    # -- frames ---------------------------------------------------------------------------------
+    def next_control(self) -> int:
+        """Skips any unread data and returns the next control code (raises ``EOFError`` at EOF)."""
+        if self._pending is not None:
+            code, self._pending = self._pending, None
+            return code
+        while True:
+            self.skip_data()
+            code = self._read_int32()
+            if code >= 0:
+                self._data_remaining = code
+                continue
+            if code not in P.NAMES:
+                raise ProtocolError(f"unknown frame code {code}")
+            return code
+
+    def skip_data(self) -> int:
+        """Discards the rest of the current data chunk; returns how many bytes were skipped."""
+        skipped = 0
+        while self._data_remaining:
+            avail = self._end - self._start
+            if avail == 0:
+                self._fill(1)
+                avail = self._end - self._start
+            take = min(avail, self._data_remaining)
+            self._start += take
+            self._data_remaining -= take
+            skipped += take
+        return skipped
+
+    def drain_until(self, stop_code: int) -> None:
+        """Skips data chunks and control frames until ``stop_code`` has been read."""
+        while True:
+            code = self.next_control()
+            self.read_payload(code)
+            if code == stop_code:
+                return
+
+    def read_payload(self, code: int) -> Any:
+        """Reads the payload of control frame ``code``: a dict for JSON frames, (rows, batches) for
+        a trailer, None for frames without payload."""
+        if code in P.JSON_FRAMES:
+            length = self._read_int32()
+            if length < 0 or length > P.MAX_CONTROL_FRAME_BYTES:
+                raise ProtocolError(f"{P.frame_name(code)} frame declares {length} bytes (limit {P.MAX_CONTROL_FRAME_BYTES})")
+            raw = self._read_bytes(length)
+            try:
+                value = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError) as e:
+                raise ProtocolError(f"{P.frame_name(code)} frame is not valid UTF-8 JSON: {e}") from None
+            if not isinstance(value, dict):
+                raise ProtocolError(f"{P.frame_name(code)} frame must hold a JSON object")
+            return value
+        if code == P.TRAILER:
+            self._fill(16)
+            rows, batches = P.TRAILER_BODY.unpack_from(self._buf, self._start)
+            self._start += 16
+            return rows, batches
+        return None
+
+    def read_data_into(self, target: memoryview) -> int:
+        """Reads up to ``len(target)`` bytes of the current Arrow stream; 0 when a control frame
+        (kept for ``next_control``) ends the data."""
+        if not target:
+            return 0
+        while self._data_remaining == 0:
+            if self._pending is not None:
+                return 0
+            code = self._read_int32()
+            if code >= 0:
+                self._data_remaining = code
+            elif code in P.NAMES:
+                self._pending = code
+                return 0
+            else:
+                raise ProtocolError(f"unknown frame code {code}")
+        n = min(len(target), self._data_remaining)
+        avail = self._end - self._start
+        if avail:
+            n = min(n, avail)
+            target[:n] = self._view[self._start:self._start + n]
+            self._start += n
+        else:
+            n = self._sock.recv_into(target, n)
+            if n == 0:
+                raise EOFError("the connection was closed inside a data chunk")
+        self._data_remaining -= n
+        return n
+
+
+class _DataStream:
+    """The Arrow stream of the current direction as a read-only binary file object."""
+
+    def __init__(self, reader: FrameReader) -> None:
+        self._reader = reader
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        view = b if isinstance(b, memoryview) else memoryview(b)
+        if view.format != "B" or view.ndim != 1:
+            view = view.cast("B")
+        return self._reader.read_data_into(view)
+
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0:
+            chunks = []
+            while True:
+                part = self.read(1 << 20)
+                if not part:
+                    return b"".join(chunks)
+                chunks.append(part)
+        out = bytearray(n)
+        view = memoryview(out)
+        pos = 0
+        while pos < n:
+            got = self._reader.read_data_into(view[pos:])
+            if got == 0:
+                break
+            pos += got
+        return bytes(out[:pos])
+
+
+class FrameWriter:
+    """Writes frames to a socket. Small data writes are coalesced into one chunk of at most
+    ``buffer_size`` bytes; large ones are sent as their own chunk without copying."""
+
+    def __init__(self, sock: socket.socket, buffer_size: int = 64 * 1024) -> None:
+        self._sock = sock
+        self._limit = max(buffer_size, 4096)
+        self._pending = bytearray()
+        self.data = _DataSink(self)
+
+    def write_data(self, data: BytesLike) -> None:
+        view = data if isinstance(data, memoryview) else memoryview(data)
+        if view.format != "B" or view.ndim != 1:
+            view = view.cast("B")
+        n = len(view)
+        if n == 0:
+            return
+        if n + len(self._pending) <= self._limit:
+            self._pending += view
+            if len(self._pending) >= self._limit:
+                self._flush_data()
+            return
+        self._flush_data()
+        if n < self._limit // 2:
+            self._pending += view
+            return
+        pos = 0
+        while pos < n:
+            # A data chunk's length is an int32: split writes larger than 1 GiB.
+            part = view[pos:pos + (1 << 30)]
+            self._send(P.INT32.pack(len(part)), part)
+            pos += len(part)
+
+    def _flush_data(self) -> None:
+        if self._pending:
+            payload = self._pending
+            self._pending = bytearray()
+            self._send(P.INT32.pack(len(payload)), payload)
+
+    def write_control(self, code: int, payload: Any = None) -> None:
+        """Writes control frame ``code``; ``payload`` is a dict (JSON frames) or (rows, batches) (trailer)."""
+        self._flush_data()
+        if code in P.JSON_FRAMES:
+            raw = json.dumps(payload, separators=(",", ":"), default=str).encode("utf-8")
+            self._send(P.INT32.pack(code) + P.INT32.pack(len(raw)), raw)
+        elif code == P.TRAILER:
+            rows, batches = payload
+            self._send(P.INT32.pack(code) + P.TRAILER_BODY.pack(rows, batches))
+        else:
+            self._send(P.INT32.pack(code))
+
+    def flush(self) -> None:
+        self._flush_data()
+
+    def _send(self, *parts: BytesLike) -> None:
+        if len(parts) == 1 or not hasattr(self._sock, "sendmsg"):
+            for part in parts:
+                self._sock.sendall(part)
+            return
+        # One system call for prefix + payload; sendmsg may send part of it, so advance and retry.
+        views = [memoryview(p).cast("B") for p in parts]
+        while views:
+            sent = self._sock.sendmsg(views)
+            while sent and views:
+                if sent >= len(views[0]):
+                    sent -= len(views[0])
+                    views.pop(0)
+                else:
+                    views[0] = views[0][sent:]
+                    sent = 0
+
+
+class _DataSink:
+    """The outgoing Arrow stream as a write-only binary file object."""
+
+    def __init__(self, writer: FrameWriter) -> None:
+        self._writer = writer
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: BytesLike) -> int:
+        self._writer.write_data(b)
+        return len(b) if not isinstance(b, memoryview) else b.nbytes
+
+    def flush(self) -> None:
+        self._writer.flush()
