@@ -1,0 +1,24 @@
+namespace DataBridge.Tooling;
+
+/// <summary>The schema and record batches read from a canonical JSON document (<see cref="CanonicalJson"/>).</summary>
+public sealed class CanonicalJsonContent
+{
+    internal CanonicalJsonContent(Schema schema, IReadOnlyList<RecordBatch> batches, string endianness)
+    {
+        Schema = schema;
+        Batches = batches;
+        Endianness = endianness;
+    }
+
+    /// <summary>The schema.</summary>
+    public Schema Schema { get; }
+
+    /// <summary>The record batches, in document order.</summary>
+    public IReadOnlyList<RecordBatch> Batches { get; }
+
+    /// <summary>
+    /// The byte order the document says its source stream had: <c>Little</c> or <c>Big</c>. The values
+    /// themselves do not depend on it; the arrays built from them are always little-endian.
+    /// </summary>
+    public string Endianness { get; }
+}

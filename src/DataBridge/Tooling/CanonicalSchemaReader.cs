@@ -1,0 +1,307 @@
+using System.Text.Json;
+
+namespace DataBridge.Tooling;
+
+/// <summary>Parses the <c>schema</c> member of a canonical JSON document into a <see cref="Schema"/>.</summary>
+internal static class CanonicalSchemaReader
+{
+    /// <summary>Nesting depth beyond which a schema is refused (Arrow C++ uses the same bound).</summary>
+    private const int MaxDepth = 64;
+
+    public static Schema ReadSchema(JsonElement schema, out string endianness)
+    {
+        const string path = "$.schema";
+        Expect(schema, JsonValueKind.Object, path);
+        endianness = OptionalString(schema, "endianness", path) ?? "Little";
+        if (endianness is not ("Little" or "Big"))
+        {
+            throw CanonicalJsonErrors.Invalid($"{path}.endianness", $"'{endianness}' is neither Little nor Big");
+        }
+
+        JsonElement fields = Property(schema, "fields", JsonValueKind.Array, path);
+        var result = new List<Field>();
+        int i = 0;
+        foreach (JsonElement field in fields.EnumerateArray())
+        {
+            result.Add(ReadField(field, $"{path}.fields[{i++}]", 0));
+        }
+
+        return new Schema(result, ReadMetadata(schema, path));
+    }
+
+    private static Field ReadField(JsonElement field, string path, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw CanonicalJsonErrors.Invalid(path, $"fields are nested deeper than {MaxDepth} levels");
+        }
+
+        Expect(field, JsonValueKind.Object, path);
+        string name = Property(field, "name", JsonValueKind.String, path).GetString()!;
+        bool nullable = field.TryGetProperty("nullable", out JsonElement n) && Boolean(n, $"{path}.nullable");
+        var children = new List<Field>();
+        if (field.TryGetProperty("children", out JsonElement childArray))
+        {
+            Expect(childArray, JsonValueKind.Array, $"{path}.children");
+            int i = 0;
+            foreach (JsonElement child in childArray.EnumerateArray())
+            {
+                children.Add(ReadField(child, $"{path}.children[{i++}]", depth + 1));
+            }
+        }
+
+        ArrowType type = ReadType(Property(field, "type", JsonValueKind.Object, path), children, $"{path}.type");
+        if (field.TryGetProperty("dictionary", out JsonElement dictionary) && dictionary.ValueKind != JsonValueKind.Null)
+        {
+            string dictionaryPath = $"{path}.dictionary";
+            Expect(dictionary, JsonValueKind.Object, dictionaryPath);
+            JsonElement idElement = Property(dictionary, "id", JsonValueKind.Number, dictionaryPath);
+            if (!idElement.TryGetInt64(out long id))
+            {
+                throw CanonicalJsonErrors.Invalid($"{dictionaryPath}.id", "not a 64-bit integer");
+            }
+
+            // Schema.fbs: an absent index type means signed int32.
+            ArrowType indexType = dictionary.TryGetProperty("indexType", out JsonElement indexElement)
+                ? ReadType(indexElement, [], $"{dictionaryPath}.indexType")
+                : IntType.Int32;
+            if (indexType is not IntType intIndex)
+            {
+                throw CanonicalJsonErrors.Invalid($"{dictionaryPath}.indexType", "a dictionary index type must be an integer type");
+            }
+
+            bool ordered = dictionary.TryGetProperty("isOrdered", out JsonElement o) && Boolean(o, $"{dictionaryPath}.isOrdered");
+            type = new DictionaryType(intIndex, type, ordered, id);
+        }
+
+        return new Field(name, type, nullable, ReadMetadata(field, path));
+    }
+
+    private static ArrowType ReadType(JsonElement type, List<Field> children, string path)
+    {
+        Expect(type, JsonValueKind.Object, path);
+        string name = Property(type, "name", JsonValueKind.String, path).GetString()!;
+        int expectedChildren = name switch
+        {
+            "list" or "largelist" or "fixedsizelist" or "map" => 1,
+            "struct" or "union" => -1,
+            _ => 0,
+        };
+        if (expectedChildren >= 0 && children.Count != expectedChildren && !IsUnsupported(name))
+        {
+            throw CanonicalJsonErrors.Invalid(path, $"type '{name}' needs {expectedChildren} children, the field has {children.Count}");
+        }
+
+        switch (name)
+        {
+            case "null":
+                return NullType.Default;
+            case "bool":
+                return BooleanType.Default;
+            case "int":
+            {
+                int bitWidth = Int(type, "bitWidth", path);
+                bool signed = type.TryGetProperty("isSigned", out JsonElement s) && Boolean(s, $"{path}.isSigned");
+                if (bitWidth is not (8 or 16 or 32 or 64))
+                {
+                    throw CanonicalJsonErrors.Invalid($"{path}.bitWidth", $"{bitWidth} is not 8, 16, 32 or 64");
+                }
+
+                return IntType.Get(bitWidth, signed);
+            }
+
+            case "floatingpoint":
+                return FloatingPointType.Get(CanonicalNames.ParsePrecision(OptionalString(type, "precision", path))
+                    ?? throw CanonicalJsonErrors.Invalid($"{path}.precision", "expected HALF, SINGLE or DOUBLE"));
+            case "utf8":
+                return Utf8Type.Default;
+            case "largeutf8":
+                return LargeUtf8Type.Default;
+            case "binary":
+                return BinaryType.Default;
+            case "largebinary":
+                return LargeBinaryType.Default;
+            case "fixedsizebinary":
+                return new FixedSizeBinaryType(NonNegative(Int(type, "byteWidth", path), $"{path}.byteWidth"));
+            case "decimal":
+            {
+                int precision = Int(type, "precision", path);
+                int scale = Int(type, "scale", path);
+                int bitWidth = type.TryGetProperty("bitWidth", out _) ? Int(type, "bitWidth", path) : 128;
+                if (precision <= 0 || bitWidth is not (32 or 64 or 128 or 256))
+                {
+                    throw CanonicalJsonErrors.Invalid(path, $"decimal({precision}, {scale}) of {bitWidth} bits is not a valid decimal type");
+                }
+
+                return new DecimalType(precision, scale, bitWidth);
+            }
+
+            case "date":
+                return OptionalString(type, "unit", path) switch
+                {
+                    "DAY" => DateType.Date32,
+                    "MILLISECOND" => DateType.Date64,
+                    _ => throw CanonicalJsonErrors.Invalid($"{path}.unit", "expected DAY or MILLISECOND"),
+                };
+            case "time":
+            {
+                Arrow.Types.TimeUnit unit = Unit(type, path);
+                var time = new TimeType(unit);
+                if (type.TryGetProperty("bitWidth", out _) && Int(type, "bitWidth", path) != time.BitWidth)
+                {
+                    throw CanonicalJsonErrors.Invalid($"{path}.bitWidth", $"time in {unit} units is {time.BitWidth} bits wide");
+                }
+
+                return time;
+            }
+
+            case "timestamp":
+            {
+                string? timezone = null;
+                if (type.TryGetProperty("timezone", out JsonElement tz) && tz.ValueKind != JsonValueKind.Null)
+                {
+                    Expect(tz, JsonValueKind.String, $"{path}.timezone");
+                    timezone = tz.GetString();
+                }
+
+                return new TimestampType(Unit(type, path), timezone);
+            }
+
+            case "duration":
+                return new DurationType(Unit(type, path));
+            case "interval":
+                return IntervalType.Get(CanonicalNames.ParseIntervalUnit(OptionalString(type, "unit", path))
+                    ?? throw CanonicalJsonErrors.Invalid($"{path}.unit", "expected YEAR_MONTH, DAY_TIME or MONTH_DAY_NANO"));
+            case "list":
+                return new ListType(children[0]);
+            case "largelist":
+                return new LargeListType(children[0]);
+            case "fixedsizelist":
+                return new FixedSizeListType(children[0], NonNegative(Int(type, "listSize", path), $"{path}.listSize"));
+            case "struct":
+                return new StructType(children);
+            case "map":
+            {
+                if (children[0].DataType is not StructType { Fields.Count: 2 })
+                {
+                    throw CanonicalJsonErrors.Invalid(path, "a map's child must be a struct of two fields (key, value)");
+                }
+
+                bool sorted = type.TryGetProperty("keysSorted", out JsonElement k) && Boolean(k, $"{path}.keysSorted");
+                return new MapType(children[0], sorted);
+            }
+
+            case "union":
+            {
+                UnionMode mode = OptionalString(type, "mode", path) switch
+                {
+                    "SPARSE" => UnionMode.Sparse,
+                    "DENSE" => UnionMode.Dense,
+                    _ => throw CanonicalJsonErrors.Invalid($"{path}.mode", "expected SPARSE or DENSE"),
+                };
+                List<int>? typeIds = null;
+                if (type.TryGetProperty("typeIds", out JsonElement ids) && ids.ValueKind != JsonValueKind.Null)
+                {
+                    Expect(ids, JsonValueKind.Array, $"{path}.typeIds");
+                    typeIds = [.. ids.EnumerateArray().Select((e, i) => IntValue(e, $"{path}.typeIds[{i}]"))];
+                }
+
+                if ((typeIds?.Count ?? children.Count) != children.Count || (typeIds ?? []).Any(id => id is < 0 or > 127)
+                    || (typeIds ?? []).Distinct().Count() != (typeIds?.Count ?? 0))
+                {
+                    throw CanonicalJsonErrors.Invalid($"{path}.typeIds", "a union needs one distinct type id in 0..127 per child");
+                }
+
+                return new UnionType(children, mode, typeIds);
+            }
+
+            default:
+                if (IsUnsupported(name))
+                {
+                    throw new UnsupportedArrowFeatureException(name, $"The type '{name}' ({path}) is not supported by DataBridge.");
+                }
+
+                throw CanonicalJsonErrors.Invalid($"{path}.name", $"unknown type '{name}'");
+        }
+    }
+
+    private static bool IsUnsupported(string name) =>
+        name is "utf8view" or "binaryview" or "listview" or "largelistview" or "runendencoded";
+
+    private static List<KeyValuePair<string, string>> ReadMetadata(JsonElement owner, string path)
+    {
+        var result = new List<KeyValuePair<string, string>>();
+        if (!owner.TryGetProperty("metadata", out JsonElement metadata) || metadata.ValueKind == JsonValueKind.Null)
+        {
+            return result;
+        }
+
+        Expect(metadata, JsonValueKind.Array, $"{path}.metadata");
+        int i = 0;
+        foreach (JsonElement pair in metadata.EnumerateArray())
+        {
+            string pairPath = $"{path}.metadata[{i++}]";
+            if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2
+                || pair[0].ValueKind != JsonValueKind.String || pair[1].ValueKind != JsonValueKind.String)
+            {
+                throw CanonicalJsonErrors.Invalid(pairPath, "expected a [key, value] pair of strings");
+            }
+
+            result.Add(new KeyValuePair<string, string>(pair[0].GetString()!, pair[1].GetString()!));
+        }
+
+        return result;
+    }
+
+    private static Arrow.Types.TimeUnit Unit(JsonElement type, string path) =>
+        CanonicalNames.ParseTimeUnit(OptionalString(type, "unit", path))
+        ?? throw CanonicalJsonErrors.Invalid($"{path}.unit", "expected SECOND, MILLISECOND, MICROSECOND or NANOSECOND");
+
+    private static int NonNegative(int value, string path) =>
+        value >= 0 ? value : throw CanonicalJsonErrors.Invalid(path, "must not be negative");
+
+    private static int Int(JsonElement owner, string name, string path) =>
+        IntValue(Property(owner, name, JsonValueKind.Number, path), $"{path}.{name}");
+
+    private static int IntValue(JsonElement element, string path) =>
+        element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out int value)
+            ? value
+            : throw CanonicalJsonErrors.Invalid(path, "expected a 32-bit integer");
+
+    private static bool Boolean(JsonElement element, string path) => element.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw CanonicalJsonErrors.Invalid(path, "expected true or false"),
+    };
+
+    private static string? OptionalString(JsonElement owner, string name, string path)
+    {
+        if (!owner.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        Expect(value, JsonValueKind.String, $"{path}.{name}");
+        return value.GetString();
+    }
+
+    private static JsonElement Property(JsonElement owner, string name, JsonValueKind kind, string path)
+    {
+        if (!owner.TryGetProperty(name, out JsonElement value))
+        {
+            throw CanonicalJsonErrors.Invalid(path, $"the member '{name}' is missing");
+        }
+
+        Expect(value, kind, $"{path}.{name}");
+        return value;
+    }
+
+    private static void Expect(JsonElement element, JsonValueKind kind, string path)
+    {
+        if (element.ValueKind != kind)
+        {
+            throw CanonicalJsonErrors.Invalid(path, $"expected {kind}, found {element.ValueKind}");
+        }
+    }
+}
