@@ -45,11 +45,22 @@ internal static class ArrowArrayFactory
         _ => new UInt64Array(data),
     };
 
-    private static ArrowArray CreateOther(ArrayData data) => data.Type.TypeId switch
+    private static ArrowArray CreateOther(ArrayData data) => data.Type switch
     {
-        _ => new GenericArray(data),
+        DecimalType => new DecimalArray(data),
+        FixedSizeBinaryType => new FixedSizeBinaryArray(data),
+        BinaryType => new BinaryArray(data),
+        Utf8Type => new StringArray(data),
+        LargeBinaryType => new LargeBinaryArray(data),
+        LargeUtf8Type => new LargeStringArray(data),
+        ListType => new ListArray(data),
+        LargeListType => new LargeListArray(data),
+        FixedSizeListType => new FixedSizeListArray(data),
+        MapType => new MapArray(data),
+        StructType => new StructArray(data),
+        UnionType { Mode: UnionMode.Sparse } => new SparseUnionArray(data),
+        UnionType => new DenseUnionArray(data),
+        DictionaryType => new DictionaryArray(data),
+        _ => throw new NotSupportedException($"No array class for {data.Type}."),
     };
-
-    /// <summary>Fallback view for types that have no typed class yet.</summary>
-    private sealed class GenericArray(ArrayData data) : ArrowArray(data);
 }

@@ -9,7 +9,7 @@ namespace DataBridge.Arrow;
 /// </summary>
 /// <typeparam name="T">The stored value type.</typeparam>
 /// <typeparam name="TArray">The array type produced.</typeparam>
-public abstract class PrimitiveArrayBuilder<T, TArray> : IArrowArrayBuilder
+public abstract class PrimitiveArrayBuilder<T, TArray> : IArrowArrayBuilder, IPrimitiveValueAppender<T>
     where T : unmanaged
     where TArray : PrimitiveArray<T>
 {
@@ -91,6 +91,9 @@ public abstract class PrimitiveArrayBuilder<T, TArray> : IArrowArrayBuilder
         ArrowBuffer values = _values.Build();
         return _create(new ArrayData(DataType, length, nullCount, 0, [validity, values]));
     }
+
+    /// <inheritdoc />
+    void IPrimitiveValueAppender<T>.AppendValue(T value) => Append(value);
 
     /// <inheritdoc />
     void IArrowArrayBuilder.AppendNull() => AppendNull();
