@@ -1,0 +1,307 @@
+using System.Runtime.InteropServices;
+using DataBridge.Arrow.Memory;
+
+namespace DataBridge.Arrow;
+
+/// <summary>
+/// Concatenates arrays of one type into a new array with freshly allocated buffers (64-byte aligned).
+/// Used for dictionary deltas; works for every type, sliced inputs included.
+/// </summary>
+/// <remarks>
+/// Variable-width offsets are rebased; list-like children are cut to the range each input uses; struct,
+/// fixed-size list and sparse union children are cut at each input's offset; dense union children are
+/// appended whole with each input's offsets shifted by what earlier inputs put in that child. Dictionary
+/// arrays keep their indices as they are and take the dictionary of the last input: callers concatenate
+/// only arrays whose dictionaries are prefixes of the last one (as IPC dictionary deltas guarantee).
+/// </remarks>
+internal static class ArrayConcatenator
+{
+    /// <summary>Concatenates <paramref name="arrays"/> (at least one, all of the same type).</summary>
+    /// <exception cref="ArgumentException">No arrays, mixed types, or a result longer than <see cref="int.MaxValue"/>.</exception>
+    public static ArrayData Concatenate(IReadOnlyList<ArrayData> arrays, ArrowMemoryAllocator? allocator = null)
+    {
+        ArgumentNullException.ThrowIfNull(arrays);
+        if (arrays.Count == 0)
+        {
+            throw new ArgumentException("At least one array is needed.", nameof(arrays));
+        }
+
+        allocator ??= ArrowMemoryAllocator.Default;
+        ArrowType type = arrays[0].Type;
+        long total = 0;
+        foreach (ArrayData a in arrays)
+        {
+            if (!a.Type.Equals(type))
+            {
+                throw new ArgumentException($"Cannot concatenate {a.Type} with {type}.", nameof(arrays));
+            }
+
+            total += a.Length;
+        }
+
+        if (total > int.MaxValue)
+        {
+            throw new ArgumentException($"The result would have {total} elements.", nameof(arrays));
+        }
+
+        int length = (int)total;
+        if (type.TypeId == ArrowTypeId.Null)
+        {
+            return new ArrayData(type, length, length, 0, [ArrowBuffer.Empty]);
+        }
+
+        if (type.TypeId == ArrowTypeId.Union)
+        {
+            return ConcatenateUnion((UnionType)type, arrays, length, allocator);
+        }
+
+        (ArrowBuffer validity, int nullCount) = ConcatenateValidity(arrays, length, allocator);
+        switch (type.TypeId)
+        {
+            case ArrowTypeId.Boolean:
+                return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateBits(arrays, 1, length, allocator)]);
+            case ArrowTypeId.Utf8:
+            case ArrowTypeId.Binary:
+            case ArrowTypeId.LargeUtf8:
+            case ArrowTypeId.LargeBinary:
+            {
+                bool large = type.TypeId is ArrowTypeId.LargeUtf8 or ArrowTypeId.LargeBinary;
+                (ArrowBuffer offsets, (long First, long Last)[] ranges) = ConcatenateOffsets(arrays, length, large, allocator);
+                long bytes = 0;
+                foreach ((long first, long last) in ranges)
+                {
+                    bytes += last - first;
+                }
+
+                Memory<byte> data = allocator.Allocate(checked((int)bytes));
+                int at = 0;
+                for (int i = 0; i < arrays.Count; i++)
+                {
+                    ReadOnlySpan<byte> source = arrays[i].Buffers[2].Span[(int)ranges[i].First..(int)ranges[i].Last];
+                    source.CopyTo(data.Span[at..]);
+                    at += source.Length;
+                }
+
+                return new ArrayData(type, length, nullCount, 0, [validity, offsets, new ArrowBuffer(data)]);
+            }
+
+            case ArrowTypeId.List:
+            case ArrowTypeId.Map:
+            case ArrowTypeId.LargeList:
+            {
+                (ArrowBuffer offsets, (long First, long Last)[] ranges) = ConcatenateOffsets(arrays, length, type.TypeId == ArrowTypeId.LargeList, allocator);
+                var parts = new ArrayData[arrays.Count];
+                for (int i = 0; i < parts.Length; i++)
+                {
+                    parts[i] = arrays[i].Children[0].Slice((int)ranges[i].First, (int)(ranges[i].Last - ranges[i].First));
+                }
+
+                return new ArrayData(type, length, nullCount, 0, [validity, offsets], [Concatenate(parts, allocator)]);
+            }
+
+            case ArrowTypeId.FixedSizeList:
+            {
+                int size = ((FixedSizeListType)type).ListSize;
+                ArrayData child = Concatenate([.. arrays.Select(a => a.Children[0].Slice(a.Offset * size, a.Length * size))], allocator);
+                return new ArrayData(type, length, nullCount, 0, [validity], [child]);
+            }
+
+            case ArrowTypeId.Struct:
+            {
+                var children = new ArrayData[type.Children.Count];
+                for (int c = 0; c < children.Length; c++)
+                {
+                    children[c] = Concatenate([.. arrays.Select(a => a.Children[c].Slice(a.Offset, a.Length))], allocator);
+                }
+
+                return new ArrayData(type, length, nullCount, 0, [validity], children);
+            }
+
+            case ArrowTypeId.Dictionary:
+                return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateFixed(arrays, 1, type.BitWidth / 8, length, allocator)], null, arrays[^1].Dictionary);
+            default:
+                return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateFixed(arrays, 1, type.BitWidth / 8, length, allocator)]);
+        }
+    }
+
+    private static ArrayData ConcatenateUnion(UnionType type, IReadOnlyList<ArrayData> arrays, int length, ArrowMemoryAllocator allocator)
+    {
+        ArrowBuffer typeIds = ConcatenateFixed(arrays, 1, 1, length, allocator);
+        var children = new ArrayData[type.Fields.Count];
+        if (type.Mode == UnionMode.Sparse)
+        {
+            for (int c = 0; c < children.Length; c++)
+            {
+                children[c] = Concatenate([.. arrays.Select(a => a.Children[c].Slice(a.Offset, a.Length))], allocator);
+            }
+
+            return new ArrayData(type, length, 0, 0, [ArrowBuffer.Empty, typeIds], children);
+        }
+
+        // Dense: children appended whole; each input's offsets shift by the child lengths before it.
+        Memory<byte> offsets = allocator.Allocate(length * 4);
+        Span<int> target = MemoryMarshal.Cast<byte, int>(offsets.Span);
+        var shift = new int[children.Length];
+        int at = 0;
+        foreach (ArrayData a in arrays)
+        {
+            ReadOnlySpan<byte> ids = a.Buffers[1].Span.Slice(a.Offset, a.Length);
+            ReadOnlySpan<int> source = a.Buffers[2].As<int>().Slice(a.Offset, a.Length);
+            for (int i = 0; i < ids.Length; i++)
+            {
+                target[at++] = source[i] + shift[type.ChildIndex((sbyte)ids[i])];
+            }
+
+            for (int c = 0; c < children.Length; c++)
+            {
+                shift[c] += a.Children[c].Length;
+            }
+        }
+
+        for (int c = 0; c < children.Length; c++)
+        {
+            children[c] = Concatenate([.. arrays.Select(a => a.Children[c])], allocator);
+        }
+
+        return new ArrayData(type, length, 0, 0, [ArrowBuffer.Empty, typeIds, new ArrowBuffer(offsets)], children);
+    }
+
+    private static (ArrowBuffer Validity, int NullCount) ConcatenateValidity(IReadOnlyList<ArrayData> arrays, int length, ArrowMemoryAllocator allocator)
+    {
+        int nullCount = 0;
+        foreach (ArrayData a in arrays)
+        {
+            nullCount += a.NullCount;
+        }
+
+        if (nullCount == 0)
+        {
+            return (ArrowBuffer.Empty, 0);
+        }
+
+        Memory<byte> bitmap = allocator.Allocate(BitUtility.ByteCount(length));
+        int at = 0;
+        foreach (ArrayData a in arrays)
+        {
+            if (a.NullCount == 0 || a.Validity.IsEmpty)
+            {
+                SetBits(bitmap.Span, at, a.Length);
+            }
+            else
+            {
+                CopyBits(a.Validity.Span, a.Offset, bitmap.Span, at, a.Length);
+            }
+
+            at += a.Length;
+        }
+
+        return (new ArrowBuffer(bitmap), nullCount);
+    }
+
+    private static ArrowBuffer ConcatenateBits(IReadOnlyList<ArrayData> arrays, int buffer, int length, ArrowMemoryAllocator allocator)
+    {
+        Memory<byte> bits = allocator.Allocate(BitUtility.ByteCount(length));
+        int at = 0;
+        foreach (ArrayData a in arrays)
+        {
+            CopyBits(a.Buffers[buffer].Span, a.Offset, bits.Span, at, a.Length);
+            at += a.Length;
+        }
+
+        return new ArrowBuffer(bits);
+    }
+
+    private static ArrowBuffer ConcatenateFixed(IReadOnlyList<ArrayData> arrays, int buffer, int width, int length, ArrowMemoryAllocator allocator)
+    {
+        Memory<byte> values = allocator.Allocate(checked(length * width));
+        int at = 0;
+        foreach (ArrayData a in arrays)
+        {
+            ReadOnlySpan<byte> source = a.Buffers[buffer].Span.Slice(a.Offset * width, a.Length * width);
+            source.CopyTo(values.Span[at..]);
+            at += source.Length;
+        }
+
+        return new ArrowBuffer(values);
+    }
+
+    /// <summary>Concatenated offsets starting at 0, and the [first, last) range each input uses.</summary>
+    private static (ArrowBuffer Offsets, (long First, long Last)[] Ranges) ConcatenateOffsets(IReadOnlyList<ArrayData> arrays, int length, bool large, ArrowMemoryAllocator allocator)
+    {
+        int width = large ? 8 : 4;
+        Memory<byte> memory = allocator.Allocate(checked((length + 1) * width));
+        var ranges = new (long First, long Last)[arrays.Count];
+        long running = 0;
+        int at = 0;
+        for (int i = 0; i < arrays.Count; i++)
+        {
+            ArrayData a = arrays[i];
+            if (a.Length == 0)
+            {
+                continue;
+            }
+
+            if (large)
+            {
+                ReadOnlySpan<long> source = a.Buffers[1].As<long>().Slice(a.Offset, a.Length + 1);
+                Span<long> target = MemoryMarshal.Cast<byte, long>(memory.Span);
+                ranges[i] = (source[0], source[^1]);
+                for (int j = 0; j < a.Length; j++)
+                {
+                    target[at++] = source[j] - source[0] + running;
+                }
+            }
+            else
+            {
+                ReadOnlySpan<int> source = a.Buffers[1].As<int>().Slice(a.Offset, a.Length + 1);
+                Span<int> target = MemoryMarshal.Cast<byte, int>(memory.Span);
+                ranges[i] = (source[0], source[^1]);
+                for (int j = 0; j < a.Length; j++)
+                {
+                    target[at++] = checked((int)(source[j] - source[0] + running));
+                }
+            }
+
+            running += ranges[i].Last - ranges[i].First;
+        }
+
+        if (large)
+        {
+            MemoryMarshal.Cast<byte, long>(memory.Span)[length] = running;
+        }
+        else
+        {
+            MemoryMarshal.Cast<byte, int>(memory.Span)[length] = checked((int)running);
+        }
+
+        return (new ArrowBuffer(memory), ranges);
+    }
+
+    private static void SetBits(Span<byte> bitmap, int offset, int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            BitUtility.SetBit(bitmap, offset + i, true);
+        }
+    }
+
+    private static void CopyBits(ReadOnlySpan<byte> source, int sourceOffset, Span<byte> target, int targetOffset, int length)
+    {
+        if ((sourceOffset & 7) == 0 && (targetOffset & 7) == 0)
+        {
+            int whole = length >> 3;
+            source.Slice(sourceOffset >> 3, whole).CopyTo(target[(targetOffset >> 3)..]);
+            for (int i = whole << 3; i < length; i++)
+            {
+                BitUtility.SetBit(target, targetOffset + i, BitUtility.GetBit(source, sourceOffset + i));
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < length; i++)
+        {
+            BitUtility.SetBit(target, targetOffset + i, BitUtility.GetBit(source, sourceOffset + i));
+        }
+    }
+}

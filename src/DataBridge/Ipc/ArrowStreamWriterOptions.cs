@@ -1,0 +1,21 @@
+namespace DataBridge.Ipc;
+
+/// <summary>Options of an <see cref="ArrowStreamWriter"/>.</summary>
+public sealed class ArrowStreamWriterOptions
+{
+    /// <summary>The defaults: 8-byte framing with continuation markers, dictionary deltas enabled.</summary>
+    public static ArrowStreamWriterOptions Default { get; } = new();
+
+    /// <summary>
+    /// Writes the pre-0.15 framing (no 0xFFFFFFFF continuation marker before each metadata length; a 4-byte
+    /// end-of-stream marker) for readers older than Arrow 0.15. The metadata is still version V5.
+    /// Default: false.
+    /// </summary>
+    public bool LegacyFormat { get; init; }
+
+    /// <summary>
+    /// When a dictionary grows by appending (the previous dictionary is a prefix of the new one), send only
+    /// the new values as a delta DictionaryBatch instead of replacing the whole dictionary. Default: true.
+    /// </summary>
+    public bool EmitDictionaryDeltas { get; init; } = true;
+}

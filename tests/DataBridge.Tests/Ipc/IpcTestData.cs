@@ -1,0 +1,154 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using DataBridge.Arrow;
+using DataBridge.Arrow.Types;
+using DataBridge.Ipc;
+
+namespace DataBridge.Tests.Ipc;
+
+/// <summary>Builds ArrayData directly (independent of the typed builders) and runs streams through the codec.</summary>
+internal static class IpcTestData
+{
+    public static ArrowBuffer Bitmap(IReadOnlyList<bool> valid)
+    {
+        var bytes = new byte[(valid.Count + 7) / 8];
+        for (int i = 0; i < valid.Count; i++)
+        {
+            if (valid[i])
+            {
+                bytes[i / 8] |= (byte)(1 << (i % 8));
+            }
+        }
+
+        return new ArrowBuffer(bytes);
+    }
+
+    public static ArrayData Primitive<T>(ArrowType type, params T?[] values)
+        where T : unmanaged
+    {
+        var raw = new T[values.Length];
+        var valid = new bool[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            raw[i] = values[i] ?? default;
+            valid[i] = values[i].HasValue;
+        }
+
+        return WithValidity(type, valid, ArrowBuffer.FromSpan<T>(raw));
+    }
+
+    public static ArrayData Int32(params int?[] values) => Primitive(IntType.Int32, values);
+
+    public static ArrayData Int64(params long?[] values) => Primitive(IntType.Int64, values);
+
+    public static ArrayData Float64(params double?[] values) => Primitive(FloatingPointType.Float64, values);
+
+    public static ArrayData Bool(params bool?[] values)
+    {
+        var bits = new bool[values.Length];
+        var valid = new bool[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            bits[i] = values[i] ?? false;
+            valid[i] = values[i].HasValue;
+        }
+
+        return WithValidity(BooleanType.Default, valid, Bitmap(bits));
+    }
+
+    public static ArrayData Utf8(params string?[] values) => Binary(Utf8Type.Default, values.Select(v => v is null ? null : Encoding.UTF8.GetBytes(v)).ToArray());
+
+    public static ArrayData Binary(ArrowType type, byte[]?[] values)
+    {
+        bool large = type.TypeId is ArrowTypeId.LargeBinary or ArrowTypeId.LargeUtf8;
+        var data = new List<byte>();
+        var offsets = new List<long> { 0 };
+        var valid = new bool[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            valid[i] = values[i] is not null;
+            data.AddRange(values[i] ?? []);
+            offsets.Add(data.Count);
+        }
+
+        ArrowBuffer offsetBuffer = large
+            ? ArrowBuffer.FromSpan<long>(offsets.ToArray())
+            : ArrowBuffer.FromSpan<int>(offsets.Select(o => (int)o).ToArray());
+        return new ArrayData(type, values.Length, valid.Count(v => !v), 0, [NullableBitmap(valid), offsetBuffer, new ArrowBuffer(data.ToArray())]);
+    }
+
+    public static ArrayData List(ArrowType type, ArrayData child, int[] offsets, bool[]? valid = null)
+    {
+        int length = offsets.Length - 1;
+        valid ??= Enumerable.Repeat(true, length).ToArray();
+        ArrowBuffer offsetBuffer = type.TypeId == ArrowTypeId.LargeList
+            ? ArrowBuffer.FromSpan<long>(offsets.Select(o => (long)o).ToArray())
+            : ArrowBuffer.FromSpan<int>(offsets);
+        return new ArrayData(type, length, valid.Count(v => !v), 0, [NullableBitmap(valid), offsetBuffer], [child]);
+    }
+
+    public static ArrayData Struct(StructType type, int length, ArrayData[] children, bool[]? valid = null)
+    {
+        valid ??= Enumerable.Repeat(true, length).ToArray();
+        return new ArrayData(type, length, valid.Count(v => !v), 0, [NullableBitmap(valid)], children);
+    }
+
+    public static ArrayData WithValidity(ArrowType type, bool[] valid, ArrowBuffer values) =>
+        new(type, valid.Length, valid.Count(v => !v), 0, [NullableBitmap(valid), values]);
+
+    public static ArrayData Dictionary(DictionaryType type, ArrayData dictionary, params int?[] indices)
+    {
+        ArrayData idx = Primitive(type.IndexType, indices);
+        return new ArrayData(type, idx.Length, idx.NullCount, 0, idx.Buffers, null, dictionary);
+    }
+
+    public static ArrowBuffer NullableBitmap(bool[] valid) => valid.All(v => v) ? ArrowBuffer.Empty : Bitmap(valid);
+
+    public static RecordBatch Batch(params (string Name, ArrayData Data)[] columns)
+    {
+        var schema = new Schema(columns.Select(c => new Field(c.Name, c.Data.Type, true)));
+        return RecordBatch.FromData(schema, columns.Select(c => c.Data), columns.Length == 0 ? 0 : columns[0].Data.Length);
+    }
+
+    public static byte[] Write(Schema schema, IEnumerable<RecordBatch> batches, ArrowStreamWriterOptions? options = null, bool end = true)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new ArrowStreamWriter(stream, schema, options, leaveOpen: true))
+        {
+            foreach (RecordBatch batch in batches)
+            {
+                writer.WriteRecordBatch(batch);
+            }
+
+            if (end)
+            {
+                writer.WriteEnd();
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    public static List<RecordBatch> ReadAll(byte[] bytes, out Schema schema)
+    {
+        using var reader = new ArrowStreamReader(bytes);
+        schema = reader.Schema;
+        return [.. reader.ReadRecordBatches()];
+    }
+
+    public static List<RecordBatch> ReadAllFromStream(byte[] bytes)
+    {
+        using var reader = new ArrowStreamReader(new MemoryStream(bytes));
+        return [.. reader.ReadRecordBatches()];
+    }
+
+    public static void AssertSameData(ArrayData expected, ArrayData actual, string what)
+    {
+        Assert.That(actual.Length, Is.EqualTo(expected.Length), what + " length");
+        Assert.That(actual.NullCount, Is.EqualTo(expected.NullCount), what + " null count");
+        Assert.That(ArrayDataComparer.RangeEquals(expected, 0, actual, 0, expected.Length), Is.True, what + " values");
+    }
+
+    public static ReadOnlySpan<T> Values<T>(ArrayData data)
+        where T : unmanaged => MemoryMarshal.Cast<byte, T>(data.Buffers[1].Span).Slice(data.Offset, data.Length);
+}
