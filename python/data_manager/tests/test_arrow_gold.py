@@ -1,0 +1,173 @@
+"""Acceptance 1: the interop harness' gold, writer and fuzz checks for ``python -m data_manager.arrow``.
+
+Reader: every gold stream → canonical JSON → ``compare.mjs`` against the gold canonical JSON.
+Writer: every gold canonical JSON → our stream → ``compare.mjs`` EQUAL and ``read.mjs --frames`` exit 0.
+Allowed refusals (a clean ``error:`` naming the feature): compression, big-endian, view types,
+run-end encoded. Fuzz: every corpus file ends quickly with exit 0, or exit 1 and one ``error:`` line.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import INTEROP, NODE, TOOLS, child_env, gold_files, gold_id, node_missing, shared_missing
+
+from data_manager._arrow.canonical import batches_from_json, schema_from_json, to_json_document
+from data_manager._arrow.reader import read_stream
+from data_manager._arrow.writer import write_stream
+from data_manager.exceptions import UnsupportedArrowFeature
+
+# gold families whose refusal is allowed, with the feature the error must name
+_VIEW = "view types"
+REFUSED = {
+    "generated_binary_view": _VIEW,
+    "generated_list_view": _VIEW,
+    "generated_run_end_encoded": "run-end encoded",
+}
+
+
+def expected_refusal(path: Path) -> "str | None":
+    rel = gold_id(path)
+    if rel.startswith("versions/1.0.0-bigendian/"):
+        return "big-endian"
+    if rel.startswith("versions/2.0.0-compression/"):
+        return "compression"
+    return REFUSED.get(path.name.split(".")[0])
+
+
+def _param(paths):
+    if not paths:
+        return [pytest.param(None, marks=pytest.mark.skip(reason=shared_missing() or "no gold files"))]
+    return [pytest.param(p, id=gold_id(p)) for p in paths]
+
+
+def _compare(expected: Path, actual: Path) -> str:
+    r = subprocess.run([NODE, str(TOOLS / "compare.mjs"), str(expected), str(actual)],
+                       capture_output=True, text=True, timeout=120)
+    return (r.stdout + r.stderr).strip()
+
+
+@pytest.mark.requires_shared
+@pytest.mark.parametrize("stream", _param(gold_files("*.stream")))
+def test_reader_gold_stream_matches_canonical_json(stream: Path, tmp_path: Path) -> None:
+    refusal = expected_refusal(stream)
+    if refusal is not None:
+        with pytest.raises(UnsupportedArrowFeature) as info:
+            read_stream(stream.read_bytes())
+        assert info.value.feature == refusal
+        assert refusal in str(info.value)
+        return
+    schema, batches = read_stream(stream.read_bytes())
+    ours = json.loads(json.dumps(to_json_document(schema, batches)))
+    expected = stream.with_name(stream.name.replace(".stream", ".canonical.json"))
+    if ours == json.loads(expected.read_text()):
+        return  # identical documents: no need to ask the oracle
+    out = tmp_path / "ours.json"
+    out.write_text(json.dumps(ours))
+    why = node_missing()
+    if why:
+        pytest.skip(f"documents differ textually and the oracle is unavailable: {why}")
+    result = _compare(expected, out)
+    assert result.startswith("EQUAL"), result
+
+
+@pytest.mark.requires_node
+@pytest.mark.parametrize("canonical", _param(gold_files("*.canonical.json")))
+def test_writer_gold_canonical_json_round_trips_through_oracle(canonical: Path, tmp_path: Path) -> None:
+    doc = json.loads(canonical.read_text())
+    refusal = expected_refusal(canonical)
+    try:
+        schema = schema_from_json(doc["schema"])
+        batches = batches_from_json(schema, doc["batches"])
+    except (UnsupportedArrowFeature, ValueError) as e:
+        assert refusal is not None, f"unexpected refusal: {e}"
+        assert refusal in str(e) or (refusal in (_VIEW, "run-end encoded") and "unsupported type" in str(e))
+        return
+    out = tmp_path / "ours.arrows"
+    out.write_bytes(write_stream(schema, batches))
+    result = _compare(canonical, out)
+    assert result.startswith("EQUAL"), result
+    frames = subprocess.run([NODE, str(TOOLS / "read.mjs"), "--frames", str(out)], capture_output=True, text=True,
+                            timeout=120)
+    assert frames.returncode == 0, frames.stdout[-2000:] + frames.stderr[-2000:]
+
+
+def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "data_manager.arrow", *args], capture_output=True, text=True,
+                          timeout=timeout, env=child_env())
+
+
+@pytest.mark.requires_node
+@pytest.mark.parametrize("name", ["generated_primitive", "generated_nested", "generated_union",
+                                  "generated_dictionary", "versions/0.14.1/generated_primitive"])
+def test_cli_to_json_matches_gold(name: str, interop: Path, tmp_path: Path) -> None:
+    stream = interop / "gold" / f"{name}.stream"
+    r = _cli("to-json", str(stream))
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "ours.json"
+    out.write_text(r.stdout)
+    result = _compare(stream.with_name(stream.name.replace(".stream", ".canonical.json")), out)
+    assert result.startswith("EQUAL"), result
+
+
+@pytest.mark.requires_node
+@pytest.mark.parametrize("name", ["generated_primitive", "generated_nested_dictionary", "generated_map"])
+def test_cli_from_json_writes_a_stream_the_oracle_reads_equal(name: str, interop: Path, tmp_path: Path) -> None:
+    canonical = interop / "gold" / f"{name}.canonical.json"
+    out = tmp_path / "ours.arrows"
+    r = _cli("from-json", str(canonical), str(out))
+    assert r.returncode == 0, r.stderr
+    result = _compare(canonical, out)
+    assert result.startswith("EQUAL"), result
+
+
+@pytest.mark.requires_shared
+@pytest.mark.parametrize("name,feature", [
+    ("generated_binary_view", _VIEW), ("generated_run_end_encoded", "run-end encoded"),
+    ("versions/1.0.0-bigendian/generated_primitive", "big-endian"),
+    ("versions/2.0.0-compression/generated_lz4", "compression"),
+])
+def test_cli_refusal_is_one_error_line_naming_the_feature(name: str, feature: str, interop: Path) -> None:
+    r = _cli("to-json", str(interop / "gold" / f"{name}.stream"))
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and feature in lines[0], r.stderr
+    assert r.stdout == ""
+
+
+# --------------------------------------------------------------------------------------------- fuzz
+
+def _fuzz_files():
+    if shared_missing():
+        return [pytest.param(None, marks=pytest.mark.skip(reason=shared_missing()))]
+    assert INTEROP is not None
+    files = sorted(p for p in (INTEROP / "fuzz").iterdir() if p.suffix != ".tsv")
+    return [pytest.param(p, id=p.name) for p in files]
+
+
+_LIMITED = (
+    "import resource, runpy, sys\n"
+    "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+    "sys.argv = ['data_manager.arrow'] + sys.argv[1:]\n"
+    "runpy.run_module('data_manager.arrow', run_name='__main__', alter_sys=True)\n"
+)
+
+
+@pytest.mark.requires_shared
+@pytest.mark.parametrize("path", _fuzz_files())
+def test_fuzz_input_ends_cleanly_within_bounds(path: Path) -> None:
+    # 1 GiB of address space, 30 s: a hang or unbounded allocation fails the test.
+    r = subprocess.run([sys.executable, "-c", _LIMITED, "to-json", str(path)], capture_output=True, text=True,
+                       timeout=30, env=child_env())
+    if r.returncode == 0:
+        json.loads(r.stdout)
+        return
+    assert r.returncode == 1, r.stderr[-3000:]
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), r.stderr[-3000:]
+    assert "out of memory" not in lines[0] and "internal" not in lines[0], lines[0]
