@@ -126,7 +126,7 @@ public sealed class ArrowStreamWriter : IDisposable, IAsyncDisposable
             if (_sentDictionaries.TryGetValue(id, out ArrayData? previous)
                 && _options.EmitDictionaryDeltas
                 && dictionary.Length > previous.Length
-                && ArrayDataComparer.RangeEquals(previous, 0, dictionary, 0, previous.Length))
+                && ArrayRangeComparer.RangeEquals(previous, 0, dictionary, 0, previous.Length))
             {
                 isDelta = true;
                 toSend = dictionary.Slice(previous.Length, dictionary.Length - previous.Length);
@@ -285,7 +285,7 @@ public sealed class ArrowStreamWriter : IDisposable, IAsyncDisposable
                 {
                     ArrayData other = _pendingDictionaries[existing].Dictionary;
                     if (!ReferenceEquals(other, dictionary)
-                        && (other.Length != dictionary.Length || !ArrayDataComparer.RangeEquals(other, 0, dictionary, 0, other.Length)))
+                        && (other.Length != dictionary.Length || !ArrayRangeComparer.RangeEquals(other, 0, dictionary, 0, other.Length)))
                     {
                         throw new ArgumentException($"Fields sharing dictionary id {id} carry different dictionaries in one batch.", nameof(batch));
                     }
@@ -295,7 +295,7 @@ public sealed class ArrowStreamWriter : IDisposable, IAsyncDisposable
 
                 if (_sentDictionaries.TryGetValue(id, out ArrayData? sent)
                     && (ReferenceEquals(sent, dictionary)
-                        || (sent.Length == dictionary.Length && ArrayDataComparer.RangeEquals(sent, 0, dictionary, 0, sent.Length))))
+                        || (sent.Length == dictionary.Length && ArrayRangeComparer.RangeEquals(sent, 0, dictionary, 0, sent.Length))))
                 {
                     return;
                 }

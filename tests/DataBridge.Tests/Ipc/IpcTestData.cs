@@ -146,7 +146,7 @@ internal static class IpcTestData
     {
         Assert.That(actual.Length, Is.EqualTo(expected.Length), what + " length");
         Assert.That(actual.NullCount, Is.EqualTo(expected.NullCount), what + " null count");
-        Assert.That(ArrayDataComparer.RangeEquals(expected, 0, actual, 0, expected.Length), Is.True, what + " values");
+        Assert.That(ArrayDataComparer.FirstDifference(expected, actual), Is.Null, what + " values");
     }
 
     public static ReadOnlySpan<T> Values<T>(ArrayData data)

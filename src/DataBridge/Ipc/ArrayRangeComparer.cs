@@ -6,7 +6,7 @@ namespace DataBridge.Ipc;
 /// Compares ranges of two arrays of the same type by value (nulls equal nulls; values in null slots are
 /// ignored). The writer uses it to decide whether a dictionary is unchanged or only grew (a delta).
 /// </summary>
-internal static class ArrayDataComparer
+internal static class ArrayRangeComparer
 {
     /// <summary>
     /// Whether elements [<paramref name="aStart"/>, +<paramref name="length"/>) of <paramref name="a"/> equal
