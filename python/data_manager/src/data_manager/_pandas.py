@@ -1,0 +1,192 @@
+"""Conversion between Arrow record batches and pandas DataFrames.
+
+The mapping, both ways, is written down (with its reasons) in ``docs/pandas-mapping.md``; in short:
+Arrow types become the pandas dtype that holds them without loss (nullable integers → ``Int64`` & co.,
+never float64), and pandas dtypes come back as the same Arrow types. Object columns are inferred.
+
+This module imports numpy and pandas, so nothing imports it at package import time: the
+:class:`~data_manager.DataManager` imports it when it first converts. With ``DATA_MANAGER_NO_NUMPY=1``
+every function raises ``ImportError``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Sequence, Tuple
+
+from ._arrow import types as t
+from ._arrow.column import Column, RecordBatch
+from ._arrow.compat import require_numpy
+
+require_numpy("data_manager's pandas conversion")
+
+import numpy as np  # noqa: E402 - after the DATA_MANAGER_NO_NUMPY check
+import pandas as pd  # noqa: E402
+
+from ._pandas_read import ReadOptions, column_to_pandas, frame_from_arrays  # noqa: E402
+from ._pandas_write import OffsetOverflow, infer_series_type, series_to_column  # noqa: E402
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["batch_to_pandas", "pandas_to_batches", "series_list_to_batch", "infer_type"]
+
+
+def batch_to_pandas(batch: RecordBatch, *, strings: str = "object", dates: str = "datetime64",
+                    out_of_range_timestamps: str = "raise") -> "pandas.DataFrame":
+    """A DataFrame holding ``batch``; column names and order are kept (repeated names too).
+
+    :param strings: ``"object"`` (Python ``str``, the default) or ``"string"`` (pandas ``StringDtype``).
+    :param dates: ``"datetime64"`` (``datetime64[ns]``) or ``"object"`` (``datetime.date`` values).
+    :param out_of_range_timestamps: ``"raise"``: a timestamp, date or duration outside pandas'
+        nanosecond range raises ``ValueError`` naming the column and the value; ``"object"``: such a
+        column is kept as ``datetime``/``date``/``timedelta`` objects instead.
+
+    Null-free int, float and nanosecond timestamp/duration columns are numpy views of the batch's
+    buffers (no copy; read-only when the buffers are, e.g. a stream read from ``bytes``).
+    """
+    opts = ReadOptions(strings, dates, out_of_range_timestamps)
+    names = list(batch.schema.names)
+    arrays = [column_to_pandas(col, name, opts) for name, col in zip(names, batch.columns)]
+    return frame_from_arrays(names, arrays, batch.num_rows)
+
+
+def infer_type(series: "pandas.Series") -> t.DataType:
+    """The Arrow type ``series`` is written as when no schema is given (see ``docs/pandas-mapping.md``)."""
+    return infer_series_type(series, str(series.name))
+
+
+def series_list_to_batch(columns: Sequence["pandas.Series"], names: Optional[Sequence[str]] = None) -> RecordBatch:
+    """One batch from pyjava's list of Series (one per column), matched by position.
+
+    Names: ``names`` when given, else each Series' ``name``, else ``_0``, ``_1``, ...; the Series'
+    indexes are ignored. All Series must have the same length.
+    """
+    columns = list(columns)
+    if names is None:
+        names = [str(s.name) if getattr(s, "name", None) is not None else f"_{i}" for i, s in enumerate(columns)]
+    else:
+        names = [str(n) for n in names]
+        if len(names) != len(columns):
+            raise ValueError(f"{len(names)} names for {len(columns)} series")
+    lengths = {len(s) for s in columns}
+    if len(lengths) > 1:
+        detail = ", ".join(f"{n}: {len(s)}" for n, s in zip(names, columns))
+        raise ValueError(f"the series of one batch must have the same length ({detail})")
+    fields = []
+    cols = []
+    for name, s in zip(names, columns):
+        if not isinstance(s, pd.Series):
+            s = pd.Series(s)
+        ty = infer_series_type(s, name)
+        fields.append(t.Field(name, ty))
+        cols.append(series_to_column(s, name, ty))
+    return RecordBatch(t.Schema(tuple(fields)), cols, lengths.pop() if lengths else 0)
+
+
+def pandas_to_batches(df: "pandas.DataFrame", *, max_rows: int = 65536, max_bytes: int = 64 << 20,
+                      schema: Optional[t.Schema] = None) -> Iterator[RecordBatch]:
+    """``df`` as record batches of at most ``max_rows`` rows and about ``max_bytes`` bytes each.
+
+    Column names are kept (``str()`` of each label; the index is not written, ``reset_index()``
+    first to keep it). Types are inferred over the whole frame, so every batch has the same schema.
+    With ``schema`` the frame's columns are matched to its fields by name (any order) and cast to
+    their types; a value that does not fit raises naming the column. A DataFrame without rows
+    gives one empty batch (it carries the schema).
+
+    ``max_bytes`` counts the Arrow buffers of a batch (validity, values, offsets, string data;
+    nested columns are counted evenly per row); a single row larger than it makes a batch of its own.
+    """
+    if max_rows <= 0 or max_bytes <= 0:
+        raise ValueError("max_rows and max_bytes must be positive")
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    series = [df.iloc[:, i] for i in range(df.shape[1])]
+    names = [str(c) for c in df.columns]
+    if schema is None:
+        out_schema = t.Schema(tuple(t.Field(n, infer_series_type(s, n)) for n, s in zip(names, series)))
+    else:
+        out_schema = schema
+        series = _match_schema(names, series, schema)
+    n = len(df)
+    if n == 0:
+        yield _convert_rows(out_schema, series, 0, 0)
+        return
+    for start in range(0, n, max_rows):
+        yield from _bounded(out_schema, series, start, min(n, start + max_rows), max_bytes)
+
+
+def _match_schema(names: List[str], series: List[Any], schema: t.Schema) -> List[Any]:
+    wanted = list(schema.names)
+    if names == wanted:
+        return series
+    if sorted(names) == sorted(wanted) and len(set(names)) == len(names):
+        by_name = dict(zip(names, series))
+        return [by_name[w] for w in wanted]
+    raise ValueError(f"the DataFrame's columns {names} do not match the schema's fields {wanted}")
+
+
+def _convert_rows(schema: t.Schema, series: List[Any], start: int, stop: int) -> RecordBatch:
+    cols = [series_to_column(s.iloc[start:stop], f.name, f.type, f.nullable) for f, s in zip(schema.fields, series)]
+    return RecordBatch(schema, cols, stop - start)
+
+
+def _bounded(schema: t.Schema, series: List[Any], start: int, stop: int, max_bytes: int) -> Iterator[RecordBatch]:
+    """Rows ``[start, stop)`` as batches of at most ``max_bytes`` (one row at least)."""
+    try:
+        batch = _convert_rows(schema, series, start, stop)
+    except OffsetOverflow:
+        # more than 2 GiB of string data for int32 offsets: halve the rows
+        if stop - start == 1:
+            raise ValueError(f"a single value of column {schema.names} exceeds 2 GiB; use a large_utf8/large_binary schema") from None
+        mid = (start + stop) // 2
+        yield from _bounded(schema, series, start, mid, max_bytes)
+        yield from _bounded(schema, series, mid, stop, max_bytes)
+        return
+    rows = stop - start
+    cumulative, fixed = _row_sizes(batch)
+    if cumulative[-1] <= max_bytes:
+        yield batch
+        return
+    begin = 0
+    while begin < rows:
+        end = int(np.searchsorted(cumulative, cumulative[begin] + max_bytes - fixed, side="right")) - 1
+        end = min(max(end, begin + 1), rows)
+        yield batch.slice(begin, end - begin)
+        begin = end
+
+
+def _row_sizes(batch: RecordBatch) -> Tuple[Any, int]:
+    """(bytes of rows ``[0, i)`` for i in 0..n as float64, per-batch constant bytes (dictionaries))."""
+    n = batch.num_rows
+    per_row = 0.0
+    fixed = 0
+    cumulative = np.zeros(n + 1, dtype=np.float64)
+    for col in batch.columns:
+        ty = col.type
+        if col.validity is not None:
+            per_row += 0.125
+        if isinstance(ty, (t.Utf8, t.LargeUtf8, t.Binary, t.LargeBinary)) and col.buffers[1] is not None:
+            large = isinstance(ty, (t.LargeUtf8, t.LargeBinary))
+            offsets = np.frombuffer(col.buffers[1], np.int64 if large else np.int32, n + 1, col.offset * (8 if large else 4))
+            cumulative += offsets - offsets[0]
+            per_row += 8 if large else 4
+        elif isinstance(ty, t.Dictionary):
+            per_row += ty.index_type.bit_width // 8
+            fixed += _nbytes(col.dictionary) if col.dictionary is not None else 0
+        elif isinstance(ty, t.Bool):
+            per_row += 0.125
+        elif t.fixed_width(ty):
+            per_row += t.fixed_width(ty)
+        elif n:
+            per_row += _nbytes(col) / n
+    cumulative += per_row * np.arange(n + 1, dtype=np.float64)
+    return cumulative + fixed, fixed
+
+
+def _nbytes(col: Column) -> int:
+    """Bytes of every buffer of ``col``, its children and dictionary (whole buffers, not the slice)."""
+    total = sum(len(b) for b in col.buffers if b is not None)
+    total += sum(_nbytes(c) for c in col.children)
+    if col.dictionary is not None:
+        total += _nbytes(col.dictionary)
+    return total

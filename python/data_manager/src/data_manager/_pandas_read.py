@@ -1,0 +1,312 @@
+"""Arrow → pandas: one :class:`Column` becomes one pandas-ready array (see ``docs/pandas-mapping.md``).
+
+Copies are avoided where pandas can hold the Arrow buffer as it is: null-free int, float and
+nanosecond timestamp/duration columns become numpy arrays *viewing* the received buffer. Every other
+conversion makes exactly the one copy its target representation needs (NaN/NaT in null slots, unit
+scaling to nanoseconds, bit unpacking, Python objects).
+
+Imported lazily (it imports numpy and pandas); callers go through :mod:`data_manager._pandas`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as _dt
+from typing import Any, List, Optional
+
+import numpy as np
+import pandas as pd
+
+from ._arrow import types as t
+from ._arrow.column import Column
+
+__all__ = ["column_to_pandas", "decode_strings", "ReadOptions", "pandas_timezone"]
+
+_I64_MIN = np.iinfo(np.int64).min  # the NaT sentinel: never a valid datetime64[ns] value
+_I64_MAX = np.iinfo(np.int64).max
+_NS_PER_UNIT = {t.TimeUnit.SECOND: 1_000_000_000, t.TimeUnit.MILLISECOND: 1_000_000,
+                t.TimeUnit.MICROSECOND: 1_000, t.TimeUnit.NANOSECOND: 1}
+_NS_PER_DAY = 86_400 * 1_000_000_000
+_NS_PER_MS = 1_000_000
+_MAX_DEPTH = 64
+
+
+class ReadOptions:
+    """The options of :func:`data_manager._pandas.batch_to_pandas`, validated once per batch."""
+
+    __slots__ = ("strings", "dates", "out_of_range")
+
+    def __init__(self, strings: str, dates: str, out_of_range: str) -> None:
+        if strings not in ("object", "string"):
+            raise ValueError(f"strings must be 'object' or 'string', not {strings!r}")
+        if dates not in ("datetime64", "object"):
+            raise ValueError(f"dates must be 'datetime64' or 'object', not {dates!r}")
+        if out_of_range not in ("raise", "object"):
+            raise ValueError(f"out_of_range_timestamps must be 'raise' or 'object', not {out_of_range!r}")
+        self.strings = strings
+        self.dates = dates
+        self.out_of_range = out_of_range
+
+
+class _OutOfRange(Exception):
+    """A temporal value does not fit datetime64[ns]/timedelta64[ns] (caught and reported by the caller)."""
+
+    def __init__(self, value: int) -> None:
+        super().__init__(value)
+        self.value = value
+
+
+def pandas_timezone(name: str) -> Any:
+    """The pandas-acceptable time zone of an Arrow ``tz`` string.
+
+    IANA names and ``UTC`` are passed to pandas as strings (so pandas picks its usual tz library);
+    fixed offsets (``+05:30``, ``-0800``) become :class:`datetime.timezone` objects.
+    """
+    s = name.strip()
+    if s[:1] in "+-" and len(s) > 1:
+        digits = s[1:].replace(":", "")
+        if not digits.isdigit() or len(digits) not in (2, 4):
+            raise ValueError(f"bad timezone offset {name!r}")
+        minutes = int(digits[:2]) * 60 + int(digits[2:] or 0)
+        return _dt.timezone(_dt.timedelta(minutes=-minutes if s[0] == "-" else minutes))
+    return s
+
+
+def object_array(values: List[Any]) -> Any:
+    """A 1-D object array holding ``values`` as they are (lists and tuples stay single elements)."""
+    out = np.empty(len(values), dtype=object)
+    if values:
+        try:
+            out[:] = values
+        except (ValueError, TypeError):
+            # numpy tries to broadcast nested sequences of equal length; place them one by one
+            for i, v in enumerate(values):
+                out[i] = v
+    return out
+
+
+def _set_nulls(arr: Any, valid: Any, fill: Any) -> Any:
+    """``arr`` with ``fill`` at the null slots (a new array; ``arr`` may be a read-only view)."""
+    return np.where(valid, arr, fill) if valid is not None else arr
+
+
+# ------------------------------------------------------------------------------------------ strings
+
+
+def decode_strings(col: Column) -> List[Any]:
+    """The values of a utf8 / large utf8 column as Python ``str`` (None for nulls).
+
+    The bytes are decoded in one call when they are ASCII (then character and byte offsets agree and
+    every string is a slice of one ``str``); otherwise each value is decoded on its own. Measured on
+    CPython 3.11: both run at 7-8 M strings/s, a per-value ``memoryview`` decode at about 5.
+    """
+    n = col.length
+    if n == 0:
+        return []
+    large = isinstance(col.type, t.LargeUtf8)
+    offsets_buf = col.buffers[1]
+    if offsets_buf is None or len(offsets_buf) == 0:
+        return [None if not ok else "" for ok in (col.valid_list() or [True] * n)]
+    offsets = np.frombuffer(offsets_buf, np.int64 if large else np.int32, n + 1, col.offset * (8 if large else 4))
+    first, last = int(offsets[0]), int(offsets[-1])
+    data_buf = col.buffers[2]
+    data = bytes(data_buf[first:last]) if data_buf is not None else b""
+    if len(data) != last - first:
+        raise ValueError(f"string data holds {len(data)} bytes, the offsets need {last - first}")
+    o = (offsets - first).tolist() if first else offsets.tolist()
+    ends = o[1:]
+    if data.isascii():
+        text = data.decode("ascii")
+        out = list(map(text.__getitem__, map(slice, o, ends)))
+    else:
+        decode = codecs.utf_8_decode
+        out = [decode(data[a:b], "strict", True)[0] for a, b in zip(o, ends)]
+    if col.null_count:
+        valid = col.validity_mask()
+        for i in np.flatnonzero(~valid).tolist():
+            out[i] = None
+    return out
+
+
+# ---------------------------------------------------------------------------------------- temporal
+
+
+def _to_ns(col: Column, factor: int) -> Any:
+    """int64 nanoseconds of a temporal column: storage × ``factor``; NaT (int64 min) at nulls.
+
+    Raises :class:`_OutOfRange` with the first value that does not fit. With ``factor`` 1 and no
+    nulls this is the received buffer itself (no copy).
+    """
+    raw = col.to_numpy()
+    valid = col.validity_mask()
+    if raw.dtype != np.int64:
+        raw = raw.astype(np.int64)
+    if len(raw) == 0:
+        return raw
+    checked = raw if valid is None else raw[valid]
+    if len(checked):
+        lo, hi = int(checked.min()), int(checked.max())
+        # the smallest int64 is NaT, so a valid value must be strictly above it after scaling
+        if lo * factor <= _I64_MIN or lo * factor > _I64_MAX:
+            raise _OutOfRange(lo)
+        if hi * factor > _I64_MAX or hi * factor <= _I64_MIN:
+            raise _OutOfRange(hi)
+    if factor != 1:
+        raw = raw * factor
+    return _set_nulls(raw, valid, _I64_MIN)
+
+
+def _timestamps(col: Column, name: str, opts: ReadOptions) -> Any:
+    ty = col.type
+    assert isinstance(ty, t.Timestamp)
+    try:
+        ns = _to_ns(col, _NS_PER_UNIT[ty.unit])
+    except _OutOfRange as e:
+        if opts.out_of_range == "object":
+            return _objects(col, name)
+        raise ValueError(
+            f"column {name!r}: {ty} value {e.value} ({_describe_instant(e.value, ty.unit)}) is outside the "
+            "range of pandas datetime64[ns] (1677-09-21 to 2262-04-11); pass "
+            "out_of_range_timestamps='object' to keep such columns as datetime objects") from None
+    values = ns.view("M8[ns]")
+    if ty.tz is None:
+        return values
+    return pd.arrays.DatetimeArray(values, dtype=pd.DatetimeTZDtype(tz=pandas_timezone(ty.tz)), copy=False)
+
+
+def _describe_instant(value: int, unit: t.TimeUnit) -> str:
+    seconds = value * _NS_PER_UNIT[unit] / 1e9
+    years = 1970 + seconds / (365.2425 * 86400)
+    return f"about year {years:.0f}"
+
+
+def _dates(col: Column, name: str, opts: ReadOptions) -> Any:
+    ty = col.type
+    assert isinstance(ty, t.Date)
+    if opts.dates == "object":
+        return _objects(col, name)
+    try:
+        ns = _to_ns(col, _NS_PER_DAY if ty.unit == t.DateUnit.DAY else _NS_PER_MS)
+    except _OutOfRange as e:
+        if opts.out_of_range == "object":
+            return _objects(col, name)
+        raise ValueError(
+            f"column {name!r}: {ty} value {e.value} ({'days' if ty.unit == t.DateUnit.DAY else 'ms'} since "
+            "1970-01-01) is outside the range of pandas datetime64[ns] (1677-09-21 to 2262-04-11); pass "
+            "dates='object' (or out_of_range_timestamps='object') to get datetime.date objects") from None
+    return ns.view("M8[ns]")
+
+
+def _durations(col: Column, name: str, opts: ReadOptions) -> Any:
+    ty = col.type
+    assert isinstance(ty, t.Duration)
+    try:
+        ns = _to_ns(col, _NS_PER_UNIT[ty.unit])
+    except _OutOfRange as e:
+        if opts.out_of_range == "object":
+            return _objects(col, name)
+        raise ValueError(
+            f"column {name!r}: {ty} value {e.value} is outside the range of pandas timedelta64[ns] "
+            "(about ±292 years); pass out_of_range_timestamps='object' to keep such columns as "
+            "datetime.timedelta objects") from None
+    return ns.view("m8[ns]")
+
+
+# ---------------------------------------------------------------------------------------- the rest
+
+
+def _objects(col: Column, name: str) -> Any:
+    try:
+        return object_array(col.to_pylist())
+    except OverflowError as e:
+        raise OverflowError(f"column {name!r}: {e}") from None
+
+
+def _categorical(col: Column, name: str, opts: ReadOptions, depth: int) -> Any:
+    ty = col.type
+    assert isinstance(ty, t.Dictionary)
+    n = col.length
+    dictionary = col.dictionary
+    if dictionary is None or dictionary.length == 0:
+        if col.null_count != n:
+            raise ValueError(f"column {name!r}: dictionary indices without a dictionary")
+        return pd.Categorical.from_codes(np.full(n, -1, np.int8), dtype=pd.CategoricalDtype([], ordered=ty.ordered))
+    values = column_to_pandas(dictionary, name, opts, depth + 1)
+    try:
+        categories = pd.Index(values)
+        hashable_unique = categories.is_unique and not categories.hasnans
+    except TypeError:  # unhashable dictionary values (lists, dicts): no Categorical possible
+        return _objects(col, name)
+    codes = col.indices.to_numpy()
+    valid = col.validity_mask()
+    if len(codes):
+        checked = codes if valid is None else codes[valid]
+        if len(checked) and (int(checked.min()) < 0 or int(checked.max()) >= len(categories)):
+            bad = int(checked.min()) if int(checked.min()) < 0 else int(checked.max())
+            raise ValueError(f"column {name!r}: dictionary index {bad} outside a dictionary of {len(categories)} values")
+    if codes.dtype.kind == "u" or codes.dtype.itemsize < 8 and len(categories) > np.iinfo(codes.dtype).max:
+        codes = codes.astype(np.int64)
+    if not hashable_unique:
+        # pandas categories are unique and never null: fold duplicates and nulls of the dictionary
+        remap, uniques = pd.factorize(categories)
+        codes = remap.astype(np.int64)[_set_nulls(codes, valid, 0)]
+        categories = uniques
+    codes = _set_nulls(codes, valid, -1)
+    dtype = pd.CategoricalDtype(categories, ordered=ty.ordered)
+    return pd.Categorical.from_codes(codes, dtype=dtype)
+
+
+def column_to_pandas(col: Column, name: str, opts: ReadOptions, depth: int = 0) -> Any:
+    """A numpy array or pandas extension array holding ``col`` as described in ``docs/pandas-mapping.md``.
+
+    ``name`` is used in error messages only.
+    """
+    if depth > _MAX_DEPTH:
+        raise ValueError(f"column {name!r}: dictionary nesting deeper than {_MAX_DEPTH} levels")
+    ty = col.type
+    if isinstance(ty, t.Int):
+        values = col.to_numpy()
+        if col.null_count == 0:
+            return values
+        return pd.arrays.IntegerArray(values, ~col.validity_mask())
+    if isinstance(ty, t.FloatingPoint):
+        values = col.to_numpy()
+        if col.null_count == 0:
+            return values
+        return _set_nulls(values, col.validity_mask(), np.nan)
+    if isinstance(ty, t.Bool):
+        values = col.to_numpy()
+        if col.null_count == 0:
+            return values
+        return pd.arrays.BooleanArray(values, ~col.validity_mask())
+    if isinstance(ty, (t.Utf8, t.LargeUtf8)):
+        strings = decode_strings(col)
+        if opts.strings == "string":
+            return pd.array(strings, dtype=pd.StringDtype())
+        return object_array(strings)
+    if isinstance(ty, t.Timestamp):
+        return _timestamps(col, name, opts)
+    if isinstance(ty, t.Date):
+        return _dates(col, name, opts)
+    if isinstance(ty, t.Duration):
+        return _durations(col, name, opts)
+    if isinstance(ty, t.Dictionary):
+        return _categorical(col, name, opts, depth)
+    if isinstance(ty, t.Null):
+        return np.full(col.length, None, dtype=object)
+    # binary, fixed-size binary, decimal, time, interval, list, struct, map, union: Python objects
+    return _objects(col, name)
+
+
+def frame_from_arrays(names: List[str], arrays: List[Any], num_rows: int) -> Any:
+    """A DataFrame holding ``arrays`` without copying or consolidating them.
+
+    ``pandas.DataFrame(dict, copy=False)`` keeps one block per array (pandas ≥ 1.3 skips
+    consolidation when not copying); integer keys make repeated column names safe, the names are set
+    afterwards.
+    """
+    if not arrays:
+        return pd.DataFrame(index=pd.RangeIndex(num_rows))
+    df = pd.DataFrame(dict(enumerate(arrays)), copy=False)
+    df.columns = pd.Index(names, dtype=object)
+    return df
