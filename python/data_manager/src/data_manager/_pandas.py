@@ -11,7 +11,7 @@ every function raises ``ImportError``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from ._arrow import types as t
 from ._arrow.column import Column, RecordBatch
@@ -28,7 +28,7 @@ from ._pandas_write import OffsetOverflow, infer_series_type, series_to_column  
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["batch_to_pandas", "pandas_to_batches", "series_list_to_batch", "infer_type"]
+__all__ = ["batch_to_pandas", "batches_to_pandas", "pandas_to_batches", "series_list_to_batch", "infer_type"]
 
 
 def batch_to_pandas(batch: RecordBatch, *, strings: str = "object", dates: str = "datetime64",
@@ -48,6 +48,51 @@ def batch_to_pandas(batch: RecordBatch, *, strings: str = "object", dates: str =
     names = list(batch.schema.names)
     arrays = [column_to_pandas(col, name, opts) for name, col in zip(names, batch.columns)]
     return frame_from_arrays(names, arrays, batch.num_rows)
+
+
+def batches_to_pandas(batches: Iterable[RecordBatch], *, strings: str = "object", dates: str = "datetime64",
+                      out_of_range_timestamps: str = "raise") -> "pandas.DataFrame":
+    """All ``batches`` as one DataFrame (options as in :func:`batch_to_pandas`).
+
+    A plain ``pandas.concat`` of per-batch frames is not enough: a column without nulls in one batch
+    (numpy ``bool``) and with nulls in another (``boolean``) would concatenate to ``object``, and
+    categoricals whose batches carry different dictionaries would too. Here such columns are first
+    brought to one dtype: the nullable extension dtype, or a categorical over the union of the
+    categories (ordered only when every batch has the same ordered categories).
+    """
+    opts = ReadOptions(strings, dates, out_of_range_timestamps)
+    columns: Optional[List[List[Any]]] = None
+    names: List[str] = []
+    for batch in batches:
+        if columns is None:
+            names = list(batch.schema.names)
+            columns = [[] for _ in names]
+        elif list(batch.schema.names) != names:
+            raise ValueError(f"batches with different columns: {names} then {list(batch.schema.names)}")
+        for parts, name, col in zip(columns, names, batch.columns):
+            parts.append(column_to_pandas(col, name, opts))
+    if columns is None:
+        return pd.DataFrame()
+    merged = [_concat_arrays(parts) for parts in columns]
+    return frame_from_arrays(names, merged, len(merged[0]) if merged else 0)
+
+
+def _concat_arrays(parts: List[Any]) -> Any:
+    if len(parts) == 1:
+        return parts[0]
+    dtypes = [p.dtype for p in parts]
+    if all(isinstance(d, pd.CategoricalDtype) for d in dtypes):
+        if any(d != dtypes[0] for d in dtypes[1:]):
+            return pd.api.types.union_categoricals([pd.Categorical(p) for p in parts], ignore_order=True)
+    else:
+        extension = next((d for d in dtypes if not isinstance(d, np.dtype)), None)
+        if extension is not None and all(isinstance(d, np.dtype) or d == extension for d in dtypes):
+            try:
+                parts = [pd.array(p, dtype=extension) if isinstance(p, np.ndarray) else p for p in parts]
+            except (TypeError, ValueError):
+                pass  # not convertible: pandas' own concatenation rules decide
+    merged = pd.concat([pd.Series(p, copy=False) for p in parts], ignore_index=True)
+    return merged.to_numpy() if isinstance(merged.dtype, np.dtype) else merged.array
 
 
 def infer_type(series: "pandas.Series") -> t.DataType:

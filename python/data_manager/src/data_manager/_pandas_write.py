@@ -255,14 +255,14 @@ def _integer_type(values: Any, mask: Any, name: str) -> t.DataType:
 
 def _decimal_type(values: Any, mask: Any, name: str) -> t.DataType:
     scale = 0
-    integer_digits = 1
+    integer_digits = 0
     for v in values[~mask]:
         if not v.is_finite():
             raise _fail(ValueError, name, f"decimal {v} has no Arrow representation")
         _, digits, exponent = v.as_tuple()
         scale = max(scale, -exponent)
         integer_digits = max(integer_digits, len(digits) + exponent)
-    precision = integer_digits + scale
+    precision = max(integer_digits + scale, 1)
     if precision <= 38:
         return t.Decimal(precision, scale, 128)
     if precision <= 76:
@@ -358,6 +358,16 @@ def _convert(series: Any, name: str, target: t.DataType) -> Column:
             return _temporal(ns, name, target)
         if isinstance(target, t.Timestamp) and _is_object(dtype):
             return _datetime_objects(series, name, target)
+        if isinstance(target, t.Duration) and _is_object(dtype):
+            # timedelta / pd.Timedelta objects: through timedelta64[ns] so nanoseconds survive
+            try:
+                as_ns = pd.Series(pd.to_timedelta(series.to_numpy()), copy=False)
+            except (ValueError, TypeError, OverflowError):
+                as_ns = None  # beyond ±292 years or not timedeltas: the codec's builder decides
+            if as_ns is not None:
+                ns = _temporal_ns(as_ns, as_ns.dtype, target)
+                if ns is not None:
+                    return _temporal(ns, name, target)
     elif isinstance(target, (t.Utf8, t.LargeUtf8, t.Binary, t.LargeBinary)):
         if _is_object(dtype) or isinstance(dtype, pd.StringDtype) or (isinstance(dtype, np.dtype) and dtype.kind in "US"):
             arr, mask = _object_values(series)
@@ -435,8 +445,11 @@ def _cast_checked(values: Any, valid: Optional[Any], want: Any, name: str, targe
             bad = back != src
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
+        v = values[i]
+        if want.kind in "iu" and src.dtype.kind == "f" and np.isfinite(v) and v != np.floor(v):
+            raise _fail(ValueError, name, f"value {v!r} at row {i} is not a whole number ({target})")
         raise _fail(OverflowError if want.kind in "iu" else ValueError, name,
-                    f"value {values[i]!r} at row {i} does not fit {target}")
+                    f"value {v!r} at row {i} does not fit {target}")
     return cast
 
 
