@@ -188,8 +188,20 @@ def _bounded(schema: t.Schema, series: List[Any], start: int, stop: int, max_byt
         yield from _bounded(schema, series, mid, stop, max_bytes)
         return
     rows = stop - start
-    cumulative, fixed = _row_sizes(batch)
-    if cumulative[-1] <= max_bytes:
+    per_row, variable, fixed = _row_sizes(batch)
+    if not variable:
+        # fixed-width columns only: every row costs the same
+        step = max(1, int((max_bytes - fixed) // per_row)) if per_row else rows
+        if step >= rows:
+            yield batch
+            return
+        for begin in range(0, rows, step):
+            yield batch.slice(begin, min(step, rows - begin))
+        return
+    cumulative = per_row * np.arange(rows + 1, dtype=np.float64)
+    for offsets in variable:
+        cumulative += offsets - offsets[0]
+    if cumulative[-1] + fixed <= max_bytes:
         yield batch
         return
     begin = 0
@@ -200,20 +212,22 @@ def _bounded(schema: t.Schema, series: List[Any], start: int, stop: int, max_byt
         begin = end
 
 
-def _row_sizes(batch: RecordBatch) -> Tuple[Any, int]:
-    """(bytes of rows ``[0, i)`` for i in 0..n as float64, per-batch constant bytes (dictionaries))."""
+def _row_sizes(batch: RecordBatch) -> Tuple[float, List[Any], int]:
+    """How the Arrow buffers of ``batch`` grow with its rows: (bytes per row of the fixed-width parts,
+    the offsets arrays of variable-width columns (their data bytes per row), bytes per batch
+    (dictionaries))."""
     n = batch.num_rows
     per_row = 0.0
     fixed = 0
-    cumulative = np.zeros(n + 1, dtype=np.float64)
+    variable: List[Any] = []
     for col in batch.columns:
         ty = col.type
         if col.validity is not None:
             per_row += 0.125
         if isinstance(ty, (t.Utf8, t.LargeUtf8, t.Binary, t.LargeBinary)) and col.buffers[1] is not None:
             large = isinstance(ty, (t.LargeUtf8, t.LargeBinary))
-            offsets = np.frombuffer(col.buffers[1], np.int64 if large else np.int32, n + 1, col.offset * (8 if large else 4))
-            cumulative += offsets - offsets[0]
+            variable.append(np.frombuffer(col.buffers[1], np.int64 if large else np.int32, n + 1,
+                                          col.offset * (8 if large else 4)))
             per_row += 8 if large else 4
         elif isinstance(ty, t.Dictionary):
             per_row += ty.index_type.bit_width // 8
@@ -224,8 +238,7 @@ def _row_sizes(batch: RecordBatch) -> Tuple[Any, int]:
             per_row += t.fixed_width(ty)
         elif n:
             per_row += _nbytes(col) / n
-    cumulative += per_row * np.arange(n + 1, dtype=np.float64)
-    return cumulative + fixed, fixed
+    return per_row, variable, fixed
 
 
 def _nbytes(col: Column) -> int:

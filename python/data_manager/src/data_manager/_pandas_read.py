@@ -117,7 +117,7 @@ def decode_strings(col: Column) -> List[Any]:
     ends = o[1:]
     if data.isascii():
         text = data.decode("ascii")
-        out = list(map(text.__getitem__, map(slice, o, ends)))
+        out = [text[a:b] for a, b in zip(o, ends)]
     else:
         decode = codecs.utf_8_decode
         out = [decode(data[a:b], "strict", True)[0] for a, b in zip(o, ends)]

@@ -166,8 +166,7 @@ def infer_series_type(series: Any, name: str) -> t.DataType:
         return infer_series_type(series.sparse.to_dense(), name)
     if isinstance(dtype, np.dtype):
         if dtype.kind == "O":
-            arr, mask = _object_values(series)
-            return _infer_objects(arr, mask, name, 0)
+            return _infer_objects(series.to_numpy(), None, name, 0)
         return _numpy_type(dtype, name)
     raise _fail(TypeError, name, f"pandas dtype {dtype} has no Arrow mapping; convert the column "
                                  "(for example with astype(str) or astype(object))")
@@ -202,19 +201,27 @@ def _numpy_type(dtype: Any, name: str) -> t.DataType:
     raise _fail(TypeError, name, f"numpy {dtype} has no Arrow mapping")
 
 
-def _infer_objects(values: Any, mask: Any, name: str, depth: int) -> t.DataType:
-    """The type of the non-null values of an object array (``mask`` marks the nulls)."""
+def _infer_objects(values: Any, mask: Optional[Any], name: str, depth: int) -> t.DataType:
+    """The type of the non-null values of an object array (``mask`` marks the nulls; computed here
+    only when the answer depends on it, as ``pandas.isna`` costs more than the type inference)."""
     if depth > _MAX_DEPTH:
         raise _fail(ValueError, name, f"values nested deeper than {_MAX_DEPTH} levels")
-    if mask.all():
-        return t.Null()
     kind = pd.api.types.infer_dtype(values, skipna=True)
+    # these kinds imply at least one non-null value of that kind
     if kind == "string":
         return t.Utf8()
     if kind == "bytes":
         return t.Binary()
     if kind == "boolean":
         return t.Bool()
+    if kind == "time":
+        return t.Time(t.TimeUnit.MICROSECOND, 64)
+    if kind == "empty":
+        return t.Null()
+    if mask is None:
+        mask = np.asarray(pd.isna(values), dtype=bool)
+    if mask.all():  # NaN / NaT only
+        return t.Null()
     if kind == "integer":
         return _integer_type(values, mask, name)
     if kind in ("floating", "mixed-integer-float"):
@@ -227,8 +234,6 @@ def _infer_objects(values: Any, mask: Any, name: str, depth: int) -> t.DataType:
         return t.Date(t.DateUnit.DAY)
     if kind in ("datetime", "datetime64"):
         return _datetime_type(values, mask, name)
-    if kind == "time":
-        return t.Time(t.TimeUnit.MICROSECOND, 64)
     if kind in ("timedelta", "timedelta64"):
         return t.Duration(t.TimeUnit.NANOSECOND if any(isinstance(v, pd.Timedelta) and v.nanoseconds
                                                        for v in values) else t.TimeUnit.MICROSECOND)
@@ -370,11 +375,10 @@ def _convert(series: Any, name: str, target: t.DataType) -> Column:
                     return _temporal(ns, name, target)
     elif isinstance(target, (t.Utf8, t.LargeUtf8, t.Binary, t.LargeBinary)):
         if _is_object(dtype) or isinstance(dtype, pd.StringDtype) or (isinstance(dtype, np.dtype) and dtype.kind in "US"):
-            arr, mask = _object_values(series)
-            text = isinstance(target, (t.Utf8, t.LargeUtf8))
-            kind = pd.api.types.infer_dtype(arr, skipna=True)
-            if kind == ("string" if text else "bytes") or mask.all():
-                return _var_width(arr, mask, name, target, text)
+            arr = series.to_numpy(dtype=object) if series.dtype != object else series.to_numpy()
+            column = _var_width(arr, name, target, isinstance(target, (t.Utf8, t.LargeUtf8)))
+            if column is not None:
+                return column
     return _generic(series, name, target)
 
 
@@ -545,17 +549,28 @@ def _datetime_objects(series: Any, name: str, target: t.Timestamp) -> Column:
 # strings and bytes -----------------------------------------------------------------------------
 
 
-def _var_width(arr: Any, mask: Any, name: str, target: t.DataType, text: bool) -> Column:
+def _var_width(arr: Any, name: str, target: t.DataType, text: bool) -> Optional[Column]:
     """utf8 / binary buffers built with one join: ``"".join`` + one ``encode`` (ASCII: character
-    lengths are byte lengths), offsets by a cumulative sum of the lengths."""
+    lengths are byte lengths), offsets by a cumulative sum of the lengths.
+
+    The join itself checks the value types: None when a non-null value is not a str (bytes-like for
+    binary), so that the caller takes the general path (which converts or explains the error).
+    """
     n = len(arr)
     large = isinstance(target, (t.LargeUtf8, t.LargeBinary))
-    has_nulls = bool(mask.any())
-    present = arr[~mask].tolist() if has_nulls else arr.tolist()
+    present = arr.tolist()
+    mask = None
+    empty: Any = "" if text else b""
+    try:
+        joined = empty.join(present)
+    except TypeError:  # nulls among the values: find them (pandas.isna) only now
+        mask = np.asarray(pd.isna(arr), dtype=bool)
+        present = arr[~mask].tolist()
+        try:
+            joined = empty.join(present)
+        except TypeError:
+            return None
     if text:
-        if not all(type(v) is str for v in present):
-            present = [str(v) for v in present]  # str subclasses (numpy.str_)
-        joined = "".join(present)
         try:
             data = joined.encode("utf-8")
         except UnicodeEncodeError as e:
@@ -565,17 +580,17 @@ def _var_width(arr: Any, mask: Any, name: str, target: t.DataType, text: bool) -
         else:
             lengths = np.fromiter((len(s.encode("utf-8")) for s in present), dtype=np.int64, count=len(present))
     else:
-        data = b"".join(present)
+        data = joined
         lengths = np.fromiter(map(len, present), dtype=np.int64, count=len(present))
     if not large and len(data) > _INT32_MAX:
         raise OffsetOverflow(name)
     offsets = np.zeros(n + 1, dtype="<i8" if large else "<i4")
-    if has_nulls:
+    if mask is not None:
         full = np.zeros(n, dtype=np.int64)
         full[~mask] = lengths
         lengths = full
     np.cumsum(lengths, out=offsets[1:])
-    return _make(target, n, ~mask if has_nulls else None, offsets, data)
+    return _make(target, n, None if mask is None else ~mask, offsets, data)
 
 
 # dictionaries ----------------------------------------------------------------------------------
