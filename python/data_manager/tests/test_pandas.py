@@ -588,3 +588,108 @@ def test_batches_to_pandas_unifies_dtypes_across_batches():
     assert batches_to_pandas([]).shape == (0, 0)
     single = batches_to_pandas([first])
     pd.testing.assert_frame_equal(single, batch_to_pandas(first))
+
+
+# --------------------------------------------------------------------------------------------------
+# Property-based round trips (Hypothesis when installed, a seeded generator otherwise)
+# --------------------------------------------------------------------------------------------------
+
+COLUMN_KINDS = ["int64", "Int64", "int8", "UInt32", "float64", "Float64", "bool", "boolean", "str", "string",
+                "bytes", "datetime", "datetime_tz", "timedelta", "category", "decimal", "list", "none"]
+
+
+def random_column(kind: str, n: int, rng) -> "pd.Series":
+    null = rng.random(n) < 0.3
+    ints = rng.integers(-1000, 1000, n)
+    if kind == "int64":
+        return pd.Series(ints.astype(np.int64))
+    if kind == "int8":
+        return pd.Series((ints % 100).astype(np.int8))
+    if kind in ("Int64", "UInt32"):
+        return pd.Series(pd.array([None if z else abs(int(v)) for v, z in zip(ints, null)], dtype=kind))
+    if kind == "float64":
+        return pd.Series(np.where(null, np.nan, ints / 7))
+    if kind == "Float64":
+        return pd.Series(pd.array([None if z else v / 7 for v, z in zip(ints.tolist(), null)], dtype="Float64"))
+    if kind == "bool":
+        return pd.Series(ints % 2 == 0)
+    if kind == "boolean":
+        return pd.Series(pd.array([None if z else v % 2 == 0 for v, z in zip(ints.tolist(), null)], dtype="boolean"))
+    if kind in ("str", "string"):
+        words = ["", "a", "é", "日本", "x" * 40, "\U0001F600"]
+        values = [None if z else words[v % len(words)] + str(v) for v, z in zip(ints.tolist(), null)]
+        return pd.Series(values, dtype=object if kind == "str" else "string")
+    if kind == "bytes":
+        return pd.Series([None if z else bytes([v % 256]) * (v % 5) for v, z in zip(ints.tolist(), null)], dtype=object)
+    if kind == "datetime":
+        return pd.Series(pd.to_datetime(np.where(null, np.datetime64("NaT"), (ints * 10**13).astype("M8[ns]"))))
+    if kind == "datetime_tz":
+        return pd.Series(pd.to_datetime(ints * 10**12).tz_localize("UTC").tz_convert("Asia/Kolkata"))
+    if kind == "timedelta":
+        return pd.Series(pd.to_timedelta(np.where(null, np.timedelta64("NaT"), ints.astype("m8[ms]"))))
+    if kind == "category":
+        return pd.Series(pd.Categorical([None if z else "abc"[v % 3] for v, z in zip(ints.tolist(), null)],
+                                        categories=["a", "b", "c"], ordered=bool(ints.sum() % 2 if n else 0)))
+    if kind == "decimal":
+        return pd.Series([None if z else D(v) / 8 for v, z in zip(ints.tolist(), null)], dtype=object)
+    if kind == "list":
+        return pd.Series([None if z else list(range(v % 4)) for v, z in zip(ints.tolist(), null)], dtype=object)
+    return pd.Series([None] * n, dtype=object)
+
+
+def check_round_trip(seed: int, n: int, kinds: list, max_rows: int) -> None:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({f"{k}_{i}": random_column(k, n, rng) for i, k in enumerate(kinds)})
+    batches = list(pandas_to_batches(df, max_rows=max_rows))
+    assert sum(b.num_rows for b in batches) == n
+    _, back = read_stream(write_stream(batches[0].schema, batches))
+    result = batches_to_pandas(back)
+    expected = df.copy()
+    for name in df.columns:
+        if name.startswith("float64"):
+            continue  # NaN → null → NaN: unchanged
+        if name.startswith("decimal"):
+            # decimals come back with the column's common scale: equal values, maybe more digits
+            assert [None if v is None else v for v in result[name]] == [None if v is None else v for v in df[name]]
+            expected[name] = result[name]
+        if name.startswith("string"):
+            expected[name] = df[name].astype(object).where(df[name].notna(), None)
+        if name.startswith("Float64"):  # nulls arrive as NaN (the default floats="nan")
+            expected[name] = df[name].to_numpy(dtype="float64", na_value=np.nan)
+        if name.startswith(("Int64", "UInt32", "boolean")) and not df[name].isna().any():
+            # no nulls anywhere: the plain numpy dtype (docs/pandas-mapping.md)
+            expected[name] = df[name].to_numpy(dtype=df[name].dtype.numpy_dtype)
+    pd.testing.assert_frame_equal(result, expected, check_categorical=True)
+
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - depends on the interpreter
+    @pytest.mark.parametrize("seed", range(40))
+    def test_random_frames_round_trip(seed):
+        rng = np.random.default_rng(seed)
+        kinds = list(rng.choice(COLUMN_KINDS, size=int(rng.integers(1, 6))))
+        check_round_trip(seed, int(rng.integers(0, 60)), kinds, int(rng.integers(1, 50)))
+else:
+    @settings(max_examples=60, deadline=None)
+    @given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 60),
+           kinds=st.lists(st.sampled_from(COLUMN_KINDS), min_size=1, max_size=6), max_rows=st.integers(1, 50))
+    def test_random_frames_round_trip(seed, n, kinds, max_rows):
+        check_round_trip(seed, n, kinds, max_rows)
+
+
+def test_floats_nullable_option_keeps_nan_apart_from_null():
+    ty = t.float64
+    values = [1.5, None, float("nan")]
+    df = batch_to_pandas(batch_of("f", ty, values), floats="nullable")
+    assert str(df["f"].dtype) == "Float64"
+    assert df["f"].isna().tolist() == [False, True, False] or df["f"].isna().tolist() == [False, True, True]
+    col = only_batch(df).column(0)
+    assert col.null_count == 1
+    assert col.to_pylist()[0] == 1.5 and col.to_pylist()[1] is None and np.isnan(col.to_pylist()[2])
+    plain = batch_to_pandas(batch_of("f", ty, values))
+    assert str(plain["f"].dtype) == "float64"
+    assert only_batch(plain).column(0).to_pylist() == [1.5, None, None]  # NaN → null by default
+    with pytest.raises(ValueError):
+        batch_to_pandas(batch_of("f", ty, values), floats="masked")

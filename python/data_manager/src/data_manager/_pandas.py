@@ -32,7 +32,7 @@ __all__ = ["batch_to_pandas", "batches_to_pandas", "pandas_to_batches", "series_
 
 
 def batch_to_pandas(batch: RecordBatch, *, strings: str = "object", dates: str = "datetime64",
-                    out_of_range_timestamps: str = "raise") -> "pandas.DataFrame":
+                    out_of_range_timestamps: str = "raise", floats: str = "nan") -> "pandas.DataFrame":
     """A DataFrame holding ``batch``; column names and order are kept (repeated names too).
 
     :param strings: ``"object"`` (Python ``str``, the default) or ``"string"`` (pandas ``StringDtype``).
@@ -40,18 +40,21 @@ def batch_to_pandas(batch: RecordBatch, *, strings: str = "object", dates: str =
     :param out_of_range_timestamps: ``"raise"``: a timestamp, date or duration outside pandas'
         nanosecond range raises ``ValueError`` naming the column and the value; ``"object"``: such a
         column is kept as ``datetime``/``date``/``timedelta`` objects instead.
+    :param floats: ``"nan"`` (default): float columns with nulls are numpy floats with NaN at the
+        nulls; ``"nullable"``: they are ``Float32``/``Float64`` with ``pd.NA`` at the nulls, so a NaN
+        value stays distinct from a null (float16 columns always use NaN).
 
     Null-free int, float and nanosecond timestamp/duration columns are numpy views of the batch's
     buffers (no copy; read-only when the buffers are, e.g. a stream read from ``bytes``).
     """
-    opts = ReadOptions(strings, dates, out_of_range_timestamps)
+    opts = ReadOptions(strings, dates, out_of_range_timestamps, floats)
     names = list(batch.schema.names)
     arrays = [column_to_pandas(col, name, opts) for name, col in zip(names, batch.columns)]
     return frame_from_arrays(names, arrays, batch.num_rows)
 
 
 def batches_to_pandas(batches: Iterable[RecordBatch], *, strings: str = "object", dates: str = "datetime64",
-                      out_of_range_timestamps: str = "raise") -> "pandas.DataFrame":
+                      out_of_range_timestamps: str = "raise", floats: str = "nan") -> "pandas.DataFrame":
     """All ``batches`` as one DataFrame (options as in :func:`batch_to_pandas`).
 
     A plain ``pandas.concat`` of per-batch frames is not enough: a column without nulls in one batch
@@ -60,7 +63,7 @@ def batches_to_pandas(batches: Iterable[RecordBatch], *, strings: str = "object"
     brought to one dtype: the nullable extension dtype, or a categorical over the union of the
     categories (ordered only when every batch has the same ordered categories).
     """
-    opts = ReadOptions(strings, dates, out_of_range_timestamps)
+    opts = ReadOptions(strings, dates, out_of_range_timestamps, floats)
     columns: Optional[List[List[Any]]] = None
     names: List[str] = []
     for batch in batches:
@@ -179,10 +182,11 @@ def _bounded(schema: t.Schema, series: List[Any], start: int, stop: int, max_byt
     """Rows ``[start, stop)`` as batches of at most ``max_bytes`` (one row at least)."""
     try:
         batch = _convert_rows(schema, series, start, stop)
-    except OffsetOverflow:
+    except OffsetOverflow as overflow:
         # more than 2 GiB of string data for int32 offsets: halve the rows
         if stop - start == 1:
-            raise ValueError(f"a single value of column {schema.names} exceeds 2 GiB; use a large_utf8/large_binary schema") from None
+            raise ValueError(f"column {overflow.args[0]!r}: a single value exceeds 2 GiB; use a schema with "
+                             "large_utf8 / large_binary") from None
         mid = (start + stop) // 2
         yield from _bounded(schema, series, start, mid, max_bytes)
         yield from _bounded(schema, series, mid, stop, max_bytes)

@@ -34,9 +34,11 @@ _MAX_DEPTH = 64
 class ReadOptions:
     """The options of :func:`data_manager._pandas.batch_to_pandas`, validated once per batch."""
 
-    __slots__ = ("strings", "dates", "out_of_range")
+    __slots__ = ("strings", "dates", "out_of_range", "floats")
 
-    def __init__(self, strings: str, dates: str, out_of_range: str) -> None:
+    def __init__(self, strings: str, dates: str, out_of_range: str, floats: str = "nan") -> None:
+        if floats not in ("nan", "nullable"):
+            raise ValueError(f"floats must be 'nan' or 'nullable', not {floats!r}")
         if strings not in ("object", "string"):
             raise ValueError(f"strings must be 'object' or 'string', not {strings!r}")
         if dates not in ("datetime64", "object"):
@@ -46,6 +48,7 @@ class ReadOptions:
         self.strings = strings
         self.dates = dates
         self.out_of_range = out_of_range
+        self.floats = floats
 
 
 class _OutOfRange(Exception):
@@ -273,6 +276,9 @@ def column_to_pandas(col: Column, name: str, opts: ReadOptions, depth: int = 0) 
         values = col.to_numpy()
         if col.null_count == 0:
             return values
+        if opts.floats == "nullable" and values.dtype.itemsize >= 4:
+            # Float32/Float64: the mask keeps nulls apart from NaN values (no copy of the values)
+            return pd.arrays.FloatingArray(values, ~col.validity_mask())
         return _set_nulls(values, col.validity_mask(), np.nan)
     if isinstance(ty, t.Bool):
         values = col.to_numpy()
