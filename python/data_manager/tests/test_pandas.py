@@ -693,3 +693,16 @@ def test_floats_nullable_option_keeps_nan_apart_from_null():
     assert only_batch(plain).column(0).to_pylist() == [1.5, None, None]  # NaN → null by default
     with pytest.raises(ValueError):
         batch_to_pandas(batch_of("f", ty, values), floats="masked")
+
+
+def test_sliced_batches_convert_their_rows_only():
+    df = wide_frame(9)
+    (batch,) = pandas_to_batches(df)
+    part = batch.slice(3, 4)
+    got = batch_to_pandas(part, dates="object")
+    want = df.iloc[3:7].reset_index(drop=True)
+    want["bool"] = want["bool"].astype(bool)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    again = only_batch(got)
+    assert again.column("str").to_pylist() == part.column("str").to_pylist()
+    assert again.column("Int64").to_pylist() == part.column("Int64").to_pylist()

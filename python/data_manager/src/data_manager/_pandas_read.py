@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as _dt
+import warnings
 from typing import Any, List, Optional
 
 import numpy as np
@@ -174,7 +175,21 @@ def _timestamps(col: Column, name: str, opts: ReadOptions) -> Any:
     values = ns.view("M8[ns]")
     if ty.tz is None:
         return values
-    return pd.arrays.DatetimeArray(values, dtype=pd.DatetimeTZDtype(tz=pandas_timezone(ty.tz)), copy=False)
+    return _with_zone(values, pandas_timezone(ty.tz))
+
+
+def _with_zone(utc: Any, zone: Any) -> Any:
+    """A ``datetime64[ns, zone]`` array over UTC nanoseconds ``utc``, without copying them."""
+    dtype = pd.DatetimeTZDtype(tz=zone)
+    with warnings.catch_warnings():
+        # pandas 2.2 deprecates the constructor (FutureWarning); it still shares the values
+        warnings.simplefilter("ignore", FutureWarning)
+        try:
+            return pd.arrays.DatetimeArray(utc, dtype=dtype, copy=False)
+        except (TypeError, ValueError):
+            pass
+    # a pandas without that constructor: localizing to UTC copies once
+    return pd.DatetimeIndex(utc).tz_localize("UTC").tz_convert(zone).array
 
 
 def _describe_instant(value: int, unit: t.TimeUnit) -> str:
