@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import datetime as _dt
 import warnings
-from typing import Any, List, Optional
+from typing import Any, List
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,7 @@ import pandas as pd
 from ._arrow import types as t
 from ._arrow.column import Column
 
-__all__ = ["column_to_pandas", "decode_strings", "ReadOptions", "pandas_timezone"]
+__all__ = ["ReadOptions", "column_to_pandas", "decode_strings", "frame_from_arrays", "object_array", "pandas_timezone"]
 
 _I64_MIN = np.iinfo(np.int64).min  # the NaT sentinel: never a valid datetime64[ns] value
 _I64_MAX = np.iinfo(np.int64).max

@@ -11,7 +11,6 @@ Every error names the column. Imported lazily (numpy and pandas); callers use :m
 from __future__ import annotations
 
 import datetime as _dt
-import decimal as _decimal
 import sys
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -21,12 +20,11 @@ import pandas as pd
 from ._arrow import types as t
 from ._arrow.column import Column
 
-__all__ = ["infer_series_type", "series_to_column", "OffsetOverflow"]
+__all__ = ["OffsetOverflow", "infer_series_type", "series_to_column", "timezone_name"]
 
 _INT32_MAX = 2**31 - 1
 _NAT = np.iinfo(np.int64).min
 _UNITS = {"s": t.TimeUnit.SECOND, "ms": t.TimeUnit.MILLISECOND, "us": t.TimeUnit.MICROSECOND, "ns": t.TimeUnit.NANOSECOND}
-_UNIT_NAMES = {v: k for k, v in _UNITS.items()}
 _NS_PER_UNIT = {t.TimeUnit.SECOND: 1_000_000_000, t.TimeUnit.MILLISECOND: 1_000_000,
                 t.TimeUnit.MICROSECOND: 1_000, t.TimeUnit.NANOSECOND: 1}
 _NS_PER_DAY = 86_400 * 1_000_000_000
