@@ -1,0 +1,178 @@
+"""The worker and daemon (docs/protocol.md) against a host written in Python: no .NET needed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import time
+
+import pytest
+
+from data_manager import _protocol as P
+from data_manager._arrow import RecordBatch
+
+from _fake_host import FakeHost
+
+IDENTITY = "data_manager.set_output(list(data_manager.fetch_once_as_batches()))"
+
+
+@pytest.fixture()
+def host():
+    h = FakeHost()
+    yield h
+    h.close()
+
+
+def batch(**columns):
+    return RecordBatch.from_pydict(columns)
+
+
+def test_identity_run_returns_input_and_trailer(host):
+    conn = host.connect()
+    out = conn.run(IDENTITY, [batch(a=[1, 2, None], s=["x", None, "z"])])
+    assert out.error is None, out.error
+    assert out.rows() == {"a": [1, 2, None], "s": ["x", None, "z"]}
+    assert out.trailer == (3, 1)
+    assert out.reusable
+    assert set(out.timing) == {"boot_ms", "init_ms", "run_ms", "finish_ms"}
+    conn.close()
+
+
+def test_run_context_is_never_stale_on_a_reused_worker(host):
+    conn = host.connect()
+    code = (
+        "data_manager.log('group ' + data_manager.conf['GROUP_ID'])\n"
+        "data_manager.noops_fetch()\n"
+        "data_manager.set_output({'group': [data_manager.conf['GROUP_ID']]})\n"
+    )
+    first = conn.run(code, [], conf={"GROUP_ID": "g-1", "OWNER": "a"})
+    second = conn.run(code, [], conf={"GROUP_ID": "g-2", "OWNER": "b"})
+    assert first.rows() == {"group": ["g-1"]}
+    assert second.rows() == {"group": ["g-2"]}
+    assert [l["message"] for l in first.logs] == ["group g-1"]
+    assert [l["message"] for l in second.logs] == ["group g-2"]
+    conn.close()
+
+
+def test_code_is_sent_once_and_cached_by_hash(host):
+    conn = host.connect()
+    one = conn.run(IDENTITY, [batch(a=[1])])
+    two = conn.run(IDENTITY, [batch(a=[2])])  # the header carries only the hash now
+    assert one.rows() == {"a": [1]} and two.rows() == {"a": [2]}
+    conn.close()
+
+
+def test_code_that_never_reads_its_input_leaves_the_worker_reusable(host):
+    conn = host.connect()
+    big = [batch(a=list(range(50_000))) for _ in range(8)]
+    out = conn.run("data_manager.set_output({'n': [1]})", big)
+    assert out.reusable and out.rows() == {"n": [1]}
+    again = conn.run(IDENTITY, [batch(a=[7])])
+    assert again.rows() == {"a": [7]}
+    conn.close()
+
+
+def test_python_exception_comes_back_structured_and_worker_stays_usable(host):
+    conn = host.connect()
+    out = conn.run("def f():\n    raise ValueError('bad value 42')\nf()", [batch(a=[1])])
+    assert out.error["type"] == "ValueError"
+    assert out.error["message"] == "bad value 42"
+    assert "line 2, in f" in out.error["traceback"]
+    assert out.reusable
+    assert conn.run(IDENTITY, [batch(a=[3])]).rows() == {"a": [3]}
+    conn.close()
+
+
+def test_print_and_stderr_become_log_frames_of_the_run(host):
+    conn = host.connect()
+    out = conn.run("import sys\nprint('hello', 1)\nsys.stderr.write('warn\\n')\ndata_manager.noops_fetch()", [])
+    assert [(l["stream"], l["message"]) for l in out.logs] == [("stdout", "hello 1"), ("stderr", "warn")]
+    conn.close()
+
+
+def test_sys_exit_reports_and_ends_the_worker_with_its_code(host):
+    conn = host.connect()
+    out = conn.run("import sys\nsys.exit(3)", [])
+    assert out.error["type"] == "SystemExit" and not out.reusable
+    event = host.wait_exit_event(conn.pid)
+    assert event["exit_code"] == 3
+
+
+def test_segfault_is_reported_with_signal_and_python_stack(host):
+    conn = host.connect()
+    out = conn.run("import ctypes\nctypes.string_at(0)", [])
+    assert not out.reusable and out.error is None
+    event = host.wait_exit_event(conn.pid)
+    assert event["signal"] == signal.SIGSEGV
+    assert "Fatal Python error" in event["stderr_tail"]
+
+
+def test_kill_command_ends_a_looping_worker(host):
+    conn = host.connect()
+    conn.writer.write_control(P.RUN_HEADER, {"code_hash": __import__("hashlib").sha256(b"while True: pass").hexdigest(),
+                                             "code": "while True: pass", "conf": {}})
+    conn.writer.flush()
+    time.sleep(0.2)
+    host.kill(conn.pid)
+    event = host.wait_exit_event(conn.pid)
+    assert event["signal"] == signal.SIGKILL
+
+
+def test_wrong_token_is_closed_without_a_reply(host):
+    sock = socket.create_connection(("127.0.0.1", host.port), timeout=10)
+    bad = b"0" * 64
+    sock.sendall(P.MAGIC + P.INT32.pack(P.PROTOCOL_VERSION) + P.INT32.pack(len(bad)) + bad)
+    assert sock.recv(16) == b""
+    sock.close()
+
+
+def test_ping_is_answered_between_runs(host):
+    conn = host.connect()
+    assert conn.ping()
+    conn.run(IDENTITY, [batch(a=[1])])
+    assert conn.ping()
+    conn.close()
+
+
+def test_memory_limit_surfaces_as_memory_error_and_next_run_works():
+    host = FakeHost(memory_limit_mb=1024)
+    try:
+        conn = host.connect()
+        out = conn.run("x = bytearray(2 * 1024 * 1024 * 1024)", [])
+        assert out.error is not None and out.error["type"] == "MemoryError"
+        assert conn.run(IDENTITY, [batch(a=[5])]).rows() == {"a": [5]}
+        conn.close()
+    finally:
+        host.close()
+
+
+def test_daemon_stdin_eof_kills_every_worker():
+    host = FakeHost()
+    conn = host.connect()
+    pid = conn.pid
+    host.close()  # closes stdin: the host "died"
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"worker {pid} outlived its daemon")
+    assert host.proc.returncode is not None
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting for a reaper counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
