@@ -176,3 +176,23 @@ def _alive(pid: int) -> bool:
         except ProcessLookupError:
             return False
         return True
+
+
+def test_imported_module_api_acts_on_the_current_run(host):
+    conn = host.connect()
+    code = ("import data_manager as dm\n"
+            "rows = [b.num_rows for b in dm.fetch_once_as_batches()]\n"
+            "dm.set_output({'rows': [sum(rows)], 'owner': [dm.conf['OWNER']]})\n")
+    out = conn.run(code, [batch(a=[1, 2]), batch(a=[3])], conf={"OWNER": "me"})
+    assert out.rows() == {"rows": [3], "owner": ["me"]}
+    conn.close()
+
+
+def test_module_api_outside_a_run_raises_a_clear_error():
+    import data_manager
+    from data_manager import DataManagerError
+
+    with pytest.raises(DataManagerError, match="no DataBridge run is in progress"):
+        data_manager.fetch_once()
+    with pytest.raises(DataManagerError):
+        data_manager.conf

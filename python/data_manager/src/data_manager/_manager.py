@@ -236,7 +236,7 @@ class DataManager:
         if rows == 0:
             yield batch
             return
-        per_row = max(1, batch.nbytes // rows) if hasattr(batch, "nbytes") else 1
+        per_row = max(1, _estimate_bytes(batch) // rows)
         step = max(1, min(self.max_batch_rows, self.max_batch_bytes // per_row))
         if rows <= step:
             yield batch
@@ -291,6 +291,19 @@ class DataManager:
             return series_list_to_batch(columns)
         names = [getattr(c, "name", None) or f"_{i}" for i, c in enumerate(columns)]
         return RecordBatch.from_pydict({str(n): list(c) for n, c in zip(names, columns)})
+
+
+def _column_bytes(column: Any) -> int:
+    total = sum(b.nbytes for b in column.buffers if b is not None)
+    total += sum(_column_bytes(c) for c in column.children)
+    if column.dictionary is not None:
+        total += _column_bytes(column.dictionary)
+    return total
+
+
+def _estimate_bytes(batch: RecordBatch) -> int:
+    """Bytes of the batch's buffers (an upper bound for a slice, which shares its parent's buffers)."""
+    return sum(_column_bytes(c) for c in batch.columns)
 
 
 def _is_array_like(value: Any) -> bool:
