@@ -111,3 +111,24 @@ def test_log_goes_to_the_log_function():
     assert seen == [("info", "hello"), ("warning", "careful")]
     with pytest.raises(ValueError):
         dm.log("x", level="loud")
+
+
+@pytest.mark.requires_pandas
+def test_fetch_once_gives_pandas_frames_and_output_round_trips():
+    import pandas as pd
+
+    dm = DataManager(batches(), ListSink(), use_pandas=True)
+    frames = list(dm.fetch_once())
+    assert all(isinstance(f, pd.DataFrame) for f in frames)
+    assert list(frames[0]["a"]) == [1, 2]
+    dm.set_output(pd.concat(frames, ignore_index=True))
+    assert dm.sink.batches[0].to_pydict() == {"a": [1, 2, 3], "s": ["x", None, "z"]}
+
+
+@pytest.mark.requires_pandas
+def test_pyjava_series_batches_keep_series_names():
+    import pandas as pd
+
+    dm = DataManager(None, ListSink(), use_pandas=True)
+    dm.set_output([[pd.Series([1, 2], name="id"), pd.Series(["a", "b"], name="v")]])
+    assert dm.sink.batches[0].to_pydict() == {"id": [1, 2], "v": ["a", "b"]}
