@@ -1,0 +1,11 @@
+namespace DataBridge.Protocol;
+
+/// <summary>The JSON body of the daemon's <see cref="FrameCode.Hello"/> frame on the callback connection.</summary>
+/// <param name="Token">The token the daemon was given; checked in constant time.</param>
+/// <param name="Port">The daemon's listening port on 127.0.0.1.</param>
+/// <param name="ProcessId">The daemon's pid.</param>
+/// <param name="PythonVersion">The interpreter version, e.g. 3.11.7.</param>
+/// <param name="Protocol">The protocol version the daemon speaks.</param>
+/// <param name="HasNumpy">Whether numpy was importable (and preloaded).</param>
+/// <param name="HasPandas">Whether pandas was importable (and preloaded).</param>
+internal sealed record DaemonHello(string Token, int Port, int ProcessId, string PythonVersion, int Protocol, bool HasNumpy, bool HasPandas);

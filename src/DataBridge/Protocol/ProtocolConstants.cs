@@ -1,0 +1,29 @@
+namespace DataBridge.Protocol;
+
+/// <summary>Fixed values of the worker protocol (docs/protocol.md), mirroring <c>data_manager/_protocol.py</c>.</summary>
+internal static class ProtocolConstants
+{
+    /// <summary>The protocol version sent in the handshake.</summary>
+    public const int Version = 1;
+
+    /// <summary>The largest control frame payload (JSON) either side accepts: 64 MiB.</summary>
+    public const int MaxControlFrameBytes = 64 * 1024 * 1024;
+
+    /// <summary>The largest token the handshake carries (the real one is 64 hex characters).</summary>
+    public const int MaxTokenBytes = 1024;
+
+    /// <summary>Environment variable carrying the bridge's secret to the daemon (never the command line).</summary>
+    public const string EnvToken = "DATABRIDGE_TOKEN";
+
+    /// <summary>Environment variable carrying the port of the bridge's one-shot callback listener.</summary>
+    public const string EnvCallbackPort = "DATABRIDGE_CALLBACK_PORT";
+
+    /// <summary>Environment variable carrying <c>WorkerMemoryLimitMb</c> (0 = none).</summary>
+    public const string EnvMemoryLimitMb = "DATABRIDGE_MEMORY_LIMIT_MB";
+
+    /// <summary>Environment variable naming the modules the daemon imports before forking.</summary>
+    public const string EnvPreload = "DATABRIDGE_PRELOAD";
+
+    /// <summary>The four magic bytes opening both halves of the handshake: ASCII "DBRG".</summary>
+    public static ReadOnlySpan<byte> Magic => "DBRG"u8;
+}

@@ -1,0 +1,21 @@
+using DataBridge.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace DataBridge.Workers;
+
+/// <summary>Everything needed to launch a daemon, fixed per bridge.</summary>
+/// <param name="PythonExecutable">The interpreter to exec (a path or a name on PATH).</param>
+/// <param name="Environment">Extra environment variables for the daemon and its workers.</param>
+/// <param name="PackageRoot">The directory holding the extracted <c>data_manager</c> package.</param>
+/// <param name="Token">The bridge's secret.</param>
+/// <param name="MemoryLimitMb">RLIMIT_AS per worker in MiB; 0 = none.</param>
+/// <param name="ConnectTimeout">Deadline for the daemon's HELLO.</param>
+/// <param name="Logger">Where daemon output goes.</param>
+internal sealed record DaemonStartInfo(
+    string PythonExecutable,
+    IReadOnlyDictionary<string, string> Environment,
+    string PackageRoot,
+    SecretToken Token,
+    int MemoryLimitMb,
+    TimeSpan ConnectTimeout,
+    ILogger Logger);

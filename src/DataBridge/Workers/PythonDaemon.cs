@@ -1,0 +1,478 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using DataBridge.Internal;
+using DataBridge.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace DataBridge.Workers;
+
+/// <summary>
+/// One <c>python -m data_manager._daemon</c> process (docs/protocol.md, section 1): exec'ed directly (no
+/// shell) with the embedded package on PYTHONPATH and the token in its environment; it reports its port
+/// through a one-shot callback connection, forks a worker per connection, takes <c>kill &lt;pid&gt;</c>
+/// commands on stdin and reports worker ends as JSON lines on stdout. Closing its stdin (our death
+/// included) makes it kill its whole process group.
+/// </summary>
+internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
+{
+    private const int StderrTailChars = 8192;
+
+    private readonly Process _process;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<WorkerExit?>> _exits = new();
+    private readonly SemaphoreSlim _stdinGate = new(1, 1);
+    private readonly StringBuilder _stderrTail = new();
+    private readonly Task _stdoutPump;
+    private readonly Task _stderrPump;
+    private int _disposed;
+
+    private PythonDaemon(Process process, ILogger logger)
+    {
+        _process = process;
+        _logger = logger;
+        ProcessId = process.Id;
+        _stdoutPump = Task.Run(PumpStdoutAsync);
+        _stderrPump = Task.Run(PumpStderrAsync);
+    }
+
+    /// <summary>The daemon's pid.</summary>
+    public int ProcessId { get; }
+
+    /// <inheritdoc />
+    public int Port { get; private set; }
+
+    /// <summary>What the daemon said about itself in its HELLO.</summary>
+    public DaemonHello? Hello { get; private set; }
+
+    /// <inheritdoc />
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>The daemon's exit code once it has exited, else null.</summary>
+    public int? ExitCode => HasExited ? SafeExitCode() : null;
+
+    /// <summary>
+    /// Starts a daemon and waits (up to the connect timeout) for its HELLO on a callback listener. On any
+    /// failure the process is killed and a <see cref="DataBridgeException"/> carries its stderr tail.
+    /// </summary>
+    public static async Task<PythonDaemon> StartAsync(DaemonStartInfo info, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start(1);
+        int callbackPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        ProcessStartInfo psi = CreateStartInfo(info, callbackPort);
+        var process = new Process { StartInfo = psi };
+        try
+        {
+            if (!process.Start())
+            {
+                throw new DataBridgeException($"The Python interpreter '{info.PythonExecutable}' could not be started.");
+            }
+        }
+        catch (Win32Exception ex)
+        {
+            process.Dispose();
+            throw new DataBridgeException($"The Python interpreter '{info.PythonExecutable}' could not be started: {ex.Message}. Set PythonBridgeOptions.PythonExecutable or DATABRIDGE_PYTHON.", ex);
+        }
+
+        var daemon = new PythonDaemon(process, info.Logger);
+        try
+        {
+            await daemon.AwaitHelloAsync(listener, info, cancellationToken).ConfigureAwait(false);
+            Log.DaemonStarted(info.Logger, daemon.ProcessId, daemon.Port, daemon.Hello!.PythonVersion, info.PythonExecutable, daemon.Hello.HasNumpy, daemon.Hello.HasPandas);
+            return daemon;
+        }
+        catch (Exception ex)
+        {
+            daemon.Kill();
+            string tail = await daemon.StderrTailAfterExitAsync().ConfigureAwait(false);
+            await daemon.DisposeAsync().ConfigureAwait(false);
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            string reason = ex is OperationCanceledException
+                ? $"did not report its port within {info.ConnectTimeout.TotalSeconds:0.#} s"
+                : ex.Message;
+            var failure = new DataBridgeException(
+                $"The Python daemon ({info.PythonExecutable} -m data_manager._daemon) failed to start: {reason}" +
+                (tail.Length > 0 ? $"{Environment.NewLine}daemon stderr:{Environment.NewLine}{tail}" : string.Empty), ex);
+            Log.DaemonStartFailed(info.Logger, failure, info.PythonExecutable);
+            throw failure;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask KillWorkerAsync(int processId)
+    {
+        if (HasExited || Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        await _stdinGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            StreamWriter stdin = _process.StandardInput;
+            await stdin.WriteAsync("kill " + processId.ToString(CultureInfo.InvariantCulture) + "\n").ConfigureAwait(false);
+            await stdin.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The daemon is gone; with it went its process group, the worker included.
+            Log.WorkerDiscarded(_logger, processId, "kill request not delivered: " + ex.Message);
+        }
+        finally
+        {
+            _stdinGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<WorkerExit?> WaitForWorkerExitAsync(int processId, TimeSpan timeout)
+    {
+        TaskCompletionSource<WorkerExit?> exit = ExitSlot(processId);
+        try
+        {
+            return await exit.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        finally
+        {
+            _exits.TryRemove(processId, out _);
+        }
+    }
+
+    /// <summary>Forgets a worker whose end nobody will ask about (it ended cleanly).</summary>
+    public void Forget(int processId) => _exits.TryRemove(processId, out _);
+
+    /// <summary>
+    /// Stops the daemon: closes its stdin (it then kills its process group and exits), waits up to two
+    /// seconds, then kills it and whatever is left of its tree.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stdinGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            Log.DaemonOutput(_logger, ProcessId, "stdin", "close failed: " + ex.Message);
+        }
+        finally
+        {
+            _stdinGate.Release();
+        }
+
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Kill();
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(_stdoutPump, _stderrPump).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.DaemonOutput(_logger, ProcessId, "pumps", "output pumps did not end within 2 s");
+        }
+
+        foreach (TaskCompletionSource<WorkerExit?> pending in _exits.Values)
+        {
+            pending.TrySetResult(null);
+        }
+
+        Log.DaemonStopped(_logger, ProcessId);
+        _process.Dispose();
+        _stdinGate.Dispose();
+    }
+
+    /// <summary>Kills the daemon and its process tree immediately.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or NotSupportedException)
+        {
+            Log.DaemonOutput(_logger, ProcessId, "kill", ex.Message);
+        }
+    }
+
+    /// <summary>The last lines the daemon wrote to its stderr.</summary>
+    public string StderrTail()
+    {
+        lock (_stderrTail)
+        {
+            return _stderrTail.ToString();
+        }
+    }
+
+    private static ProcessStartInfo CreateStartInfo(DaemonStartInfo info, int callbackPort)
+    {
+        var psi = new ProcessStartInfo(info.PythonExecutable)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            CreateNoWindow = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        psi.ArgumentList.Add("-u");
+        psi.ArgumentList.Add("-m");
+        psi.ArgumentList.Add("data_manager._daemon");
+
+        string? inheritedPath = psi.Environment.TryGetValue("PYTHONPATH", out string? p) ? p : null;
+        foreach (KeyValuePair<string, string> entry in info.Environment)
+        {
+            psi.Environment[entry.Key] = entry.Value;
+        }
+
+        string? userPath = info.Environment.TryGetValue("PYTHONPATH", out string? up) ? up : inheritedPath;
+        psi.Environment["PYTHONPATH"] = string.IsNullOrEmpty(userPath)
+            ? info.PackageRoot
+            : info.PackageRoot + Path.PathSeparator + userPath;
+        psi.Environment[ProtocolConstants.EnvToken] = info.Token.Hex;
+        psi.Environment[ProtocolConstants.EnvCallbackPort] = callbackPort.ToString(CultureInfo.InvariantCulture);
+        psi.Environment[ProtocolConstants.EnvMemoryLimitMb] = info.MemoryLimitMb.ToString(CultureInfo.InvariantCulture);
+        return psi;
+    }
+
+    private async Task AwaitHelloAsync(TcpListener listener, DaemonStartInfo info, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(info.ConnectTimeout);
+
+        // Wait for the callback or for the daemon's death, whichever comes first: a daemon that fails to import
+        // fails the start at once instead of after the whole timeout.
+        Task<TcpClient> accept = listener.AcceptTcpClientAsync(deadline.Token).AsTask();
+        Task exited = _process.WaitForExitAsync(deadline.Token);
+        if (await Task.WhenAny(accept, exited).ConfigureAwait(false) != accept)
+        {
+            await exited.ConfigureAwait(false);
+            throw new DataBridgeException($"the daemon exited with code {SafeExitCode()} before reporting its port");
+        }
+
+        using TcpClient client = await accept.ConfigureAwait(false);
+        NetworkStream stream = client.GetStream();
+        var reader = new FrameReader(stream, 4096);
+        int code = await reader.ReadPrefixAsync(deadline.Token).ConfigureAwait(false);
+        if (code != FrameCode.Hello)
+        {
+            ProtocolErrors.ThrowUnexpectedFrame(code, "on the daemon's callback connection (expected HELLO)");
+        }
+
+        DaemonHello hello = ProtocolJson.ParseHello(await reader.ReadPayloadAsync(code, 64 * 1024, deadline.Token).ConfigureAwait(false));
+        if (!info.Token.Matches(hello.Token))
+        {
+            throw new DataBridgeException("the process that called back did not present this bridge's token");
+        }
+
+        if (hello.Protocol != ProtocolConstants.Version)
+        {
+            throw new DataBridgeException($"the daemon speaks protocol version {hello.Protocol}, this bridge speaks {ProtocolConstants.Version}");
+        }
+
+        if (hello.Port is <= 0 or > 65535)
+        {
+            throw new DataBridgeException($"the daemon reported an invalid port {hello.Port}");
+        }
+
+        Hello = hello;
+        Port = hello.Port;
+    }
+
+    private async Task<string> StderrTailAfterExitAsync()
+    {
+        try
+        {
+            await _stderrPump.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.DaemonOutput(_logger, ProcessId, "stderr", "stderr did not end within 2 s");
+        }
+
+        return StderrTail();
+    }
+
+    private int? SafeExitCode()
+    {
+        try
+        {
+            return _process.ExitCode;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private TaskCompletionSource<WorkerExit?> ExitSlot(int processId)
+    {
+        if (_exits.Count > 1024)
+        {
+            // Reports nobody asked for (workers that ended cleanly) must not accumulate forever.
+            foreach (KeyValuePair<int, TaskCompletionSource<WorkerExit?>> entry in _exits)
+            {
+                if (entry.Value.Task.IsCompleted)
+                {
+                    _exits.TryRemove(entry.Key, out _);
+                }
+            }
+        }
+
+        return _exits.GetOrAdd(processId, static _ => new TaskCompletionSource<WorkerExit?>(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+
+    private async Task PumpStdoutAsync()
+    {
+        try
+        {
+            StreamReader stdout = _process.StandardOutput;
+            while (await stdout.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                if (line.StartsWith('{') && TryHandleEvent(line))
+                {
+                    continue;
+                }
+
+                if (line.Length > 0)
+                {
+                    Log.DaemonOutput(_logger, ProcessId, "stdout", line);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            Log.DaemonOutput(_logger, ProcessId, "stdout", "read failed: " + ex.Message);
+        }
+        finally
+        {
+            // No more reports can come: whoever waits for one gets null now rather than after a timeout.
+            foreach (TaskCompletionSource<WorkerExit?> pending in _exits.Values)
+            {
+                pending.TrySetResult(null);
+            }
+        }
+    }
+
+    private bool TryHandleEvent(string line)
+    {
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(line);
+            JsonElement root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("event", out JsonElement kind))
+            {
+                return false;
+            }
+
+            switch (kind.GetString())
+            {
+                case "exit":
+                    int pid = root.GetProperty("pid").GetInt32();
+                    var exit = new WorkerExit(
+                        pid,
+                        OptionalInt(root, "exit_code"),
+                        OptionalInt(root, "signal"),
+                        root.TryGetProperty("stderr_tail", out JsonElement tail) && tail.ValueKind == JsonValueKind.String ? tail.GetString() ?? string.Empty : string.Empty);
+                    ExitSlot(pid).TrySetResult(exit);
+                    return true;
+                case "log":
+                    string level = root.TryGetProperty("level", out JsonElement l) ? l.GetString() ?? "info" : "info";
+                    string message = root.TryGetProperty("message", out JsonElement m) ? m.GetString() ?? string.Empty : string.Empty;
+                    Log.DaemonMessage(_logger, LevelOf(level), ProcessId, message);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    private async Task PumpStderrAsync()
+    {
+        try
+        {
+            StreamReader stderr = _process.StandardError;
+            while (await stderr.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                lock (_stderrTail)
+                {
+                    _stderrTail.Append(line).Append('\n');
+                    if (_stderrTail.Length > StderrTailChars)
+                    {
+                        _stderrTail.Remove(0, _stderrTail.Length - StderrTailChars);
+                    }
+                }
+
+                Log.DaemonOutput(_logger, ProcessId, "stderr", line);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            Log.DaemonOutput(_logger, ProcessId, "stderr", "read failed: " + ex.Message);
+        }
+    }
+
+    private static int? OptionalInt(JsonElement root, string name) =>
+        root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : null;
+
+    /// <summary>Maps a Python level name to a <see cref="LogLevel"/>.</summary>
+    internal static LogLevel LevelOf(string level) => level switch
+    {
+        "debug" => LogLevel.Debug,
+        "warning" or "warn" => LogLevel.Warning,
+        "error" or "critical" => LogLevel.Error,
+        _ => LogLevel.Information,
+    };
+}

@@ -1,0 +1,26 @@
+using DataBridge.Protocol;
+
+namespace DataBridge.Workers;
+
+internal sealed partial class WorkerConnection
+{
+    /// <summary>
+    /// Starts a run: sends the header (with the code text only if this connection has not sent its hash
+    /// before) and starts writing the input concurrently with whatever reads the output.
+    /// </summary>
+    /// <param name="header">The header, with the code text set; it is dropped when the worker has the hash.</param>
+    /// <param name="writeInput">Writes the input Arrow stream to the given stream and returns its counts.</param>
+    /// <param name="log">Receives the run's LOG frames.</param>
+    /// <param name="cancellationToken">Cancelling kills the worker and ends every pending read and write.</param>
+    public Task<WorkerRun> StartRunAsync(
+        RunHeader header,
+        Func<Stream, CancellationToken, ValueTask<Trailer>> writeInput,
+        Action<LogRecord> log,
+        CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(IsAborted, this);
+        RunCount++;
+        RunHeader sent = CodeHashes.Touch(header.CodeHash) ? header with { Code = null } : header;
+        return WorkerRun.StartAsync(this, sent, writeInput, log, cancellationToken);
+    }
+}

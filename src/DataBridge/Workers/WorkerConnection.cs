@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Sockets;
+using DataBridge.Internal;
+using DataBridge.Protocol;
+
+namespace DataBridge.Workers;
+
+/// <summary>
+/// One TCP connection to one forked worker: its socket, its one frame reader and one frame writer, the code
+/// hashes it has seen, and its state. Runs go through <see cref="StartRunAsync"/>; between runs the pool
+/// pings it. Breaking the connection (<see cref="Abort"/>) kills the worker through its host and closes
+/// the socket, which ends every pending read and write at once.
+/// </summary>
+internal sealed partial class WorkerConnection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private int _aborted;
+
+    private WorkerConnection(IWorkerHost host, Socket socket, int bufferSize, TimeSpan connectTimeout)
+    {
+        Host = host;
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        Reader = new FrameReader(_stream, bufferSize);
+        Writer = new FrameWriter(_stream, bufferSize);
+        ConnectTimeout = connectTimeout;
+    }
+
+    /// <summary>The process that forked this worker.</summary>
+    public IWorkerHost Host { get; }
+
+    /// <summary>The worker's pid (from the handshake).</summary>
+    public int ProcessId { get; private set; }
+
+    /// <summary>The deadline of connect, handshake and ping.</summary>
+    public TimeSpan ConnectTimeout { get; }
+
+    /// <summary>The code hashes this connection has sent.</summary>
+    public CodeHashCache CodeHashes { get; } = new();
+
+    /// <summary>When the worker last went idle (pool bookkeeping).</summary>
+    public long IdleSinceTimestamp { get; set; }
+
+    /// <summary>Number of runs started on this connection.</summary>
+    public int RunCount { get; set; }
+
+    /// <summary>Whether the connection was broken (it must not be used again).</summary>
+    public bool IsAborted => Volatile.Read(ref _aborted) != 0;
+
+    internal FrameReader Reader { get; }
+
+    internal FrameWriter Writer { get; }
+
+    /// <summary>Connects to the host's port and performs the handshake, all within <paramref name="connectTimeout"/>.</summary>
+    public static async Task<WorkerConnection> ConnectAsync(IWorkerHost host, SecretToken token, int bufferSize, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+        {
+            NoDelay = true,
+            SendBufferSize = Math.Max(bufferSize, 4096),
+            ReceiveBufferSize = Math.Max(bufferSize, 4096),
+        };
+        WorkerConnection? connection = null;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(connectTimeout);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, host.Port), deadline.Token).ConfigureAwait(false);
+            connection = new WorkerConnection(host, socket, bufferSize, connectTimeout);
+            await connection.HandshakeAsync(token, deadline.Token).ConfigureAwait(false);
+            return connection;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Dispose(socket, connection);
+            throw new DataBridgeException($"Connecting to a Python worker on 127.0.0.1:{host.Port} did not complete within {connectTimeout.TotalSeconds:0.###} s.", ex);
+        }
+        catch (SocketException ex)
+        {
+            Dispose(socket, connection);
+            throw new DataBridgeException($"Connecting to a Python worker on 127.0.0.1:{host.Port} failed: {ex.Message}", ex);
+        }
+        catch
+        {
+            Dispose(socket, connection);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Liveness check before reuse: PING, and PONG within the connect timeout. False (and the connection
+    /// is broken) on anything else.
+    /// </summary>
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ConnectTimeout);
+        try
+        {
+            await Writer.WriteControlAsync(FrameCode.Ping, deadline.Token).ConfigureAwait(false);
+            await Writer.FlushAsync(deadline.Token).ConfigureAwait(false);
+            int answer = await Reader.ReadPrefixAsync(deadline.Token).ConfigureAwait(false);
+            if (answer == FrameCode.Pong)
+            {
+                return true;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or DataBridgeException or OperationCanceledException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        Abort();
+        return false;
+    }
+
+    /// <summary>Ends the connection politely: END_OF_STREAM (the worker exits), then close.</summary>
+    public async ValueTask CloseAsync()
+    {
+        if (!IsAborted)
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            try
+            {
+                await Writer.WriteControlAsync(FrameCode.EndOfStream, deadline.Token).ConfigureAwait(false);
+                await Writer.FlushAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // The worker is already gone; closing is all that is left to do.
+                Abort();
+            }
+        }
+
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Breaks the connection: asks the host to kill the worker and closes the socket, so every blocked read
+    /// or write on it ends immediately. Idempotent and safe from any thread (cancellation callbacks).
+    /// </summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) != 0)
+        {
+            return;
+        }
+
+        if (ProcessId > 0)
+        {
+            _ = KillQuietlyAsync();
+        }
+
+        _stream.Dispose();
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _stream.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task KillQuietlyAsync()
+    {
+        await Host.KillWorkerAsync(ProcessId).ConfigureAwait(false);
+    }
+
+    private static void Dispose(Socket socket, WorkerConnection? connection)
+    {
+        if (connection is not null)
+        {
+            connection._stream.Dispose();
+        }
+
+        socket.Dispose();
+    }
+}
