@@ -1,0 +1,86 @@
+using System.Collections;
+
+namespace DataBridge;
+
+/// <summary>
+/// The context of one run, seen in Python as <c>data_manager.conf</c>: <see cref="Home"/> (<c>HOME</c>),
+/// <see cref="Owner"/> (<c>OWNER</c>), <see cref="GroupId"/> (<c>GROUP_ID</c>) and any other string keys.
+/// It travels with every run, so a reused worker never sees a previous run's context.
+/// </summary>
+/// <example><code>new RunContext { Owner = "etl", GroupId = "nightly-42", ["region"] = "eu" }</code></example>
+public sealed class RunContext : IEnumerable<KeyValuePair<string, string>>
+{
+    /// <summary>The key of <see cref="Home"/>.</summary>
+    public const string HomeKey = "HOME";
+
+    /// <summary>The key of <see cref="Owner"/>.</summary>
+    public const string OwnerKey = "OWNER";
+
+    /// <summary>The key of <see cref="GroupId"/>.</summary>
+    public const string GroupIdKey = "GROUP_ID";
+
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+
+    /// <summary>The run's home directory (<c>HOME</c>), or null.</summary>
+    public string? Home
+    {
+        get => this[HomeKey];
+        set => this[HomeKey] = value;
+    }
+
+    /// <summary>Who runs this (<c>OWNER</c>), or null; tags the run's log lines.</summary>
+    public string? Owner
+    {
+        get => this[OwnerKey];
+        set => this[OwnerKey] = value;
+    }
+
+    /// <summary>The job or group this run belongs to (<c>GROUP_ID</c>), or null; tags the run's log lines.</summary>
+    public string? GroupId
+    {
+        get => this[GroupIdKey];
+        set => this[GroupIdKey] = value;
+    }
+
+    /// <summary>Number of keys set.</summary>
+    public int Count => _values.Count;
+
+    /// <summary>The value of <paramref name="key"/>, or null when absent. Setting null removes the key.</summary>
+    public string? this[string key]
+    {
+        get
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            return _values.TryGetValue(key, out string? value) ? value : null;
+        }
+
+        set
+        {
+            ArgumentException.ThrowIfNullOrEmpty(key);
+            if (value is null)
+            {
+                _values.Remove(key);
+            }
+            else
+            {
+                _values[key] = value;
+            }
+        }
+    }
+
+    /// <summary>Sets a key (collection-initializer support).</summary>
+    public void Add(string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        this[key] = value;
+    }
+
+    /// <inheritdoc />
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _values.GetEnumerator();
+
+    /// <inheritdoc />
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>An immutable snapshot for one run's header.</summary>
+    internal Dictionary<string, string> Snapshot() => new(_values, StringComparer.Ordinal);
+}
