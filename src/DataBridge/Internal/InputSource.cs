@@ -1,0 +1,66 @@
+using System.Runtime.CompilerServices;
+using DataBridge.Ipc;
+
+namespace DataBridge.Internal;
+
+/// <summary>
+/// A run's input, whatever the caller gave: batches (synchronous or asynchronous) or an Arrow IPC stream,
+/// which is decoded so its batches can be re-sliced to the bridge's bounds like any others.
+/// </summary>
+internal sealed class InputSource
+{
+    private readonly IEnumerable<RecordBatch>? _batches;
+    private readonly IAsyncEnumerable<RecordBatch>? _asyncBatches;
+    private readonly Stream? _stream;
+
+    private InputSource(IEnumerable<RecordBatch>? batches, IAsyncEnumerable<RecordBatch>? asyncBatches, Stream? stream)
+    {
+        _batches = batches;
+        _asyncBatches = asyncBatches;
+        _stream = stream;
+    }
+
+    /// <summary>The input schema when known without a batch (an Arrow stream's schema), else null.</summary>
+    public Schema? Schema { get; private set; }
+
+    /// <summary>Whether the batches were created here (decoded from a stream) and must be disposed after sending.</summary>
+    public bool OwnsBatches => _stream is not null;
+
+    public static InputSource From(IEnumerable<RecordBatch> batches) => new(batches, null, null);
+
+    public static InputSource From(IAsyncEnumerable<RecordBatch> batches) => new(null, batches, null);
+
+    public static InputSource From(Stream arrowIpcStream) => new(null, null, arrowIpcStream);
+
+    /// <summary>The batches, in order.</summary>
+    public async IAsyncEnumerable<RecordBatch> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (_batches is not null)
+        {
+            foreach (RecordBatch batch in _batches)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return batch ?? throw new ArgumentException("The input holds a null batch.");
+            }
+        }
+        else if (_asyncBatches is not null)
+        {
+            await foreach (RecordBatch batch in _asyncBatches.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                yield return batch ?? throw new ArgumentException("The input holds a null batch.");
+            }
+        }
+        else
+        {
+            var reader = new ArrowStreamReader(_stream!, leaveOpen: true);
+            await using (reader.ConfigureAwait(false))
+            {
+                Schema = await reader.ReadSchemaAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
+                {
+                    yield return batch;
+                }
+            }
+        }
+    }
+}

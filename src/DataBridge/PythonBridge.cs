@@ -1,0 +1,102 @@
+using DataBridge.Internal;
+using DataBridge.Protocol;
+using DataBridge.Workers;
+
+namespace DataBridge;
+
+/// <summary>
+/// Runs Python code over Arrow record batches in pooled Python worker processes. One bridge owns one daemon
+/// (forked lazily on the first run, restarted if it dies) and up to <see cref="PythonBridgeOptions.MaxWorkers"/>
+/// workers, reused across runs. Thread-safe: runs may be issued concurrently.
+/// </summary>
+/// <remarks>
+/// <para>In Python the code sees <c>data_manager</c>: <c>fetch_once()</c> yields the input (a pandas
+/// DataFrame per batch, or column objects without pandas), <c>set_output(...)</c> sets the output,
+/// <c>conf</c> holds the <see cref="RunContext"/>, and <c>print</c> / <c>data_manager.log</c> go to
+/// <see cref="PythonBridgeOptions.Logger"/> tagged with the run's GroupId and Owner.</para>
+/// <para>Failures: <see cref="PythonWorkerException"/> when the code raised (the worker stays usable);
+/// <see cref="WorkerCrashedException"/> when the worker died (exit code or signal and its stderr tail);
+/// <see cref="DataBridgeException"/> for protocol and transport failures;
+/// <see cref="OperationCanceledException"/> when the token was cancelled (the worker is killed at once);
+/// the caller's own exception when its input enumeration threw.</para>
+/// <para>Disposing closes the daemon's stdin: it kills its workers and exits; if the .NET process dies the
+/// same happens, so no Python process outlives it.</para>
+/// </remarks>
+public sealed partial class PythonBridge : IAsyncDisposable
+{
+    private readonly PythonBridgeOptions _options;
+    private readonly SecretToken _token = SecretToken.Create();
+    private readonly WorkerPool _pool;
+    private int _disposed;
+
+    /// <summary>Creates a bridge with the default options.</summary>
+    public PythonBridge()
+        : this(new PythonBridgeOptions())
+    {
+    }
+
+    /// <summary>Creates a bridge. No process starts until the first run.</summary>
+    /// <param name="options">The settings; validated and copied.</param>
+    /// <exception cref="ArgumentException">A setting is invalid (the message names it).</exception>
+    public PythonBridge(PythonBridgeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options.Clone();
+        var settings = new WorkerPoolSettings(
+            _options.MaxWorkers,
+            _options.ReuseWorkers,
+            _options.WorkerIdleTimeout,
+            _options.ConnectTimeout,
+            _options.BufferSize,
+            _token,
+            _options.TimeProvider,
+            _options.Logger);
+        _pool = new WorkerPool(settings, StartDaemonAsync);
+    }
+
+    /// <summary>The options in effect (a copy of those given; do not modify).</summary>
+    internal PythonBridgeOptions Options => _options;
+
+    /// <summary>The worker pool (tests and benchmarks inspect it).</summary>
+    internal WorkerPool Pool => _pool;
+
+    /// <summary>Stops every worker and the daemon. Runs still in progress fail.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _pool.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task<IWorkerHost> StartDaemonAsync(CancellationToken cancellationToken)
+    {
+        string packageRoot = EmbeddedPackage.EnsureExtracted();
+        var info = new DaemonStartInfo(
+            _options.PythonExecutable,
+            new Dictionary<string, string>(_options.Environment, StringComparer.Ordinal),
+            packageRoot,
+            _token,
+            _options.WorkerMemoryLimitMb,
+            _options.ConnectTimeout,
+            _options.Logger);
+        return await PythonDaemon.StartAsync(info, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    private static string CheckCode(string code, out string hash)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        hash = CodeHash.Compute(code, out int length);
+        if (length > ProtocolConstants.MaxControlFrameBytes - 4096)
+        {
+            throw new ArgumentException($"The code text is {length} bytes of UTF-8; the limit is 64 MiB.", nameof(code));
+        }
+
+        return code;
+    }
+}

@@ -1,0 +1,152 @@
+using DataBridge.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DataBridge;
+
+/// <summary>
+/// Settings of a <see cref="PythonBridge"/>. The bridge validates them when it is constructed (an
+/// <see cref="ArgumentException"/> names the bad property) and keeps its own copy: changing the options
+/// afterwards has no effect on it.
+/// </summary>
+public sealed class PythonBridgeOptions
+{
+    /// <summary>
+    /// The Python interpreter to exec (a path, or a name looked up on PATH). Default: the
+    /// <c>DATABRIDGE_PYTHON</c> environment variable, else <c>python3</c> found on PATH.
+    /// </summary>
+    public string PythonExecutable { get; set; } = PythonLocator.Default();
+
+    /// <summary>Extra environment variables of the daemon and its workers (e.g. <c>OMP_NUM_THREADS</c>). Default: none.</summary>
+    public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Whether a worker that ended its run cleanly serves later runs. Default: true.</summary>
+    public bool ReuseWorkers { get; set; } = true;
+
+    /// <summary>
+    /// The address-space limit (<c>RLIMIT_AS</c>) of each worker in MiB; 0 = none (the default). numpy and
+    /// pandas are imported by the daemon before forking, so the limit never makes their import fail.
+    /// </summary>
+    public int WorkerMemoryLimitMb { get; set; }
+
+    /// <summary>Socket buffer size and the size up to which small writes are coalesced into one frame. Default: 64 KiB; at least 4 KiB.</summary>
+    public int BufferSize { get; set; } = 64 * 1024;
+
+    /// <summary>The most worker processes alive at once (busy and idle). Default: <see cref="System.Environment.ProcessorCount"/>.</summary>
+    public int MaxWorkers { get; set; } = System.Environment.ProcessorCount;
+
+    /// <summary>How long an idle worker is kept before it is closed (each worker on its own clock). Default: 1 minute.</summary>
+    public TimeSpan WorkerIdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Deadline of the daemon's start-up report, of connecting to a worker, its handshake and its liveness check. Default: 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Receives daemon and worker events and the output of Python code (tagged with each run's GroupId and Owner). Default: none.</summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
+
+    /// <summary>The most rows in one Arrow batch, in both directions (input is re-sliced to respect it). Default: 65,536.</summary>
+    public int MaxBatchRows { get; set; } = 65536;
+
+    /// <summary>The most bytes (approximately) in one Arrow batch, in both directions; never above 2 GiB. Default: 64 MiB.</summary>
+    public long MaxBatchBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>The clock used for idle expiry and timings. Default: <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Checks every setting; throws an <see cref="ArgumentException"/> naming the first bad one.</summary>
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(PythonExecutable))
+        {
+            throw new ArgumentException("PythonExecutable must name an interpreter.", nameof(PythonExecutable));
+        }
+
+        foreach (KeyValuePair<string, string> entry in Environment)
+        {
+            if (string.IsNullOrEmpty(entry.Key) || entry.Key.Contains('=', StringComparison.Ordinal) || entry.Key.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Environment has an invalid variable name '{entry.Key}'.", nameof(Environment));
+            }
+
+            if (entry.Value is null || entry.Value.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Environment variable '{entry.Key}' has an invalid value.", nameof(Environment));
+            }
+
+            if (entry.Key.StartsWith("DATABRIDGE_TOKEN", StringComparison.Ordinal) || entry.Key == "DATABRIDGE_CALLBACK_PORT")
+            {
+                throw new ArgumentException($"Environment must not set '{entry.Key}': the bridge sets it.", nameof(Environment));
+            }
+        }
+
+        if (WorkerMemoryLimitMb < 0)
+        {
+            throw new ArgumentException($"WorkerMemoryLimitMb must be 0 (no limit) or positive, not {WorkerMemoryLimitMb}.", nameof(WorkerMemoryLimitMb));
+        }
+
+        if (BufferSize is < 4096 or > 64 * 1024 * 1024)
+        {
+            throw new ArgumentException($"BufferSize must be between 4 KiB and 64 MiB, not {BufferSize}.", nameof(BufferSize));
+        }
+
+        if (MaxWorkers < 1)
+        {
+            throw new ArgumentException($"MaxWorkers must be at least 1, not {MaxWorkers}.", nameof(MaxWorkers));
+        }
+
+        if (WorkerIdleTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"WorkerIdleTimeout must be positive, not {WorkerIdleTimeout}.", nameof(WorkerIdleTimeout));
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero || ConnectTimeout > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentException($"ConnectTimeout must be positive (and at most a day), not {ConnectTimeout}.", nameof(ConnectTimeout));
+        }
+
+        if (Logger is null)
+        {
+            throw new ArgumentException("Logger must not be null (use NullLogger.Instance).", nameof(Logger));
+        }
+
+        if (MaxBatchRows < 1)
+        {
+            throw new ArgumentException($"MaxBatchRows must be at least 1, not {MaxBatchRows}.", nameof(MaxBatchRows));
+        }
+
+        if (MaxBatchBytes < 1024 || MaxBatchBytes > int.MaxValue)
+        {
+            throw new ArgumentException($"MaxBatchBytes must be between 1 KiB and 2 GiB, not {MaxBatchBytes}.", nameof(MaxBatchBytes));
+        }
+
+        if (TimeProvider is null)
+        {
+            throw new ArgumentException("TimeProvider must not be null.", nameof(TimeProvider));
+        }
+    }
+
+    /// <summary>A copy, so later changes by the caller do not reach a running bridge.</summary>
+    internal PythonBridgeOptions Clone()
+    {
+        var copy = new PythonBridgeOptions
+        {
+            PythonExecutable = PythonExecutable,
+            ReuseWorkers = ReuseWorkers,
+            WorkerMemoryLimitMb = WorkerMemoryLimitMb,
+            BufferSize = BufferSize,
+            MaxWorkers = MaxWorkers,
+            WorkerIdleTimeout = WorkerIdleTimeout,
+            ConnectTimeout = ConnectTimeout,
+            Logger = Logger,
+            MaxBatchRows = MaxBatchRows,
+            MaxBatchBytes = MaxBatchBytes,
+            TimeProvider = TimeProvider,
+        };
+        foreach (KeyValuePair<string, string> entry in Environment)
+        {
+            copy.Environment[entry.Key] = entry.Value;
+        }
+
+        return copy;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace DataBridge.Tests.Workers;
+
+/// <summary>An ILogger that keeps every entry with its event id, its state's named values and the active scope's.</summary>
+internal sealed class CapturingLogger : ILogger
+{
+    private readonly AsyncLocal<object?> _scope = new();
+
+    public ConcurrentQueue<Entry> Entries { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull
+    {
+        object? previous = _scope.Value;
+        _scope.Value = state;
+        return new Restore(() => _scope.Value = previous);
+    }
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var values = new Dictionary<string, object?>();
+        if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
+        {
+            foreach (KeyValuePair<string, object?> pair in pairs)
+            {
+                values[pair.Key] = pair.Value;
+            }
+        }
+
+        var scope = new Dictionary<string, object?>();
+        if (_scope.Value is IEnumerable<KeyValuePair<string, object?>> scopePairs)
+        {
+            foreach (KeyValuePair<string, object?> pair in scopePairs)
+            {
+                scope[pair.Key] = pair.Value;
+            }
+        }
+
+        Entries.Enqueue(new Entry(logLevel, eventId, formatter(state, exception), values, scope));
+    }
+
+    internal sealed record Entry(LogLevel Level, EventId EventId, string Message, Dictionary<string, object?> State, Dictionary<string, object?> Scope);
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+}
