@@ -706,3 +706,33 @@ def test_sliced_batches_convert_their_rows_only():
     again = only_batch(got)
     assert again.column("str").to_pylist() == part.column("str").to_pylist()
     assert again.column("Int64").to_pylist() == part.column("Int64").to_pylist()
+
+
+@pytest.mark.parametrize("values", [
+    ["a", "", None, "é", "日本語", "\U0001F600x", "", "ascii"],
+    ["", "", "ü"],
+    ["ü", None, ""],
+    [None, None],
+    ["", ""],
+])
+def test_utf8_decoding_mixed_widths_nulls_and_slices(values):
+    col = Column.from_pylist(values, t.utf8)
+    assert batch_to_pandas(RecordBatch(t.Schema((t.Field("s", t.utf8),)), [col]))["s"].tolist() == values
+    for start in range(len(values)):
+        part = col.slice(start, len(values) - start)
+        df = batch_to_pandas(RecordBatch(t.Schema((t.Field("s", t.utf8),)), [part]))
+        assert df["s"].tolist() == values[start:]
+
+
+def test_utf8_decoding_invalid_values_and_garbage_in_null_slots():
+    # "é" split across two values: the concatenation is valid UTF-8, the values are not
+    offsets = np.array([0, 1, 2], dtype=np.int32)
+    bad = Column(t.utf8, 2, [None, offsets, "é".encode()])
+    with pytest.raises(ValueError, match="string 0 is not valid UTF-8"):
+        batch_to_pandas(RecordBatch(t.Schema((t.Field("s", t.utf8),)), [bad]))
+    # invalid bytes in a null slot are ignored
+    data = b"ok\xff\xfe\xc3\xa9"
+    validity = np.packbits(np.array([True, False, True]), bitorder="little")
+    col = Column(t.utf8, 3, [validity, np.array([0, 2, 4, 6], dtype=np.int32), data])
+    df = batch_to_pandas(RecordBatch(t.Schema((t.Field("s", t.utf8),)), [col]))
+    assert df["s"].tolist() == ["ok", None, "é"]
