@@ -100,7 +100,7 @@ def _concat_arrays(parts: List[Any]) -> Any:
 
 def infer_type(series: "pandas.Series") -> t.DataType:
     """The Arrow type ``series`` is written as when no schema is given (see ``docs/pandas-mapping.md``)."""
-    return infer_series_type(series, str(series.name))
+    return infer_series_type(series, "<unnamed>" if series.name is None else str(series.name))
 
 
 def series_list_to_batch(columns: Sequence["pandas.Series"], names: Optional[Sequence[str]] = None) -> RecordBatch:
@@ -127,7 +127,11 @@ def series_list_to_batch(columns: Sequence["pandas.Series"], names: Optional[Seq
             s = pd.Series(s)
         ty = infer_series_type(s, name)
         fields.append(t.Field(name, ty))
-        cols.append(series_to_column(s, name, ty))
+        try:
+            cols.append(series_to_column(s, name, ty))
+        except OffsetOverflow:
+            raise ValueError(f"column {name!r}: more than 2 GiB of string data in one batch; send smaller "
+                             "batches (or a DataFrame, which is split automatically)") from None
     return RecordBatch(t.Schema(tuple(fields)), cols, lengths.pop() if lengths else 0)
 
 
