@@ -184,7 +184,7 @@ class Connection:
         while True:
             try:
                 code = reader.next_control()
-            except EOFError:
+            except (EOFError, OSError):
                 return
             payload = reader.read_payload(code)
             if code == P.END_OF_STREAM:
@@ -229,7 +229,7 @@ class _CollectingStream(io.RawIOBase):
                 if n:
                     return n
                 code = self._reader.next_control()
-            except EOFError:
+            except (EOFError, OSError):  # closed or reset: the worker is gone
                 raise _StreamInterrupted(None) from None
             payload = self._reader.read_payload(code)
             if code == P.END_OF_STREAM:
