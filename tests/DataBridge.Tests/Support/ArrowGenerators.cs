@@ -153,7 +153,7 @@ internal static class ArrowGenerators
         };
         if (dictionaries)
         {
-            options.Add((1, from value in child.Where(t => t is not NullType)
+            options.Add((1, from value in child.Where(t => t is not (NullType or DictionaryType))
                             from index in Gen.Elements(IndexTypes)
                             from ordered in Gen.Elements(true, false)
                             select (ArrowType)new DictionaryType(index, value, ordered)));
