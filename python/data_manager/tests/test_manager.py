@@ -132,3 +132,20 @@ def test_pyjava_series_batches_keep_series_names():
     dm = DataManager(None, ListSink(), use_pandas=True)
     dm.set_output([[pd.Series([1, 2], name="id"), pd.Series(["a", "b"], name="v")]])
     assert dm.sink.batches[0].to_pydict() == {"id": [1, 2], "v": ["a", "b"]}
+
+
+@pytest.mark.requires_pandas
+def test_fetch_once_as_dataframe_unifies_dtypes_across_batches():
+    bs = [RecordBatch.from_pydict({"b": [True, False]}), RecordBatch.from_pydict({"b": [None, True]})]
+    df = DataManager(bs, ListSink(), use_pandas=True).fetch_once_as_dataframe()
+    assert str(df["b"].dtype) == "boolean"
+    assert df["b"].isna().tolist() == [False, False, True, False]
+
+
+@pytest.mark.requires_pandas
+def test_later_frames_follow_the_first_frames_schema():
+    import pandas as pd
+
+    dm = DataManager(None, ListSink(), use_pandas=True)
+    dm.set_output([pd.DataFrame({"s": ["a", "b"]}), pd.DataFrame({"s": [None, None]})])
+    assert [b.to_pydict() for b in dm.sink.batches] == [{"s": ["a", "b"]}, {"s": [None, None]}]

@@ -8,7 +8,7 @@ of batches and a list-like sink.
 from __future__ import annotations
 
 import types
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ._arrow import RecordBatch, Schema
 from ._arrow.compat import numpy_disabled
@@ -138,12 +138,10 @@ class DataManager:
                 for name, values in batch.to_pydict().items():
                     merged.setdefault(name, []).extend(values)
             return merged
-        frames = list(self.fetch_once())
-        if not frames:
-            return self._pandas.DataFrame()
-        if len(frames) == 1:
-            return frames[0]
-        return self._pandas.concat(frames, ignore_index=True)
+        from ._pandas import batches_to_pandas
+
+        # Not a concat of per-batch frames: batches may differ in dtype (bool vs boolean, categories).
+        return batches_to_pandas(self._take_input(), **self._pandas_options)
 
     def fetch_once_as_rows(self) -> Iterator[Dict[str, Any]]:
         """The input as one dict per row (generator)."""
@@ -194,8 +192,8 @@ class DataManager:
         self._output_set = True
         if schema is not None and not isinstance(schema, Schema):
             raise TypeError(f"schema must be a data_manager Schema, not {type(schema).__name__}")
-        for batch in self._to_batches(value, schema):
-            self._emit(batch)
+        for batch, bounded in self._to_batches(value, schema):
+            self._emit(batch, bounded)
 
     def build_result(self, items: Iterable[Mapping[str, Any]], block_size: int = 1024) -> None:
         """Sets the output from dict rows, ``block_size`` rows per batch."""
@@ -219,14 +217,14 @@ class DataManager:
         """The schema of the output so far (None before the first batch)."""
         return self._output_schema
 
-    def _emit(self, batch: RecordBatch) -> None:
+    def _emit(self, batch: RecordBatch, bounded: bool = False) -> None:
         if self._output_schema is None:
             self._output_schema = batch.schema
         elif batch.schema != self._output_schema:
             raise DataManagerError(
                 "the output schema changed between batches:\n"
                 f"  first: {_describe(self._output_schema)}\n  now:   {_describe(batch.schema)}")
-        for part in self._bounded(batch):
+        for part in ([batch] if bounded else self._bounded(batch)):
             self.sink.write_batch(part)
             self.output_rows += part.num_rows
             self.output_batches += 1
@@ -244,10 +242,12 @@ class DataManager:
         for start in range(0, rows, step):
             yield batch.slice(start, min(step, rows - start))
 
-    def _to_batches(self, value: Any, schema: Optional[Schema]) -> Iterator[RecordBatch]:
+    def _to_batches(self, value: Any, schema: Optional[Schema]) -> Iterator[Tuple[RecordBatch, bool]]:
+        """The output as (batch, already bounded) pairs. Later pandas frames are converted to the schema
+        of the first batch, so a column's type does not flip between frames (an all-None column, say)."""
         pd = self._pandas
         if isinstance(value, RecordBatch):
-            yield value
+            yield value, False
             return
         if pd is not None and isinstance(value, pd.DataFrame):
             yield from self._from_pandas(value, schema)
@@ -260,29 +260,31 @@ class DataManager:
                 "set_output takes a DataFrame, an iterable of DataFrames, a dict of columns, record "
                 f"batches or [[series, ...], ...]; got {type(value).__name__}")
         for item in value:
+            target = schema if schema is not None else self._output_schema
             if isinstance(item, RecordBatch):
-                yield item
+                yield item, False
             elif pd is not None and isinstance(item, pd.DataFrame):
-                yield from self._from_pandas(item, schema)
+                yield from self._from_pandas(item, target)
             elif isinstance(item, Mapping):
                 yield from self._from_columns(item, schema)
             elif isinstance(item, (list, tuple)):
-                yield self._from_series_list(item)
+                yield self._from_series_list(item), False
             else:
                 raise TypeError(f"set_output got an iterable holding {type(item).__name__}; expected "
                                 "DataFrames, dicts of columns, record batches or lists of series")
 
-    def _from_pandas(self, df: Any, schema: Optional[Schema]) -> Iterator[RecordBatch]:
+    def _from_pandas(self, df: Any, schema: Optional[Schema]) -> Iterator[Tuple[RecordBatch, bool]]:
         from ._pandas import pandas_to_batches
 
-        yield from pandas_to_batches(df, max_rows=self.max_batch_rows, max_bytes=self.max_batch_bytes, schema=schema)
+        for batch in pandas_to_batches(df, max_rows=self.max_batch_rows, max_bytes=self.max_batch_bytes, schema=schema):
+            yield batch, True
 
-    def _from_columns(self, columns: Mapping[str, Any], schema: Optional[Schema]) -> Iterator[RecordBatch]:
+    def _from_columns(self, columns: Mapping[str, Any], schema: Optional[Schema]) -> Iterator[Tuple[RecordBatch, bool]]:
         pd = self._pandas
         if pd is not None and any(_is_array_like(v) for v in columns.values()):
             yield from self._from_pandas(pd.DataFrame(dict(columns)), schema)
             return
-        yield RecordBatch.from_pydict({str(k): list(v) for k, v in columns.items()}, schema=schema)
+        yield RecordBatch.from_pydict({str(k): list(v) for k, v in columns.items()}, schema=schema), False
 
     def _from_series_list(self, columns: Sequence[Any]) -> RecordBatch:
         if self._pandas is not None and columns and all(isinstance(c, self._pandas.Series) for c in columns):
