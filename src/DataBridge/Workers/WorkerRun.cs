@@ -120,12 +120,16 @@ internal sealed class WorkerRun : IAsyncDisposable
                 }
             }
 
-            if (!_clean)
+            if (_clean)
             {
-                _connection.Abort();
+                return python;
             }
 
-            return python;
+            // No END_OF_STREAM after the error: the worker ended itself (sys.exit) or broke down. Its exit is
+            // the fact the caller must see (exit code 3 after sys.exit(3)); the Python error is the cause.
+            _connection.Abort();
+            WorkerExit? ended = await _connection.Host.WaitForWorkerExitAsync(_connection.ProcessId, ExitReportTimeout).ConfigureAwait(false);
+            return Crashed(ended, python);
         }
 
         _connection.Abort();
@@ -181,6 +185,11 @@ internal sealed class WorkerRun : IAsyncDisposable
         string what = exit is null
             ? $"The Python worker (pid {pid}) broke the connection in the middle of run {_header.RunId} and the daemon reported no exit within {ExitReportTimeout.TotalSeconds:0} s"
             : $"The Python worker (pid {pid}) {exit.Describe()} in the middle of run {_header.RunId}";
+        if (error is PythonWorkerException python)
+        {
+            what += $", after raising {python.PythonType}: {python.PythonMessage}";
+        }
+
         string tail = exit?.StderrTail ?? string.Empty;
         string message = tail.Length == 0
             ? what + "."
