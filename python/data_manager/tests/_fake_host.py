@@ -139,6 +139,7 @@ class Connection:
         header: Dict[str, Any] = {"run_id": os.urandom(8).hex(), "partition": partition, "code_hash": code_hash,
                                   "conf": conf or {}, "max_batch_rows": options.get("max_batch_rows", 65536),
                                   "max_batch_bytes": options.get("max_batch_bytes", 64 << 20)}
+        header.update(options.get("extra_header", {}))
         if code_hash not in self.sent_code:
             header["code"] = code
             self.sent_code.add(code_hash)

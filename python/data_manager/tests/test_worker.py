@@ -196,3 +196,13 @@ def test_module_api_outside_a_run_raises_a_clear_error():
         data_manager.fetch_once()
     with pytest.raises(DataManagerError):
         data_manager.conf
+
+
+def test_run_header_servers_reach_data_servers_in_user_code(host):
+    conn = host.connect()
+    code = ("eps = data_manager.data_servers()\n"
+            "data_manager.set_output({'port': [e.port for e in eps], 'partition': [e.partition for e in eps]})\n")
+    out = conn.run(code, [], extra_header={"data_server": {"host": "127.0.0.1", "port": 4242, "partitions": 2, "token": "ab"}})
+    assert out.error is None, out.error
+    assert out.rows() == {"port": [4242, 4242], "partition": [0, 1]}
+    conn.close()

@@ -30,6 +30,8 @@ __all__ = [
     "build_result",
     "log",
     "conf",
+    "data_servers",
+    "fetch_model",
     "arrow",
     "Column",
     "Field",
@@ -91,6 +93,16 @@ def build_result(items: Iterable[Mapping[str, Any]], block_size: int = 1024) -> 
 def log(message: Any, level: str = "info") -> None:
     """Sends a log line to the .NET logger, tagged with the run's GroupId and Owner."""
     _current().log(message, level)
+
+
+def data_servers() -> List[Any]:
+    """Picklable endpoints of the partitions the bridge serves for this run (for Dask/Ray tasks)."""
+    return _current().data_servers()
+
+
+def fetch_model(target_dir: str) -> List[str]:
+    """Downloads the bridge's model files into ``target_dir``, verifying their checksums."""
+    return _current().fetch_model(target_dir)
 
 
 def __getattr__(name: str) -> Any:

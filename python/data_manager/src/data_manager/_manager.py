@@ -66,6 +66,8 @@ class DataManager:
         log: Optional[LogFunction] = None,
         use_pandas: Optional[bool] = None,
         pandas_options: Optional[Mapping[str, Any]] = None,
+        data_server: Optional[Mapping[str, Any]] = None,
+        model_server: Optional[Mapping[str, Any]] = None,
     ) -> None:
         if max_batch_rows <= 0 or max_batch_bytes <= 0:
             raise ValueError("max_batch_rows and max_batch_bytes must be positive")
@@ -80,6 +82,8 @@ class DataManager:
         if use_pandas and self._pandas is None:
             raise ImportError("use_pandas=True but pandas is not available")
         self._pandas_options = dict(pandas_options or {})
+        self._data_server = dict(data_server) if data_server else None
+        self._model_server = dict(model_server) if model_server else None
         self._output_set = False
         self._output_schema: Optional[Schema] = None
         self.output_rows = 0
@@ -97,6 +101,28 @@ class DataManager:
             raise ValueError(f"level must be debug, info, warning or error, not {level!r}")
         if self._log is not None:
             self._log(level, str(message))
+
+    # -- servers (distributed runs) ------------------------------------------------------------------
+    def data_servers(self) -> List[Any]:
+        """One picklable endpoint per partition of the data the bridge serves for this run (empty when
+        it serves none). Hand them to Dask/Ray tasks: ``data_manager_client.fetch(endpoint)`` /
+        ``data_manager_client.send_result(endpoint, df)``."""
+        if not self._data_server:
+            return []
+        from ._client import DataServerEndpoint
+
+        s = self._data_server
+        return [DataServerEndpoint(str(s["host"]), int(s["port"]), i, s.get("token"))
+                for i in range(int(s.get("partitions", 0)))]
+
+    def fetch_model(self, target_dir: str) -> List[str]:
+        """Downloads the files of the bridge's model server into ``target_dir`` (checksums verified)."""
+        if not self._model_server:
+            raise DataManagerError("this run has no model server (serve one with bridge.ServeModel(path))")
+        from ._client import ModelServerEndpoint, fetch_model
+
+        s = self._model_server
+        return fetch_model(ModelServerEndpoint(str(s["host"]), int(s["port"]), s.get("token")), target_dir)
 
     # -- input ---------------------------------------------------------------------------------
     def _take_input(self) -> Iterator[RecordBatch]:

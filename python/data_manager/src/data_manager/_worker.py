@@ -264,6 +264,8 @@ class Worker:
             max_batch_rows=int(header.get("max_batch_rows") or 65536),
             max_batch_bytes=int(header.get("max_batch_bytes") or (64 << 20)),
             log=log,
+            data_server=header.get("data_server"),
+            model_server=header.get("model_server"),
         )
         stdout, stderr = sys.stdout, sys.stderr
         t_init = t_start
