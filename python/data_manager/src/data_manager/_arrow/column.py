@@ -380,6 +380,10 @@ def _leaf_storage(col: Column, mode: int) -> PyList[Any]:
     if isinstance(ty, t.Bool):
         return bits_to_list(col.buffers[1] or _EMPTY, off, n)
     if isinstance(ty, (t.Utf8, t.LargeUtf8, t.Binary, t.LargeBinary)):
+        if n > 64:
+            fast = _split_strings(col, mode)
+            if fast is not None:
+                return fast
         o = _offsets(col, n)
         o0, on = o[0], o[-1]
         data = bytes((col.buffers[2] or _EMPTY)[o0:on])
@@ -409,6 +413,36 @@ def _leaf_storage(col: Column, mode: int) -> PyList[Any]:
         s = struct.Struct("<iiq")
         return [MonthDayNanoInterval(*s.unpack_from(buf, (off + i) * 16)) for i in range(n)]
     raise TypeError(f"not a flat type: {ty}")
+
+
+def _split_strings(col: Column, mode: int) -> Optional[PyList[Any]]:
+    """Strings/bytes of a column with numpy: a separator byte absent from the data is inserted at
+    every boundary, then one C-level ``split`` creates all the objects (several times faster than
+    slicing element by element). None when numpy is unavailable or no byte value is free."""
+    np = numpy_or_none()
+    if np is None:
+        return None
+    n = col.length
+    large = isinstance(col.type, (t.LargeUtf8, t.LargeBinary))
+    o = np.frombuffer(col.buffers[1], "<i8" if large else "<i4", n + 1, col.offset * (8 if large else 4))
+    o0, on = int(o[0]), int(o[-1])
+    raw = np.frombuffer(col.buffers[2] or _EMPTY, np.uint8, on - o0, o0)
+    text = isinstance(col.type, (t.Utf8, t.LargeUtf8))
+    cuts = (o[1:-1] - o0).astype(np.intp)
+    joined = np.insert(raw, cuts, 0).tobytes()
+    sep = 0
+    if joined.count(b"\0") != n - 1:  # NUL occurs in the data: find a byte value that does not
+        free = np.flatnonzero(np.bincount(raw, minlength=256)[:128 if text else 256] == 0)
+        if len(free) == 0:
+            return None
+        sep = int(free[0])
+        joined = np.insert(raw, cuts, sep).tobytes()
+    if text:
+        try:
+            return joined.decode("utf-8").split(chr(sep))
+        except UnicodeDecodeError:
+            return None
+    return joined.split(bytes((sep,)))
 
 
 def _to_python(ty: t.DataType, values: PyList[Any]) -> PyList[Any]:

@@ -171,7 +171,12 @@ class StreamReader:
         header_type, header, _body, _meta = first
         if header_type != md.HEADER_SCHEMA:
             raise ArrowFormatError(f"message 0: expected a schema, got message type {header_type}")
-        self.schema: t.Schema = md.read_schema(header)
+        try:
+            self.schema: t.Schema = md.read_schema(header)
+        except UnsupportedArrowFeature as e:
+            raise UnsupportedArrowFeature(e.feature, f"message 0 (schema): {e}") from None
+        except ArrowFormatError as e:
+            raise ArrowFormatError(f"message 0 (schema): {e}") from None
         self._collect_dictionary_fields(self.schema.fields)
 
     def __enter__(self) -> "StreamReader":
