@@ -318,6 +318,10 @@ def _build_union(values: List[Any], ty: t.Union, natural: bool, encoders: Option
     assert ty.type_ids is not None
     n = len(values)
     tids = []
+    if ty.fields:
+        # unions have no validity of their own: a null slot (e.g. under a null parent) becomes a null
+        # value of the first child
+        values = [(ty.type_ids[0], None) if v is None else v for v in values]
     for v in values:
         if v is None or not isinstance(v, (tuple, list)) or len(v) != 2:
             raise ValueError(f"union values must be (type_id, value) pairs, got {v!r}")

@@ -418,6 +418,12 @@ class Dictionary(DataType):
     id: Optional[int] = None
     name: ClassVar[str] = "dictionary"
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.index_type, Int):
+            raise TypeError("dictionary indices must be an Int type")
+        if isinstance(self.value_type, Dictionary):
+            raise TypeError("a dictionary's values cannot themselves be dictionary-encoded")
+
     @property
     def children(self) -> Tuple["Field", ...]:
         return self.value_type.children
