@@ -5,7 +5,8 @@
                                                            write the stream described by a canonical JSON
 
 Canonical JSON is the interop harness' format (``../shared/arrow-interop/README.md``). Bad input
-ends with exit code 1 and a single ``error: ...`` line on stderr, never a traceback.
+ends with exit code 1 and a single ``error: ...`` line on stderr, never a traceback (bad usage: exit 2,
+as the C# tool).
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _to_json(args[1])
         if len(args) == 3 and args[0] == "from-json":
             return _from_json(args[1], args[2], legacy)
-        sys.stderr.write(f"error: bad arguments\n{_USAGE}\n")
-        return 1
+        sys.stderr.write(f"error: bad arguments; {_USAGE}\n")
+        return 2
     except RecursionError:
         sys.stderr.write("error: input nested too deeply\n")
     except MemoryError:
