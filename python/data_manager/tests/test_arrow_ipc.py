@@ -376,3 +376,35 @@ def test_writer_rejects_mismatched_batches() -> None:
     w.close()
     with pytest.raises(ValueError, match="closed"):
         w.write_batch(batch)
+
+
+def test_offsets_not_starting_at_zero_padded_lengths_and_unneeded_validity_are_accepted() -> None:
+    schema = Schema((Field("s", Utf8()), Field("i", Int(32))))
+    offsets = struct.pack("<3i", 3, 5, 8) + bytes(4)          # first offset 3, as another writer may send
+    data_buf = b"xxxabcdefgh" + bytes(5)
+    validity = bytes([0b11]) + bytes(7)                       # present although null_count is 0
+    values = struct.pack("<2i", 7, -7) + bytes(8)             # padded length 16 for 2 values
+    body = validity + offsets + data_buf + values
+    bufs = [(0, 8), (8, 16), (24, 16), (0, 0), (40, 16)]
+    data = schema_bytes(schema) + batch_message(2, [(2, 0), (2, 0)], bufs, body)
+    batch = read_stream(data)[1][0]
+    assert batch.to_pydict() == {"s": ["ab", "cde"], "i": [7, -7]}
+    assert batch.column("s").validity is None
+    again = read_stream(write_stream(schema, [batch]))[1][0]
+    assert again.to_pydict() == batch.to_pydict()
+    assert struct.unpack_from("<i", again.column("s").buffers[1])[0] == 0
+
+
+def test_zero_length_offsets_buffer_may_be_empty() -> None:
+    schema = Schema((Field("s", Utf8()),))
+    data = schema_bytes(schema) + batch_message(0, [(0, 0)], [(0, 0), (0, 0), (0, 0)], b"")
+    assert read_stream(data)[1][0].column(0).to_pylist() == []
+
+
+def test_nullable_flag_and_omitted_flatbuffer_defaults() -> None:
+    # a Field table with only name and type: nullable defaults to false, Int.is_signed to false
+    field = fb.TableB().string(0, "u").u8(2, md.TYPE_INT).table(3, fb.TableB().i32(0, 16))
+    schema_tbl = fb.TableB().tables(1, [field])
+    meta = fb.build(fb.TableB().i16(0, md.METADATA_V5).u8(1, md.HEADER_SCHEMA).table(2, schema_tbl))
+    schema = read_stream(frame(meta))[0]
+    assert schema.fields[0] == Field("u", Int(16, False), nullable=False)

@@ -156,7 +156,7 @@ def check_round_trip(draw: Draw) -> None:
 
 
 if given is not None:
-    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(st.data())
     def test_random_schemas_round_trip_hypothesis(data) -> None:
         check_round_trip(lambda lo, hi: data.draw(st.integers(lo, hi)))

@@ -468,17 +468,17 @@ def _to_python(ty: t.DataType, values: PyList[Any]) -> PyList[Any]:
                 conv = lambda v: inner(v).astimezone(zone)
     elif isinstance(ty, t.Time):
         unit = ty.unit
-        div = {t.TimeUnit.SECOND: None, t.TimeUnit.MILLISECOND: 1000, t.TimeUnit.MICROSECOND: 1, t.TimeUnit.NANOSECOND: 1000}[unit]
+        to_us = {t.TimeUnit.SECOND: lambda v: v * 1_000_000, t.TimeUnit.MILLISECOND: lambda v: v * 1000,
+                 t.TimeUnit.MICROSECOND: lambda v: v, t.TimeUnit.NANOSECOND: lambda v: v // 1000}[unit]
 
         def conv(v: int) -> _dt.time:
-            us = v * 1_000_000 if unit == t.TimeUnit.SECOND else (v * 1000 if unit == t.TimeUnit.MILLISECOND else (v if unit == t.TimeUnit.MICROSECOND else v // 1000))
+            us = to_us(v)
             if not 0 <= us < 86_400_000_000:
                 raise ValueError(f"time value {v} ({unit.name.lower()}) is outside one day")
             s, us = divmod(us, 1_000_000)
             m, s = divmod(s, 60)
             h, m = divmod(m, 60)
             return _dt.time(h, m, s, us)
-        del div
     elif isinstance(ty, t.Duration):
         unit = ty.unit
         td = _dt.timedelta

@@ -435,16 +435,16 @@ class _Loader:
             return Column(ty, length, [validity, offsets, data], null_count=nc)
         if isinstance(ty, (t.List, t.LargeList, t.Map)):
             large = isinstance(ty, t.LargeList)
-            offsets = self._buffer(path, "offsets")
-            self.bi -= 1  # re-read after the child is known, to bound offsets by the child length
-            child_field = ty.children[0]
-            save = self.bi
+            # the offsets are bounded by the child's length, which is only known once the child (whose
+            # nodes and buffers follow) is loaded: skip the offsets buffer, load the child, come back
+            offsets_index = self.bi
             self.bi += 1
+            child_field = ty.children[0]
             child = self.load(child_field, f"{path}.{child_field.name}", depth + 1)
-            after = self.bi
-            self.bi = save
+            after_child = self.bi
+            self.bi = offsets_index
             offsets = self._offsets(path, length, large, child.length, "a child array")
-            self.bi = after
+            self.bi = after_child
             return Column(ty, length, [validity, offsets], [child], null_count=nc)
         if isinstance(ty, t.FixedSizeList):
             child = self.load(ty.field, f"{path}.{ty.field.name}", depth + 1)
