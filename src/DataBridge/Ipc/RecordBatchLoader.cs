@@ -83,7 +83,7 @@ internal ref struct RecordBatchLoader
     private ArrayData LoadField(Field field, string path)
     {
         ArrowType type = field.DataType;
-        (int length, int nullCount) = ReadNode(path);
+        (int length, int nullCount) = ReadNode(path, nullCountMatters: type.TypeId != ArrowTypeId.Null);
         switch (type.TypeId)
         {
             case ArrowTypeId.Null:
@@ -282,7 +282,12 @@ internal ref struct RecordBatchLoader
         }
     }
 
-    private (int Length, int NullCount) ReadNode(string path)
+    /// <param name="path">The field path, for errors.</param>
+    /// <param name="nullCountMatters">
+    /// False for the null type, whose null count is its length by definition: like Arrow C++, the node's
+    /// value is ignored (apache-arrow JS writes -1, "unknown", for a sliced null array).
+    /// </param>
+    private (int Length, int NullCount) ReadNode(string path, bool nullCountMatters)
     {
         if (_node >= _nodes.Count)
         {
@@ -297,7 +302,11 @@ internal ref struct RecordBatchLoader
             throw Error(path, $"has invalid length {length}");
         }
 
-        if (nullCount < 0 || nullCount > length)
+        if (!nullCountMatters)
+        {
+            nullCount = length;
+        }
+        else if (nullCount < 0 || nullCount > length)
         {
             throw Error(path, $"has invalid null count {nullCount} for length {length}");
         }

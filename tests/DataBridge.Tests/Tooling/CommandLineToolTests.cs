@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using DataBridge.Tests.Interop;
+
+namespace DataBridge.Tests.Tooling;
+
+/// <summary>The <c>databridge arrow</c> commands: usage, round trips and clean errors (no oracle needed).</summary>
+public class CommandLineToolTests
+{
+    private const string SmallDocument = """
+        {"schema":{"endianness":"Little","fields":[
+           {"name":"i","nullable":true,"type":{"name":"int","bitWidth":64,"isSigned":true},"children":[],"metadata":[["k","v"]]},
+           {"name":"d","nullable":true,"type":{"name":"utf8"},"children":[],
+            "dictionary":{"id":0,"indexType":{"name":"int","bitWidth":16,"isSigned":true},"isOrdered":false},"metadata":[]}],
+          "metadata":[["origin","test"]]},
+         "batches":[{"length":3,"columns":[["1",null,"-3"],["a","b","a"]]},{"length":0,"columns":[[],[]]}]}
+        """;
+
+    [Test]
+    public void Help_PrintsUsage_ExitsZero()
+    {
+        CliResult result = Cli.Run("--help");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Zero);
+            Assert.That(result.StdOut, Does.Contain("to-json").And.Contain("from-json").And.Contain("inspect"));
+        });
+    }
+
+    [TestCase]
+    [TestCase("arrow")]
+    [TestCase("arrow", "to-json")]
+    [TestCase("arrow", "frobnicate", "x")]
+    [TestCase("arrow", "from-json", "only-one")]
+    [TestCase("sql", "x")]
+    public void BadUsage_ExitsTwoWithUsage(params string[] args)
+    {
+        CliResult result = Cli.Run(args);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.StdErr, Does.StartWith("error:").And.Contain("usage:"));
+        });
+    }
+
+    [Test]
+    public void ToJson_MissingFile_CleanError()
+    {
+        Cli.AssertCleanError(Cli.Run("arrow", "to-json", Path.Combine(Path.GetTempPath(), $"absent-{Guid.NewGuid():N}.arrows")));
+    }
+
+    [Test]
+    public void ToJson_Garbage_CleanError()
+    {
+        using var temp = new TempFiles();
+        string path = temp.TempPath(".arrows");
+        File.WriteAllBytes(path, [0xFF, 0xFF, 0xFF, 0xFF, 0x10, 0, 0, 0, 1, 2, 3]);
+        Cli.AssertCleanError(Cli.Run("arrow", "to-json", path));
+        Cli.AssertCleanError(Cli.Run("arrow", "inspect", path));
+    }
+
+    [Test]
+    public void FromJson_InvalidJson_CleanErrorAndNoOutputFile()
+    {
+        using var temp = new TempFiles();
+        string json = temp.TempPath(".json");
+        string output = temp.TempPath(".arrows");
+        File.WriteAllText(json, """{"schema":{"fields":[{"name":"x","type":{"name":"int","bitWidth":7}}]},"batches":[]}""");
+        CliResult result = Cli.Run("arrow", "from-json", json, output);
+        Cli.AssertCleanError(result);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdErr, Does.Contain("$.schema.fields[0].type"));
+            Assert.That(File.Exists(output), Is.False);
+        });
+    }
+
+    [Test]
+    public void FromJson_UnsupportedType_RefusedByName()
+    {
+        using var temp = new TempFiles();
+        string json = temp.TempPath(".json");
+        File.WriteAllText(json, """{"schema":{"fields":[{"name":"v","nullable":true,"type":{"name":"utf8view"},"children":[]}]},"batches":[]}""");
+        CliResult result = Cli.Run("arrow", "from-json", json, temp.TempPath(".arrows"));
+        Cli.AssertCleanError(result);
+        Assert.That(result.StdErr, Does.Contain("utf8view"));
+    }
+
+    [Test]
+    public void FromJsonThenToJson_RoundTripsTheDocument()
+    {
+        using var temp = new TempFiles();
+        string json = temp.TempPath(".json");
+        string stream = temp.TempPath(".arrows");
+        File.WriteAllText(json, SmallDocument);
+        CliResult write = Cli.Run("arrow", "from-json", json, stream);
+        Assert.That(write.ExitCode, Is.Zero, write.StdErr);
+        CliResult read = Cli.Run("arrow", "to-json", "--compact", stream);
+        Assert.That(read.ExitCode, Is.Zero, read.StdErr);
+        Assert.Multiple(() =>
+        {
+            Assert.That(read.StdOut.TrimEnd().Split('\n'), Has.Length.EqualTo(1), "--compact writes one line");
+            Assert.That(JsonNode.DeepEquals(JsonNode.Parse(read.StdOut), JsonNode.Parse(SmallDocument)), Is.True, read.StdOut);
+        });
+    }
+
+    [Test]
+    public void Inspect_DescribesSchemaAndEveryMessage()
+    {
+        using var temp = new TempFiles();
+        string json = temp.TempPath(".json");
+        string stream = temp.TempPath(".arrows");
+        File.WriteAllText(json, SmallDocument);
+        Assert.That(Cli.Run("arrow", "from-json", json, stream).ExitCode, Is.Zero);
+        CliResult result = Cli.Run("arrow", "inspect", stream);
+        Assert.That(result.ExitCode, Is.Zero, result.StdErr);
+        Assert.That(result.StdOut, Does.Contain("Schema")
+            .And.Contain("i: int64")
+            .And.Contain("dictionary id=0")
+            .And.Contain("DictionaryBatch id=0")
+            .And.Contain("RecordBatch rows=3")
+            .And.Contain("RecordBatch rows=0")
+            .And.Contain("end-of-stream")
+            .And.Contain("2 record batches, 3 rows"));
+    }
+
+    [Test]
+    public void Inspect_CompressedGoldStream_ShowsCodecWithoutDecodingBodies()
+    {
+        string stream = Path.Combine(Oracle.RequireInterop(), "gold", "versions", "2.0.0-compression", "generated_lz4.stream");
+        CliResult result = Cli.Run("arrow", "inspect", stream);
+        Assert.That(result.ExitCode, Is.Zero, result.StdErr);
+        Assert.That(result.StdOut, Does.Contain("compressed LZ4_FRAME"));
+    }
+}
