@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import array
 import datetime as _dt
 import decimal as _decimal
 import itertools
 import struct
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from . import types as t
 from .column import (_EPOCH, _EPOCH_ORDINAL, _EPOCH_UTC, _INT_FORMATS, Column, RecordBatch, _storage_format)
-from .compat import numpy_or_none, require_numpy
+from .compat import LITTLE_ENDIAN_HOST, numpy_or_none, require_numpy
 
 __all__ = ["build_column", "column_from_numpy", "batch_from_pydict", "infer_type", "pack_bits", "DictionaryEncoder"]
 
@@ -168,10 +169,22 @@ class DictionaryEncoder:
 # ------------------------------------------------------------------------------------ builders
 
 
-def _validity(values: Sequence[Any]) -> Tuple[Optional[bytes], int]:
-    valid = [v is not None for v in values]
-    nulls = len(valid) - sum(valid)
-    return (pack_bits(valid) if nulls else None), nulls
+def _validity(values: List[Any]) -> Tuple[Optional[bytes], int]:
+    nulls = values.count(None)
+    if not nulls:
+        return None, 0
+    return pack_bits([v is not None for v in values]), nulls
+
+
+def _pack_offsets(lengths: Iterable[int], large: bool, ty: t.DataType) -> bytes:
+    offsets = array.array("q" if large else "i", [0])
+    try:
+        offsets.extend(itertools.accumulate(lengths))
+    except OverflowError:
+        raise OverflowError(f"{ty} column holds more than 2 GiB of data; use the large variant") from None
+    if not LITTLE_ENDIAN_HOST:  # pragma: no cover - big-endian hosts
+        offsets.byteswap()
+    return offsets.tobytes()
 
 
 def _pack(fmt: str, values: Sequence[Any], ty: t.DataType) -> bytes:
@@ -221,17 +234,27 @@ def build_column(values: List[Any], ty: t.DataType, natural: bool,
     if isinstance(ty, t.Bool):
         return Column(ty, n, [validity, pack_bits([bool(v) for v in values])], null_count=nulls)
     if isinstance(ty, (t.Utf8, t.LargeUtf8, t.Binary, t.LargeBinary)):
-        text = isinstance(ty, (t.Utf8, t.LargeUtf8))
-        parts = [b"" if v is None else (v.encode("utf-8") if text else bytes(v)) for v in values]
-        if text and any(not isinstance(v, str) for v in values if v is not None):
-            bad = next(v for v in values if v is not None and not isinstance(v, str))
-            raise TypeError(f"expected str for {ty}, got {type(bad).__name__}")
-        offsets = [0]
-        offsets.extend(itertools.accumulate(map(len, parts)))
         large = isinstance(ty, (t.LargeUtf8, t.LargeBinary))
-        if not large and offsets[-1] > 0x7FFFFFFF:
-            raise OverflowError(f"{ty} column holds more than 2 GiB of data; use the large variant")
-        return Column(ty, n, [validity, _pack("q" if large else "i", offsets, ty), b"".join(parts)], null_count=nulls)
+        items = [v for v in values if v is not None] if nulls else values
+        lengths: Iterable[int]
+        if isinstance(ty, (t.Utf8, t.LargeUtf8)):
+            try:
+                joined = "".join(items)
+            except TypeError:
+                bad = next(v for v in items if not isinstance(v, str))
+                raise TypeError(f"expected str for {ty}, got {type(bad).__name__}") from None
+            if joined.isascii():  # one encode; character counts are byte counts
+                data = joined.encode("ascii")
+                lengths = map(len, values if not nulls else (v or "" for v in values))
+            else:
+                parts = [b"" if v is None else v.encode("utf-8") for v in values]
+                data = b"".join(parts)
+                lengths = map(len, parts)
+        else:
+            parts = [b"" if v is None else bytes(v) for v in values]
+            data = b"".join(parts)
+            lengths = map(len, parts)
+        return Column(ty, n, [validity, _pack_offsets(lengths, large, ty), data], null_count=nulls)
     if isinstance(ty, t.FixedSizeBinary):
         w = ty.byte_width
         parts = []
