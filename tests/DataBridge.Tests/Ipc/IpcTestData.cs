@@ -102,6 +102,31 @@ internal static class IpcTestData
         return new ArrayData(type, idx.Length, idx.NullCount, 0, idx.Buffers, null, dictionary);
     }
 
+    public static ArrayData Fixed(ArrowType type, byte[] raw, bool[] valid) => WithValidity(type, valid, new ArrowBuffer(raw));
+
+    public static ArrayData Union(UnionType type, sbyte[] typeIds, int[]? offsets, params ArrayData[] children)
+    {
+        ArrowBuffer ids = ArrowBuffer.FromSpan<sbyte>(typeIds);
+        ArrowBuffer[] buffers = offsets is null ? [ArrowBuffer.Empty, ids] : [ArrowBuffer.Empty, ids, ArrowBuffer.FromSpan<int>(offsets)];
+        return new ArrayData(type, typeIds.Length, 0, 0, buffers, children);
+    }
+
+    public static byte[] Bytes(int count, int seed)
+    {
+        var bytes = new byte[count];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    public static void AssertSameBatches(IReadOnlyList<RecordBatch> expected, IReadOnlyList<RecordBatch> actual)
+    {
+        Assert.That(actual, Has.Count.EqualTo(expected.Count));
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.That(ArrayDataComparer.FirstDifference(expected[i], actual[i]), Is.Null, $"batch {i}");
+        }
+    }
+
     public static ArrowBuffer NullableBitmap(bool[] valid) => valid.All(v => v) ? ArrowBuffer.Empty : Bitmap(valid);
 
     public static RecordBatch Batch(params (string Name, ArrayData Data)[] columns)

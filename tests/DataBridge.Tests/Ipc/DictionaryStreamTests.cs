@@ -1,0 +1,171 @@
+using DataBridge.Arrow;
+using DataBridge.Arrow.Types;
+using DataBridge.Ipc;
+using static DataBridge.Tests.Ipc.IpcTestData;
+
+namespace DataBridge.Tests.Ipc;
+
+public class DictionaryStreamTests
+{
+    private static readonly DictionaryType Dict = new(IntType.Int32, Utf8Type.Default, id: 7);
+
+    [Test]
+    public void Write_DictionaryGrows_SendsDeltaWithOnlyNewValues()
+    {
+        ArrayData first = Dictionary(Dict, Utf8("a", "b"), 0, 1, null);
+        ArrayData second = Dictionary(Dict, Utf8("a", "b", "c", "d"), 3, 2, 0);
+        var schema = new Schema([new Field("d", Dict)]);
+        RecordBatch b1 = RecordBatch.FromData(schema, [first], 3);
+        RecordBatch b2 = RecordBatch.FromData(schema, [second], 3);
+        byte[] bytes = Write(schema, [b1, b2]);
+
+        List<(MessageHeaderType Type, bool IsDelta, long Rows)> messages = Messages(bytes);
+        Assert.That(messages, Is.EqualTo(new[]
+        {
+            (MessageHeaderType.Schema, false, 0L),
+            (MessageHeaderType.DictionaryBatch, false, 2L),
+            (MessageHeaderType.RecordBatch, false, 3L),
+            (MessageHeaderType.DictionaryBatch, true, 2L),
+            (MessageHeaderType.RecordBatch, false, 3L),
+        }));
+        List<RecordBatch> read = ReadAll(bytes, out _);
+        AssertSameBatches([b1, b2], read);
+        Assert.That(read[1].Column(0).Data.Dictionary!.Length, Is.EqualTo(4));
+        AssertSameBatches([b1, b2], ReadAllFromStream(bytes));
+    }
+
+    [Test]
+    public void Write_DictionaryChanged_SendsReplacement()
+    {
+        var schema = new Schema([new Field("d", Dict)]);
+        RecordBatch b1 = RecordBatch.FromData(schema, [Dictionary(Dict, Utf8("a", "b"), 0, 1)], 2);
+        RecordBatch b2 = RecordBatch.FromData(schema, [Dictionary(Dict, Utf8("x", "b", "c"), 2, 0)], 2);
+        byte[] bytes = Write(schema, [b1, b2]);
+        Assert.That(Messages(bytes)[3], Is.EqualTo((MessageHeaderType.DictionaryBatch, false, 3L)));
+        AssertSameBatches([b1, b2], ReadAll(bytes, out _));
+    }
+
+    [Test]
+    public void Write_DeltasDisabled_SendsReplacement()
+    {
+        var schema = new Schema([new Field("d", Dict)]);
+        RecordBatch b1 = RecordBatch.FromData(schema, [Dictionary(Dict, Utf8("a"), 0)], 1);
+        RecordBatch b2 = RecordBatch.FromData(schema, [Dictionary(Dict, Utf8("a", "b"), 1)], 1);
+        byte[] bytes = Write(schema, [b1, b2], new ArrowStreamWriterOptions { EmitDictionaryDeltas = false });
+        Assert.That(Messages(bytes)[3], Is.EqualTo((MessageHeaderType.DictionaryBatch, false, 2L)));
+        AssertSameBatches([b1, b2], ReadAll(bytes, out _));
+    }
+
+    [Test]
+    public void Write_UnchangedDictionary_IsNotResent()
+    {
+        ArrayData values = Utf8("a", "b");
+        var schema = new Schema([new Field("d", Dict)]);
+        RecordBatch b1 = RecordBatch.FromData(schema, [Dictionary(Dict, values, 0, 1)], 2);
+        RecordBatch b2 = RecordBatch.FromData(schema, [Dictionary(Dict, Utf8("a", "b"), 1, 1)], 2);
+        byte[] bytes = Write(schema, [b1, b2]);
+        Assert.That(Messages(bytes).Count(m => m.Type == MessageHeaderType.DictionaryBatch), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Write_FieldsSharingAnId_SendOneDictionary()
+    {
+        ArrayData values = Utf8("p", "q", "r");
+        var schema = new Schema([new Field("d1", Dict), new Field("d2", Dict)]);
+        RecordBatch batch = RecordBatch.FromData(schema, [Dictionary(Dict, values, 0, 2), Dictionary(Dict, values, 1, null)], 2);
+        byte[] bytes = Write(schema, [batch]);
+        Assert.That(Messages(bytes).Count(m => m.Type == MessageHeaderType.DictionaryBatch), Is.EqualTo(1));
+        AssertSameBatches([batch], ReadAll(bytes, out _));
+    }
+
+    [Test]
+    public void Write_DictionaryWithoutId_GetsFreshIds()
+    {
+        var noId = new DictionaryType(IntType.Int8, Utf8Type.Default);
+        var schema = new Schema([new Field("a", noId), new Field("b", noId), new Field("c", Dict)]);
+        RecordBatch batch = RecordBatch.FromData(schema, [Dictionary(noId, Utf8("x"), 0), Dictionary(noId, Utf8("y"), 0), Dictionary(Dict, Utf8("z"), 0)], 1);
+        byte[] bytes = Write(schema, [batch]);
+        List<RecordBatch> read = ReadAll(bytes, out Schema readSchema);
+        Assert.That(readSchema.Fields.Select(f => ((DictionaryType)f.DataType).Id), Is.EqualTo(new long?[] { 8, 9, 7 }));
+        AssertSameBatches([batch], read);
+    }
+
+    [Test]
+    public void RoundTrip_NestedDictionary_InnerDictionarySentFirst()
+    {
+        var inner = new DictionaryType(IntType.Int16, Utf8Type.Default, id: 1);
+        var outer = new DictionaryType(IntType.Int32, new ListType(new Field("item", inner)), id: 2);
+        ArrayData innerValues = Dictionary(inner, Utf8("x", "y"), 0, 1, 1, null);
+        ArrayData outerValues = List(outer.ValueType, innerValues, [0, 1, 3, 4]);
+        var schema = new Schema([new Field("nested", outer)]);
+        RecordBatch batch = RecordBatch.FromData(schema, [Dictionary(outer, outerValues, 2, 0, null, 1)], 4);
+        byte[] bytes = Write(schema, [batch]);
+
+        List<(MessageHeaderType Type, bool IsDelta, long Rows)> messages = Messages(bytes);
+        Assert.That(messages.Select(m => m.Rows), Is.EqualTo(new long[] { 0, 2, 3, 4 }));
+        AssertSameBatches([batch], ReadAll(bytes, out _));
+        AssertSameBatches([batch], ReadAllFromStream(bytes));
+    }
+
+    [Test]
+    public void Read_AllNullColumnBeforeItsDictionary_ReadsNulls()
+    {
+        var schema = new Schema([new Field("d", Dict)]);
+        ArrayData allNull = Dictionary(Dict, Utf8("a"), null, null);
+        RecordBatch b1 = RecordBatch.FromData(schema, [allNull], 2);
+        byte[] bytes = Write(schema, [b1]);
+
+        // Drop the DictionaryBatch: the all-null batch must still read.
+        List<(int Start, int Length)> frames = Frames(bytes);
+        byte[] withoutDictionary = [.. bytes[..frames[1].Start], .. bytes[frames[2].Start..]];
+        List<RecordBatch> read = ReadAll(withoutDictionary, out _);
+        Assert.That(read.Single().Column(0).NullCount, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Read_DeltaDictionary_AppendedToCurrent()
+    {
+        ArrayData values = Utf8("a", "b", "c");
+        var schema = new Schema([new Field("d", Dict)]);
+        RecordBatch b1 = RecordBatch.FromData(schema, [Dictionary(Dict, values.Slice(0, 1), 0)], 1);
+        RecordBatch b2 = RecordBatch.FromData(schema, [Dictionary(Dict, values, 2, 1, 0)], 3);
+        RecordBatch b3 = RecordBatch.FromData(schema, [Dictionary(Dict, Utf8("a", "b", "c", "d"), 3)], 1);
+        List<RecordBatch> read = ReadAll(Write(schema, [b1, b2, b3]), out _);
+        AssertSameBatches([b1, b2, b3], read);
+        Assert.That(read[0].Column(0).Data.Dictionary!.Length, Is.EqualTo(1), "earlier batches keep their dictionary");
+    }
+
+    internal static List<(int Start, int Length)> Frames(byte[] bytes)
+    {
+        var frames = new List<(int, int)>();
+        int position = 0;
+        while (position + 8 <= bytes.Length && BitConverter.ToInt32(bytes, position + 4) != 0)
+        {
+            int size = BitConverter.ToInt32(bytes, position + 4);
+            var message = IpcMessage.Decode(bytes.AsMemory(position + 8, size), frames.Count);
+            int length = 8 + size + (int)message.BodyLength;
+            frames.Add((position, length));
+            position += length;
+        }
+
+        return frames;
+    }
+
+    private static List<(MessageHeaderType Type, bool IsDelta, long Rows)> Messages(byte[] bytes)
+    {
+        var result = new List<(MessageHeaderType, bool, long)>();
+        foreach ((int start, int _) in Frames(bytes))
+        {
+            int size = BitConverter.ToInt32(bytes, start + 4);
+            var message = IpcMessage.Decode(bytes.AsMemory(start + 8, size), result.Count);
+            result.Add(message.HeaderType switch
+            {
+                MessageHeaderType.DictionaryBatch => (message.HeaderType, message.Header.GetBool(2, false), message.Header.GetTable(1)!.Value.GetInt64(0, 0)),
+                MessageHeaderType.RecordBatch => (message.HeaderType, false, message.Header.GetInt64(0, 0)),
+                _ => (message.HeaderType, false, 0L),
+            });
+        }
+
+        return result;
+    }
+}
