@@ -70,10 +70,17 @@ public class BinaryArrayTests
     }
 
     [Test]
-    public void Constructor_LastOffsetBeyondData_ThrowsArgumentException()
+    public void Constructor_OffsetsBufferTooShort_ThrowsArgumentException()
     {
-        var data = new ArrayData(BinaryType.Default, 1, 0, 0, [ArrowBuffer.Empty, ArrowBuffer.FromSpan<int>([0, 9]), new ArrowBuffer(new byte[3])]);
+        var data = new ArrayData(BinaryType.Default, 2, 0, 0, [ArrowBuffer.Empty, ArrowBuffer.FromSpan<int>([0, 1]), new ArrowBuffer(new byte[3])]);
         Assert.That(() => new BinaryArray(data), Throws.ArgumentException);
+    }
+
+    [Test]
+    public void GetBytes_LastOffsetBeyondData_ThrowsArgumentOutOfRange()
+    {
+        var array = new BinaryArray(new ArrayData(BinaryType.Default, 1, 0, 0, [ArrowBuffer.Empty, ArrowBuffer.FromSpan<int>([0, 9]), new ArrowBuffer(new byte[3])]));
+        Assert.That(() => array.GetBytes(0).Length, Throws.TypeOf<ArgumentOutOfRangeException>());
     }
 
     [Test]

@@ -57,7 +57,7 @@ public class ArrowGeneratorsTests
     [Test]
     public void Schemas_ReachDepthThreeAndEveryPrimitiveType()
     {
-        IReadOnlyList<Schema> schemas = ArrowGenerators.Schema().Sample(30, 300);
+        IReadOnlyList<Schema> schemas = ArrowGenerators.Schema().Sample(numberOfSamples: 1000, 30);
         var seen = new HashSet<ArrowType>();
         foreach (Schema schema in schemas)
         {
@@ -85,7 +85,7 @@ public class ArrowGeneratorsTests
     [Test]
     public void Batches_IncludeEmptySlicedAndNullData()
     {
-        IReadOnlyList<SchemaAndBatches> samples = ArrowGenerators.SchemaAndBatches().Sample(30, 200);
+        IReadOnlyList<SchemaAndBatches> samples = ArrowGenerators.SchemaAndBatches().Sample(numberOfSamples: 300, 30);
         RecordBatch[] batches = [.. samples.SelectMany(s => s.Batches).Where(b => b.ColumnCount > 0)];
         Assert.Multiple(() =>
         {

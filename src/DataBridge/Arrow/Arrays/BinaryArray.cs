@@ -22,19 +22,12 @@ public class BinaryArray : ArrowArray
         ArrayChecks.RequireBuffers(data, 3);
 
         // An empty array may come with an empty offsets buffer (older writers); otherwise the offsets
-        // of the window must exist and its first and last offsets must bound a range of the data. The
-        // offsets in between are validated by readers of untrusted input; a malformed one makes the
-        // element accessors throw ArgumentOutOfRangeException, never read outside the data.
+        // of the window must exist. The offset values themselves are content, checked where they are
+        // used: a malformed one makes the element accessors throw ArgumentOutOfRangeException, never
+        // read outside the data (readers of untrusted input validate them all up front).
         if (data.Length > 0 || !data.Buffers[1].IsEmpty)
         {
             ArrayChecks.RequireFixedWidth(data, 1, 4, extra: 1);
-            ReadOnlySpan<int> offsets = data.Buffers[1].As<int>();
-            int first = offsets[data.Offset];
-            int last = offsets[data.Offset + data.Length];
-            if (first < 0 || last < first || last > data.Buffers[2].Length)
-            {
-                throw new ArgumentException($"The offsets of a {data.Type} array span [{first}, {last}) but the data holds {data.Buffers[2].Length} bytes.", nameof(data));
-            }
         }
     }
 

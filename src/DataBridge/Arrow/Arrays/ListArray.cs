@@ -69,16 +69,11 @@ public class ListArray : ArrowArray
         ArrayChecks.RequireValidity(data);
         ArrayChecks.RequireBuffers(data, 2);
         ArrayChecks.RequireChildren(data, 1);
+
+        // Offset values are content, checked where they are used (GetSlice), like binary offsets.
         if (data.Length > 0 || !data.Buffers[1].IsEmpty)
         {
             ArrayChecks.RequireFixedWidth(data, 1, 4, extra: 1);
-            ReadOnlySpan<int> offsets = data.Buffers[1].As<int>();
-            int first = offsets[data.Offset];
-            int last = offsets[data.Offset + data.Length];
-            if (first < 0 || last < first || last > data.Children[0].Length)
-            {
-                throw new ArgumentException($"The offsets of a {data.Type} array span [{first}, {last}) but the child has {data.Children[0].Length} elements.", nameof(data));
-            }
         }
     }
 
