@@ -98,6 +98,52 @@ public sealed class PythonBridgeWorkerTests
     }
 
     [Test]
+    public async Task Reuse_IdleWorkerPastItsTimeout_IsClosedAndReplaced()
+    {
+        PythonEnvironment.RequireWorkers();
+        PythonBridgeOptions options = PythonEnvironment.Options(maxWorkers: 1);
+        options.WorkerIdleTimeout = TimeSpan.FromMilliseconds(300);
+        await using var bridge = new PythonBridge(options);
+        using RunResult first = await bridge.RunAsync([Batches.Sample(3)], PidsCode);
+
+        await Task.Delay(1500);
+
+        Assert.That(bridge.Pool.IdleCount, Is.Zero, "the expired worker left the idle list on its own");
+        using RunResult second = await bridge.RunAsync([Batches.Sample(3)], PidsCode);
+        Assert.That(second.WorkerProcessId, Is.Not.EqualTo(first.WorkerProcessId));
+    }
+
+    [Test]
+    public async Task Reuse_Disabled_EveryRunGetsAFreshWorker()
+    {
+        PythonEnvironment.RequireWorkers();
+        PythonBridgeOptions options = PythonEnvironment.Options(maxWorkers: 1);
+        options.ReuseWorkers = false;
+        await using var bridge = new PythonBridge(options);
+
+        using RunResult first = await bridge.RunAsync([Batches.Sample(3)], PidsCode);
+        using RunResult second = await bridge.RunAsync([Batches.Sample(3)], PidsCode);
+
+        Assert.That(second.WorkerProcessId, Is.Not.EqualTo(first.WorkerProcessId));
+        Assert.That(bridge.Pool.IdleCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task Dispose_StopsTheDaemonAndItsWorkers()
+    {
+        PythonEnvironment.RequireWorkers();
+        var bridge = new PythonBridge(PythonEnvironment.Options(maxWorkers: 1));
+        using RunResult result = await bridge.RunAsync([Batches.Sample(3)], PidsCode);
+        int daemon = (int)Batches.Int64s(result, "ppid")[0];
+
+        await bridge.DisposeAsync();
+
+        Assert.That(ProcessIsGone(daemon), Is.True, "the daemon exits when its stdin closes");
+        Assert.That(ProcessIsGone(result.WorkerProcessId), Is.True);
+        Assert.ThrowsAsync<ObjectDisposedException>(() => bridge.RunAsync([Batches.Sample(3)], PidsCode));
+    }
+
+    [Test]
     public async Task Fault_PythonException_CarriesTypeMessageTracebackAndWorkerIsReused()
     {
         PythonEnvironment.RequireWorkers();
@@ -343,6 +389,34 @@ public sealed class PythonBridgeWorkerTests
 
         Assert.That(ex!.Message, Does.Contain("failed to start").And.Contain("daemon stderr"));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)));
+    }
+
+    private static bool ProcessIsGone(int pid)
+    {
+        for (int i = 0; i < 40; i++)
+        {
+            try
+            {
+                using Process process = Process.GetProcessById(pid);
+                if (process.HasExited)
+                {
+                    return true;
+                }
+            }
+            catch (ArgumentException)
+            {
+                return true;
+            }
+
+            if (File.Exists($"/proc/{pid}/stat") && File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return false;
     }
 
     private static async Task AssertGoodRunAsync(PythonBridge bridge)
