@@ -408,3 +408,28 @@ def test_nullable_flag_and_omitted_flatbuffer_defaults() -> None:
     meta = fb.build(fb.TableB().i16(0, md.METADATA_V5).u8(1, md.HEADER_SCHEMA).table(2, schema_tbl))
     schema = read_stream(frame(meta))[0]
     assert schema.fields[0] == Field("u", Int(16, False), nullable=False)
+
+
+def test_socket_reader_stops_at_end_of_stream_without_reading_further() -> None:
+    # the DataBridge protocol sends more frames after an Arrow stream on the same connection
+    batch = sample_batch(50)
+    data = write_stream(batch.schema, [batch]) + b"TRAILER"
+    a, b = socket.socketpair()
+    with a, b:
+        a.sendall(data)  # the sender keeps the connection open
+        b.settimeout(10)
+        got = StreamReader(b).read_all()
+        assert got[0].equals(batch)
+        assert b.recv(7, socket.MSG_WAITALL) == b"TRAILER"
+
+
+def test_file_reader_grows_large_bodies_as_data_arrives() -> None:
+    n = 5_000_000  # a 40 MB body: read in growing chunks, not allocated from the declared size
+    batch = RecordBatch(Schema((Field("i", Int(64)),)),
+                        [Column(Int(64), n, [None, struct.pack("<q", 7) * n])])
+    data = write_stream(batch.schema, [batch])
+    got = read_stream(io.BytesIO(data))[1][0]
+    col = got.column(0)
+    assert col.length == n and bytes(col.buffers[1][-8:]) == struct.pack("<q", 7)
+    with pytest.raises(ArrowFormatError, match="truncated"):
+        read_stream(io.BytesIO(data[:30_000_000]))
