@@ -312,13 +312,16 @@ def test_null_count_larger_than_length_is_rejected() -> None:
         read_stream(data)
 
 
-def test_dictionary_index_out_of_range_is_rejected() -> None:
+@pytest.mark.parametrize("n", [1, 100])
+def test_dictionary_index_out_of_range_is_rejected(n: int) -> None:
     ty = Dictionary(Int(8), Utf8(), id=0)
     schema = Schema((Field("d", ty),))
     body = bytes([0, 0, 0, 0, 1, 0, 0, 0]) + b"a" + bytes(7)
     header = fb.TableB().i64(0, 0).table(1, md.record_batch_table(1, [(1, 0)], [(0, 0), (0, 8), (8, 1)])).bool(2, False)
     dict_msg = frame(md.message(md.HEADER_DICTIONARY_BATCH, header, len(body)), body)
-    data = schema_bytes(schema) + dict_msg + batch_message(1, [(1, 0)], [(0, 0), (0, 1)], bytes([7]) + bytes(7))
+    indices = bytes(n - 1) + bytes([7])
+    indices += bytes((-n) % 8)
+    data = schema_bytes(schema) + dict_msg + batch_message(n, [(n, 0)], [(0, 0), (0, n)], indices)
     with pytest.raises(ArrowFormatError, match="dictionary index 7 outside a dictionary of 1"):
         read_stream(data)
 

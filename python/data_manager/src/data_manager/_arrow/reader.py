@@ -501,6 +501,18 @@ def _check_indices(buf: memoryview, index_type: t.Int, length: int, validity: Op
         return
     fmt = {(8, True): "b", (8, False): "B", (16, True): "h", (16, False): "H", (32, True): "i",
            (32, False): "I", (64, True): "q", (64, False): "Q"}[(index_type.bit_width, index_type.signed)]
+    np = numpy_or_none()
+    if np is not None and length > 64:
+        a = np.frombuffer(buf, "<" + fmt, length)
+        if validity is not None:
+            bits = np.unpackbits(np.frombuffer(validity, np.uint8, (length + 7) >> 3), bitorder="little")
+            a = a[bits[:length].astype(bool)]
+        if a.size:
+            lo, hi = int(a.min()), int(a.max())
+            if lo < 0 or hi >= dict_len:
+                raise ArrowFormatError(f"{where}: dictionary index {lo if lo < 0 else hi} outside a dictionary "
+                                       f"of {dict_len} values")
+        return
     vals = struct.unpack_from(f"<{length}{fmt}", buf)
     if validity is not None:
         from .column import bits_to_list
