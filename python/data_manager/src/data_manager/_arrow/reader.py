@@ -477,8 +477,24 @@ class _Loader:
         assert offsets is not None
         index = {tid: i for i, tid in enumerate(ty.type_ids)}
         lens = [c.length for c in children]
+        np = numpy_or_none()
+        if np is not None and length > 64:
+            lut = np.zeros(256, np.intp)
+            for tid, i in index.items():
+                lut[tid] = i
+            child_of = lut[np.frombuffer(tids, np.uint8)]
+            offs_arr = np.frombuffer(offsets, "<i4", length)
+            limit = np.array(lens, np.int64)[child_of]
+            bad = np.flatnonzero((offs_arr < 0) | (offs_arr >= limit))
+            if bad.size == 0:
+                return
+            first = int(bad[0])
+            tids, offsets = tids[first:first + 1], offsets[4 * first:4 * first + 4]
+            length = 1
+        else:
+            first = 0
         offs = struct.unpack_from(f"<{length}i", offsets) if length else ()
-        for i, (tid, o) in enumerate(zip(tids, offs)):
+        for i, (tid, o) in enumerate(zip(tids, offs), first):
             if not 0 <= o < lens[index[tid]]:
                 raise ArrowFormatError(f"{self.where}, field {path}: dense union slot {i} offset {o} outside child "
                                        f"of length {lens[index[tid]]}")
