@@ -1,0 +1,73 @@
+using BenchmarkDotNet.Attributes;
+using DataBridge.Arrow;
+using DataBridge.Arrow.Types;
+
+namespace DataBridge.Benchmarks.Transfer;
+
+/// <summary>
+/// Executor mode on CPU-bound Python (a numpy-free loop per row): 8 partitions with
+/// <c>parallelism: 2</c> against <c>parallelism: 1</c>. Speed-up = baseline time / benchmark time
+/// (target ≥ 1.7× on 2 cores).
+/// </summary>
+[MemoryDiagnoser]
+[BenchmarkCategory("Transfer", "Scaling")]
+public class ScalingBenchmarks
+{
+    private const string CpuBound = """
+        total = 0
+        for batch in data_manager.fetch_once_as_batches():
+            for v in batch.column(0).to_pylist():
+                total += (v * 7919) % 104729
+        data_manager.set_output({"total": [total]})
+        """;
+
+    private List<IEnumerable<RecordBatch>> _partitions = [];
+    private PythonBridge? _bridge;
+
+    /// <summary>Rows per partition.</summary>
+    [Params(200_000)]
+    public int RowsPerPartition { get; set; }
+
+    /// <summary>Builds 8 partitions and warms two workers.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        var schema = new Schema([new Field("x", IntType.Int64, false)]);
+        for (int p = 0; p < 8; p++)
+        {
+            var b = new Int64Array.Builder();
+            for (int i = 0; i < RowsPerPartition; i++)
+            {
+                b.Append(i + p);
+            }
+
+            _partitions.Add([new RecordBatch(schema, [b.Build()], RowsPerPartition)]);
+        }
+
+        _bridge = TransferParameters.NewBridge(maxWorkers: 2);
+        Parallel2().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Stops the bridge.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _bridge?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>One partition at a time.</summary>
+    [Benchmark(Baseline = true)]
+    public Task<int> Parallel1() => Run(1);
+
+    /// <summary>Two partitions at a time.</summary>
+    [Benchmark]
+    public Task<int> Parallel2() => Run(2);
+
+    private async Task<int> Run(int parallelism)
+    {
+        IReadOnlyList<RunResult> results = await _bridge!.MapPartitionsAsync(_partitions, CpuBound, null, parallelism).ConfigureAwait(false);
+        foreach (RunResult r in results)
+        {
+            r.Dispose();
+        }
+
+        return results.Count;
+    }
+}
