@@ -153,6 +153,12 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
     public async Task<WorkerExit?> WaitForWorkerExitAsync(int processId, TimeSpan timeout)
     {
         TaskCompletionSource<WorkerExit?> exit = ExitSlot(processId);
+        if (_stdoutPump.IsCompleted)
+        {
+            // The daemon's stdout is closed: a report not received by now will never come.
+            exit.TrySetResult(null);
+        }
+
         try
         {
             return await exit.Task.WaitAsync(timeout).ConfigureAwait(false);
@@ -166,9 +172,6 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
             _exits.TryRemove(processId, out _);
         }
     }
-
-    /// <summary>Forgets a worker whose end nobody will ask about (it ended cleanly).</summary>
-    public void Forget(int processId) => _exits.TryRemove(processId, out _);
 
     /// <summary>
     /// Stops the daemon: closes its stdin (it then kills its process group and exits), waits up to two

@@ -19,7 +19,6 @@ internal sealed partial class WorkerConnection
         CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(IsAborted, this);
-        RunCount++;
         RunHeader sent = CodeHashes.Touch(header.CodeHash) ? header with { Code = null } : header;
         return WorkerRun.StartAsync(this, sent, writeInput, log, cancellationToken);
     }

@@ -42,9 +42,6 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
     /// <summary>When the worker last went idle (pool bookkeeping).</summary>
     public long IdleSinceTimestamp { get; set; }
 
-    /// <summary>Number of runs started on this connection.</summary>
-    public int RunCount { get; set; }
-
     /// <summary>Whether the connection was broken (it must not be used again).</summary>
     public bool IsAborted => Volatile.Read(ref _aborted) != 0;
 
