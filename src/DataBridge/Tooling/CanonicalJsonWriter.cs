@@ -46,6 +46,8 @@ internal sealed class CanonicalJsonWriter
 
     public void WriteSchema(Schema schema)
     {
+        // Fields built without a dictionary id get fresh ids above every explicit one, so they never alias.
+        _nextDictionaryId = MaxDictionaryId(schema.Fields) + 1;
         _json.WriteStartObject();
         // Big-endian bodies are refused by the codec, so every schema that reaches here is little-endian.
         _json.WriteString("endianness", "Little");
@@ -84,6 +86,24 @@ internal sealed class CanonicalJsonWriter
 
         _json.WriteEndArray();
         _json.WriteEndObject();
+    }
+
+    private static long MaxDictionaryId(IEnumerable<Field> fields)
+    {
+        long max = -1;
+        foreach (Field field in fields)
+        {
+            ArrowType type = field.DataType;
+            if (type is DictionaryType d)
+            {
+                max = Math.Max(max, d.Id ?? -1);
+                type = d.ValueType;
+            }
+
+            max = Math.Max(max, MaxDictionaryId(type.Children));
+        }
+
+        return max;
     }
 
     private void WriteField(Field field)

@@ -138,6 +138,17 @@ public class JsInteropTests
         AssertFramesClean(ours);
     }
 
+    [Test]
+    public void Inspect_JsDictionaryDelta_ShowsReplacementThenDelta()
+    {
+        string js = RequireMatrix("dictionary_delta");
+        CliResult result = Cli.Run("arrow", "inspect", js);
+        Assert.That(result.ExitCode, Is.Zero, result.StdErr);
+        Assert.That(result.StdOut, Does.Contain("DictionaryBatch id=7 replacement rows=4")
+            .And.Contain("DictionaryBatch id=7 delta rows=3")
+            .And.Contain("2 dictionary batches (1 deltas), 3 record batches, 26 rows"));
+    }
+
     private static void AssertFramesClean(string stream)
     {
         ProcessResult frames = Oracle.Read("--frames", stream);

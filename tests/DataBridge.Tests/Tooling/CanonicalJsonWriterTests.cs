@@ -228,6 +228,19 @@ public class CanonicalJsonWriterTests
     }
 
     [Test]
+    public void Dictionary_WithoutId_GetsAnIdAboveEveryExplicitOne()
+    {
+        var explicitType = new DictionaryType(IntType.Int8, Utf8Type.Default, id: 5);
+        var implicitType = new DictionaryType(IntType.Int8, Utf8Type.Default);
+        JsonNode doc = JsonNode.Parse(CanonicalJson.ToJson(new Schema([new Field("a", implicitType), new Field("b", explicitType)]), []))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(doc["schema"]!["fields"]![0]!["dictionary"]!["id"]!.GetValue<long>(), Is.EqualTo(6));
+            Assert.That(doc["schema"]!["fields"]![1]!["dictionary"]!["id"]!.GetValue<long>(), Is.EqualTo(5));
+        });
+    }
+
+    [Test]
     public void Dictionary_IndexOutsideDictionary_ThrowsArrowFormatException()
     {
         var values = new ArrayData(IntType.Int32, 1, 0, 0, [ArrowBuffer.Empty, Values(9)]);
