@@ -1,4 +1,5 @@
 using DataBridge.Arrow;
+using DataBridge.Arrow.Types;
 using DataBridge.Ipc;
 using DataBridge.Tests.Tooling;
 using DataBridge.Tooling;
@@ -134,6 +135,52 @@ public class JsInteropTests
             writer.WriteEnd();
         }
 
+        Oracle.AssertEqual(expected, ours);
+        AssertFramesClean(ours);
+    }
+
+    [Test]
+    public void DataBridgeWrittenFromBuilders_JsReads_ExpectedValues()
+    {
+        Oracle.RequireOracle();
+        var ints = new Int32Array.Builder();
+        ints.Append(1).AppendNull().Append(int.MinValue);
+        var strings = new StringArray.Builder();
+        strings.Append("é").Append(string.Empty).AppendNull();
+        var lists = new ListArray.Builder(new ListType(IntType.Int64));
+        lists.Append().GetValueBuilder<Int64Array.Builder>().Append(7).Append(long.MaxValue);
+        lists.AppendNull().Append();
+        var dictionaryType = new DictionaryType(IntType.Int16, Utf8Type.Default, isOrdered: true, id: 3);
+        var dictionary = new DictionaryArray.Builder(dictionaryType);
+        dictionary.Append("x").Append("y").Append("x");
+        var schema = new Schema([
+            new Field("i", IntType.Int32), new Field("s", Utf8Type.Default), new Field("l", lists.DataType), new Field("d", dictionaryType, false),
+        ]);
+        using var batch = new RecordBatch(schema, [ints.Build(), strings.Build(), lists.Build(), dictionary.Build()], 3);
+        using var temp = new TempFiles();
+        string ours = temp.TempPath(".arrows");
+        using (FileStream file = File.Create(ours))
+        using (var writer = new ArrowStreamWriter(file, schema))
+        {
+            writer.WriteRecordBatch(batch);
+            writer.WriteRecordBatch(batch.Slice(1, 2));
+            writer.WriteEnd();
+        }
+
+        const string Int32Json = "{\"name\":\"int\",\"bitWidth\":32,\"isSigned\":true}";
+        string expected = temp.TempPath(".json");
+        File.WriteAllText(expected, $$"""
+            {"schema":{"endianness":"Little","fields":[
+              {"name":"i","nullable":true,"type":{{Int32Json}},"children":[],"metadata":[]},
+              {"name":"s","nullable":true,"type":{"name":"utf8"},"children":[],"metadata":[]},
+              {"name":"l","nullable":true,"type":{"name":"list"},"children":[
+                {"name":"item","nullable":true,"type":{"name":"int","bitWidth":64,"isSigned":true},"children":[],"metadata":[]}],"metadata":[]},
+              {"name":"d","nullable":false,"type":{"name":"utf8"},"children":[],
+               "dictionary":{"id":3,"indexType":{"name":"int","bitWidth":16,"isSigned":true},"isOrdered":true},"metadata":[]}],"metadata":[]},
+             "batches":[
+              {"length":3,"columns":[[1,null,-2147483648],["é","",null],[["7","9223372036854775807"],null,[]],["x","y","x"]]},
+              {"length":2,"columns":[[null,-2147483648],["",null],[null,[]],["y","x"]]}]}
+            """);
         Oracle.AssertEqual(expected, ours);
         AssertFramesClean(ours);
     }
