@@ -24,6 +24,7 @@ internal sealed class FakeWorker : IWorkerHost, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _sessions = [];
     private readonly Task _acceptLoop;
+    private int _disposed;
 
     public FakeWorker(Func<FakeSession, Task> script)
     {
@@ -58,6 +59,12 @@ internal sealed class FakeWorker : IWorkerHost, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The pool under test disposes its host too: only the first disposal does the work.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stop.Cancel();
         _listener.Stop();
         try
