@@ -112,10 +112,46 @@ internal static class ArrowGenerators
                 context.Append(builder, field, nullProbability, 0);
             }
 
-            columns[c] = builder.Build();
+            ArrowArray column = builder.Build();
+            columns[c] = random.Next(3) == 0 ? ArrowArray.Create(ShiftChildren(column.Data, random)) : column;
         }
 
         return new RecordBatch(schema, columns, length);
+    }
+
+    /// <summary>
+    /// Returns the same logical array in which every child (and dictionary), recursively, is a slice
+    /// at a non-zero offset of a larger array: <c>k</c> nulls are put in front and sliced off again. This
+    /// is how children look after a reader or a zero-copy slice, and what writers must re-base.
+    /// </summary>
+    public static ArrayData ShiftChildren(ArrayData data, Random random)
+    {
+        if (data.Children.Length == 0 && data.Dictionary is null)
+        {
+            return data;
+        }
+
+        ArrayData[] children = Array.ConvertAll(data.Children, child => Shift(child, random));
+        ArrayData? dictionary = data.Dictionary is null ? null : Shift(data.Dictionary, random);
+        return new ArrayData(data.Type, data.Length, data.NullCount, data.Offset, data.Buffers, children, dictionary);
+
+        static ArrayData Shift(ArrayData child, Random random)
+        {
+            int k = random.Next(1, 4);
+            IArrowArrayBuilder builder = ArrowArrayBuilderFactory.Create(child.Type);
+            for (int j = 0; j < k; j++)
+            {
+                builder.AppendNull();
+            }
+
+            ArrowArray source = ArrowArray.Create(child);
+            for (int i = 0; i < source.Length; i++)
+            {
+                builder.AppendFrom(source, i);
+            }
+
+            return ShiftChildren(builder.Build().Data.Slice(k, child.Length), random);
+        }
     }
 
     /// <summary>Nesting depth of a type: 0 for primitives; dictionaries count as a level.</summary>

@@ -110,6 +110,22 @@ public class ArrowGeneratorsTests
         }
     }
 
+    [Test]
+    public void ShiftChildren_KeepsLogicalValuesWithChildrenAtOffsets()
+    {
+        var random = new Random(5);
+        foreach (ArrowType type in ArrowGenerators.DeepType(3).Sample(numberOfSamples: 100, 20))
+        {
+            ArrowArray array = ArrowGenerators.RandomArray(type, 12, random);
+            ArrayData shifted = ArrowGenerators.ShiftChildren(array.Data, random);
+            Assert.That(ArrayDataComparer.FirstDifference(array.Data, shifted), Is.Null, type.ToString());
+            if (shifted.Children.Length > 0)
+            {
+                Assert.That(shifted.Children.All(c => c.Offset > 0), Is.True, type.ToString());
+            }
+        }
+    }
+
     private static int CountNulls(ArrowArray array)
     {
         int nulls = 0;
