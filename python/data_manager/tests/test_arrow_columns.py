@@ -231,6 +231,7 @@ def test_types_have_value_equality_and_readable_text() -> None:
     assert str(Timestamp(TimeUnit.NANOSECOND, "UTC")) == "timestamp[nanosecond, UTC]"
     assert "Dictionary" in repr(Dictionary(Int(8), Utf8()))
     assert Field("a", Int(8), metadata={"k": "v"}.items()).metadata == (("k", "v"),)
+    assert Schema((), {"k": "v"}).metadata == (("k", "v"),)
     assert Field("e", FixedSizeBinary(16), metadata=[("ARROW:extension:name", "uuid")]).extension_name == "uuid"
     with pytest.raises(ValueError):
         Int(12)

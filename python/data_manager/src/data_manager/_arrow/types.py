@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import ClassVar, Iterable, Optional, Tuple
+from typing import ClassVar, Iterable, Mapping, Optional, Tuple
 
 __all__ = [
     "TimeUnit", "DateUnit", "Precision", "IntervalUnit", "UnionMode",
@@ -62,9 +62,10 @@ class UnionMode(enum.IntEnum):
     DENSE = 1
 
 
-def _meta(pairs: Iterable[Tuple[str, str]]) -> Metadata:
-    out = tuple((str(k), str(v)) for k, v in pairs)
-    return out
+def _meta(pairs: "Iterable[Tuple[str, str]] | Mapping[str, str]") -> Metadata:
+    if isinstance(pairs, Mapping):
+        pairs = pairs.items()
+    return tuple((str(k), str(v)) for k, v in pairs)
 
 
 class DataType:
