@@ -134,6 +134,7 @@ public sealed partial class PythonBridge
                 header,
                 (stream, ct) => WriteInputAsync(stream, input, ct),
                 record => LogPythonOutput(logger, scope, groupId, owner, record),
+                logger,
                 cancellationToken).ConfigureAwait(false);
             Log.RunStarted(logger, runId, run.ProcessId, partition, groupId, owner);
             if (completion is not null)

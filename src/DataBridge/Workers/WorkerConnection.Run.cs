@@ -1,4 +1,5 @@
 using DataBridge.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace DataBridge.Workers;
 
@@ -11,15 +12,17 @@ internal sealed partial class WorkerConnection
     /// <param name="header">The header, with the code text set; it is dropped when the worker has the hash.</param>
     /// <param name="writeInput">Writes the input Arrow stream to the given stream and returns its counts.</param>
     /// <param name="log">Receives the run's LOG frames.</param>
+    /// <param name="logger">Where the run's failures are logged.</param>
     /// <param name="cancellationToken">Cancelling kills the worker and ends every pending read and write.</param>
     public Task<WorkerRun> StartRunAsync(
         RunHeader header,
         Func<Stream, CancellationToken, ValueTask<Trailer>> writeInput,
         Action<LogRecord> log,
+        ILogger logger,
         CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(IsAborted, this);
         RunHeader sent = CodeHashes.Touch(header.CodeHash) ? header with { Code = null } : header;
-        return WorkerRun.StartAsync(this, sent, writeInput, log, cancellationToken);
+        return WorkerRun.StartAsync(this, sent, writeInput, log, logger, cancellationToken);
     }
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.ExceptionServices;
+using DataBridge.Internal;
 using DataBridge.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace DataBridge.Workers;
 
@@ -21,15 +23,17 @@ internal sealed class WorkerRun : IAsyncDisposable
     private readonly WorkerConnection _connection;
     private readonly RunHeader _header;
     private readonly CancellationToken _cancellationToken;
+    private readonly ILogger _logger;
     private readonly long _started = Stopwatch.GetTimestamp();
     private CancellationTokenRegistration _registration;
     private Task _input = Task.CompletedTask;
     private ExceptionDispatchInfo? _inputFailure;
     private bool _clean;
 
-    private WorkerRun(WorkerConnection connection, RunHeader header, Action<LogRecord> log, CancellationToken cancellationToken)
+    private WorkerRun(WorkerConnection connection, RunHeader header, Action<LogRecord> log, ILogger logger, CancellationToken cancellationToken)
     {
         _connection = connection;
+        _logger = logger;
         _header = header;
         _cancellationToken = cancellationToken;
         Output = new DataReadStream(connection.Reader, log, () => Stopwatch.GetElapsedTime(_started));
@@ -52,9 +56,10 @@ internal sealed class WorkerRun : IAsyncDisposable
         RunHeader header,
         Func<Stream, CancellationToken, ValueTask<Trailer>> writeInput,
         Action<LogRecord> log,
+        ILogger logger,
         CancellationToken cancellationToken)
     {
-        var run = new WorkerRun(connection, header, log, cancellationToken);
+        var run = new WorkerRun(connection, header, log, logger, cancellationToken);
         run._registration = cancellationToken.UnsafeRegister(static state => ((WorkerConnection)state!).Abort(), connection);
         try
         {
@@ -102,6 +107,18 @@ internal sealed class WorkerRun : IAsyncDisposable
     /// otherwise the protocol error itself. Every outcome but a clean Python error breaks the connection.
     /// </summary>
     public async ValueTask<Exception> FailAsync(Exception error)
+    {
+        Exception failure = await ClassifyAsync(error).ConfigureAwait(false);
+        Log.RunFailed(_logger, failure, _header.RunId);
+        if (failure is WorkerCrashedException crash)
+        {
+            Log.WorkerCrashed(_logger, crash.ProcessId, crash.ExitCode, crash.Signal);
+        }
+
+        return failure;
+    }
+
+    private async ValueTask<Exception> ClassifyAsync(Exception error)
     {
         if (error is PythonWorkerException python && ReferenceEquals(python, Output.PythonError) && !_cancellationToken.IsCancellationRequested)
         {

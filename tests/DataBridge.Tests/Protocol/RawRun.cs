@@ -36,6 +36,7 @@ internal static class RawRun
                     logs.Add(record);
                 }
             },
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
             cancellationToken);
         await using (run)
         {
