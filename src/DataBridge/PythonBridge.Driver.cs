@@ -73,14 +73,14 @@ public sealed partial class PythonBridge
         return ExecuteAsync(InputSource.From(arrowIpcStream), code, context, 0, null, cancellationToken);
     }
 
-    private async Task<RunResult> CollectAsync(InputSource input, string code, RunContext? context, int partition, CancellationToken cancellationToken)
+    private async Task<RunResult> CollectAsync(InputSource input, string code, RunContext? context, int partition, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? headerExtra = null)
     {
         CheckCode(code, out _);
         var completion = new RunCompletion();
         var batches = new List<RecordBatch>();
         try
         {
-            await foreach (RecordBatch batch in ExecuteAsync(input, code, context, partition, completion, cancellationToken).ConfigureAwait(false))
+            await foreach (RecordBatch batch in ExecuteAsync(input, code, context, partition, completion, cancellationToken, headerExtra).ConfigureAwait(false))
             {
                 batches.Add(batch);
             }
@@ -112,7 +112,8 @@ public sealed partial class PythonBridge
         RunContext? context,
         int partition,
         RunCompletion? completion,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? headerExtra = null)
     {
         ThrowIfDisposed();
         CheckCode(code, out string hash);
@@ -121,7 +122,7 @@ public sealed partial class PythonBridge
         string? groupId = context?.GroupId;
         string? owner = context?.Owner;
         string runId = Guid.NewGuid().ToString("N");
-        var header = new RunHeader(runId, partition, hash, code, conf, _options.MaxBatchRows, _options.MaxBatchBytes, "UTC");
+        var header = new RunHeader(runId, partition, hash, code, conf, _options.MaxBatchRows, _options.MaxBatchBytes, "UTC", headerExtra);
         ILogger logger = _options.Logger;
         KeyValuePair<string, object?>[] scope = [new("GroupId", groupId), new("Owner", owner), new("RunId", runId), new("Partition", partition)];
 

@@ -40,6 +40,15 @@ internal static class FrameCode
     /// <summary>Daemon → host on the callback connection: int32 length + JSON (section 1).</summary>
     public const int Hello = -11;
 
+    /// <summary>Client → data or model server: int32 length + JSON <c>{"op", ...}</c> (section 3).</summary>
+    public const int Request = -12;
+
+    /// <summary>Data or model server → client: int32 length + JSON <c>{"message"}</c>; the server then closes the connection.</summary>
+    public const int Error = -13;
+
+    /// <summary>Data or model server → client: int32 length + JSON answering a <see cref="Request"/>.</summary>
+    public const int Response = -14;
+
     /// <summary>A readable name for a frame prefix, for error messages.</summary>
     public static string Name(int prefix) => prefix switch
     {
@@ -55,10 +64,13 @@ internal static class FrameCode
         Ping => "PING",
         Pong => "PONG",
         Hello => "HELLO",
+        Request => "REQUEST",
+        Error => "ERROR",
+        Response => "RESPONSE",
         _ => $"unknown frame code {prefix}",
     };
 
     /// <summary>Whether the code is followed by an int32 length and a UTF-8 JSON payload.</summary>
     public static bool HasJsonPayload(int code) =>
-        code is PythonException or Timing or Log or RunHeader or Hello;
+        code is PythonException or Timing or Log or RunHeader or Hello or Request or Error or Response;
 }

@@ -34,6 +34,15 @@ internal static class ProtocolJson
             json.WriteNumber("max_batch_rows", header.MaxBatchRows);
             json.WriteNumber("max_batch_bytes", header.MaxBatchBytes);
             json.WriteString("timezone", header.Timezone);
+            if (header.Extra is not null)
+            {
+                foreach (KeyValuePair<string, string> entry in header.Extra)
+                {
+                    json.WritePropertyName(entry.Key);
+                    json.WriteRawValue(entry.Value);
+                }
+            }
+
             json.WriteEndObject();
         }
 

@@ -9,6 +9,8 @@ namespace DataBridge.Protocol;
 /// <param name="MaxBatchRows">Bound on the rows of each output batch.</param>
 /// <param name="MaxBatchBytes">Bound on the bytes of each output batch.</param>
 /// <param name="Timezone">The time zone name the code should assume.</param>
+/// <param name="Extra">Further top-level entries (name → raw UTF-8 JSON value), e.g. <c>data_server</c> and
+/// <c>model_server</c> of a distributed run (section 3); null for none.</param>
 internal sealed record RunHeader(
     string RunId,
     int Partition,
@@ -17,4 +19,5 @@ internal sealed record RunHeader(
     IReadOnlyDictionary<string, string> Conf,
     int MaxBatchRows,
     long MaxBatchBytes,
-    string Timezone);
+    string Timezone,
+    IReadOnlyDictionary<string, string>? Extra = null);
