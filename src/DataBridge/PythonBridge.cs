@@ -69,6 +69,8 @@ public sealed partial class PythonBridge : IAsyncDisposable
             return;
         }
 
+        // Servers first (PythonBridge.Servers.cs): their clients may be this bridge's workers.
+        await DisposeServersAsync().ConfigureAwait(false);
         await _pool.DisposeAsync().ConfigureAwait(false);
     }
 
