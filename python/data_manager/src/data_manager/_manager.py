@@ -91,6 +91,11 @@ class DataManager:
 
     # -- run context and logging ------------------------------------------------------------------
     @property
+    def uses_pandas(self) -> bool:
+        """Whether ``fetch_once()`` yields pandas DataFrames (else record batches of column objects)."""
+        return self._pandas is not None
+
+    @property
     def conf(self) -> Mapping[str, str]:
         """The run context (read-only): ``HOME``, ``OWNER``, ``GROUP_ID`` and user keys."""
         return self._conf
