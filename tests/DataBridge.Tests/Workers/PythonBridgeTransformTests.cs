@@ -72,6 +72,69 @@ public sealed class PythonBridgeTransformTests
     }
 
     [Test]
+    public async Task Identity_NullableIntegersFloatsBooleansStringsTimestampsThroughPandas_ComeBackUnchanged()
+    {
+        PythonEnvironment.RequirePandas();
+        const int Rows = 20;
+        var i8 = new Int8Array.Builder();
+        var i16 = new Int16Array.Builder();
+        var i32 = new Int32Array.Builder();
+        var u8 = new UInt8Array.Builder();
+        var u64 = new UInt64Array.Builder();
+        var f32 = new FloatArray.Builder();
+        var flag = new BooleanArray.Builder();
+        var text = new StringArray.Builder();
+        var tsType = new TimestampType(TimeUnit.Nanosecond, "UTC");
+        var ts = new TimestampArray.Builder(tsType);
+        for (int i = 0; i < Rows; i++)
+        {
+            bool isNull = i % 5 == 3;
+            if (isNull)
+            {
+                i8.AppendNull();
+                i16.AppendNull();
+                i32.AppendNull();
+                u8.AppendNull();
+                u64.AppendNull();
+                f32.AppendNull();
+                flag.AppendNull();
+                text.AppendNull();
+                ts.AppendNull();
+                continue;
+            }
+
+            i8.Append((sbyte)(i - 10));
+            i16.Append((short)(i * -1000));
+            i32.Append(i * 100_000);
+            u8.Append((byte)(250 + (i % 5)));
+            u64.Append(ulong.MaxValue - (ulong)i);
+            f32.Append(i / 4f);
+            flag.Append(i % 2 == 0);
+            text.Append("é" + i);
+            ts.Append(1_700_000_000_000_000_000L + (i * 1_000_000_007L));
+        }
+
+        var schema = new Schema(
+        [
+            new Field("i8", IntType.Int8), new Field("i16", IntType.Int16), new Field("i32", IntType.Int32),
+            new Field("u8", IntType.UInt8), new Field("u64", IntType.UInt64), new Field("f32", FloatingPointType.Float32),
+            new Field("flag", BooleanType.Default), new Field("text", Utf8Type.Default), new Field("ts", tsType),
+        ]);
+        var input = new RecordBatch(schema, [i8.Build(), i16.Build(), i32.Build(), u8.Build(), u64.Build(), f32.Build(), flag.Build(), text.Build(), ts.Build()], Rows);
+
+        using RunResult result = await _pandas!.RunAsync(
+            [input],
+            """
+            df = data_manager.fetch_once_as_dataframe()
+            assert str(df["i8"].dtype) == "Int8" and str(df["u64"].dtype) == "UInt64", df.dtypes
+            data_manager.set_output(df)
+            """);
+
+        Assert.That(result.Batches, Has.Count.EqualTo(1));
+        Assert.That(ArrayDataComparer.FirstDifference(input, result.Batches[0]), Is.Null);
+    }
+
+    [Test]
     public async Task Identity_ThroughPandasDataFrame_ReturnsTheSameColumns()
     {
         PythonEnvironment.RequirePandas();
