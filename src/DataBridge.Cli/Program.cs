@@ -6,8 +6,9 @@ namespace DataBridge.Cli;
 /// <summary>
 /// The <c>databridge</c> executable. Its assembly is named <c>databridge</c>, which .NET considers the same
 /// name as the SDK assembly <c>DataBridge</c> (assembly names compare case-insensitively), so the two cannot
-/// share a load context. This launcher therefore loads the SDK into its own context and runs the commands
-/// it implements (<c>DataBridge.Tooling.CommandLineTool</c>).
+/// share a load context (nor a NuGet package folder). The SDK therefore ships in <c>sdk/DataBridge.dll</c>, and
+/// this launcher loads it into its own context and runs the commands it implements
+/// (<c>DataBridge.Tooling.CommandLineTool</c>).
 /// </summary>
 internal static class Program
 {
@@ -58,7 +59,7 @@ internal static class Program
                 }
             }
 
-            using FileStream image = File.OpenRead(Path.Combine(directory, "DataBridge.dll"));
+            using FileStream image = File.OpenRead(Path.Combine(directory, "sdk", "DataBridge.dll"));
             return LoadFromStream(image);
         }
     }

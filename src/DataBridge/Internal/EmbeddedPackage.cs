@@ -13,6 +13,9 @@ namespace DataBridge.Internal;
 internal static class EmbeddedPackage
 {
     private const string Prefix = "data_manager/";
+
+    // data_manager_client is the import name Dask/Ray tasks use (docs/protocol.md section 3); it travels too.
+    private const string ClientPrefix = "data_manager_client/";
     private static readonly object Gate = new();
     private static string? s_extractedRoot;
 
@@ -88,7 +91,8 @@ internal static class EmbeddedPackage
         foreach (string name in typeof(EmbeddedPackage).Assembly.GetManifestResourceNames())
         {
             string normalized = name.Replace('\\', '/');
-            if (normalized.StartsWith(Prefix, StringComparison.Ordinal) && !normalized.Contains("__pycache__", StringComparison.Ordinal))
+            bool ours = normalized.StartsWith(Prefix, StringComparison.Ordinal) || normalized.StartsWith(ClientPrefix, StringComparison.Ordinal);
+            if (ours && !normalized.Contains("__pycache__", StringComparison.Ordinal))
             {
                 names.Add(normalized);
             }
