@@ -28,6 +28,7 @@ public sealed partial class PythonBridge : IAsyncDisposable
     private readonly SecretToken _token = SecretToken.Create();
     private readonly WorkerPool _pool;
     private int _disposed;
+    private CheckedCode? _lastCode;
 
     /// <summary>Creates a bridge with the default options.</summary>
     public PythonBridge()
@@ -90,15 +91,26 @@ public sealed partial class PythonBridge : IAsyncDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-    private static string CheckCode(string code, out string hash)
+    // Checks the code's size and hashes it. The last code string checked is remembered (by reference), so the
+    // usual pattern — the same code run again and again — hashes it once, not once per layer per run.
+    private string CheckCode(string code, out string hash)
     {
         ArgumentNullException.ThrowIfNull(code);
+        if (Volatile.Read(ref _lastCode) is { } last && ReferenceEquals(last.Code, code))
+        {
+            hash = last.Hash;
+            return code;
+        }
+
         hash = CodeHash.Compute(code, out int length);
         if (length > ProtocolConstants.MaxControlFrameBytes - 4096)
         {
             throw new ArgumentException($"The code text is {length} bytes of UTF-8; the limit is 64 MiB.", nameof(code));
         }
 
+        Volatile.Write(ref _lastCode, new CheckedCode(code, hash));
         return code;
     }
+
+    private sealed record CheckedCode(string Code, string Hash);
 }
