@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using DataBridge.Arrow;
+using DataBridge.Internal;
+using DataBridge.Servers;
+using DataBridge.Tests.Workers;
+using static DataBridge.Tests.Servers.ServerTestData;
+
+namespace DataBridge.Tests.Servers;
+
+/// <summary>
+/// End to end with real Python: the driver code receives the data server's endpoints in its run header,
+/// Dask tasks (or the driver itself) fetch partitions with <c>data_manager_client.fetch</c> and upload results
+/// with <c>data_manager_client.send_result</c>, and <see cref="PythonBridge.RunDistributedAsync(IReadOnlyList{RecordBatch}, string, RunContext?, CancellationToken)"/>
+/// assembles them. The Dask tests need <c>distributed</c> importable by the interpreter.
+/// </summary>
+[TestFixture]
+[CancelAfter(300_000)]
+public sealed class DistributedEndToEndTests
+{
+    // The task every Dask worker runs: fetch the partition, transform it, upload the result. The transform
+    // is what Expected() does in C#.
+    private const string Task = """
+        def process(endpoint, delay):
+            import time
+            import pandas as pd
+            import data_manager_client
+            frames = list(data_manager_client.fetch(endpoint))
+            df = pd.concat(frames, ignore_index=True)
+            time.sleep(delay)
+            out = pd.DataFrame({"id": df["id"], "score": df["value"] * 2 + df["key"]})
+            data_manager_client.send_result(endpoint, out)
+            return endpoint.partition
+        """;
+
+    private static readonly Lazy<bool> DaskAvailable = new(() => Probe("import distributed, pandas"));
+
+    [Test]
+    public async Task Dask_EightPartitionsOnTwoWorkers_AssembledOutputEqualsLocalTransform()
+    {
+        RequireDask();
+        List<RecordBatch> partitions = Partitions(8, rows: 500);
+        await using var bridge = new PythonBridge(PythonEnvironment.Options(maxWorkers: 1));
+
+        using DistributedRunResult result = await bridge.RunDistributedAsync(partitions, Driver(kill: false), new RunContext { Owner = "tests" });
+
+        AssertEqualsLocalTransform(result, partitions);
+        Assert.That(result.Driver.Batches.Sum(b => b.Length), Is.EqualTo(8), "the driver reports the partitions Dask completed");
+    }
+
+    [Test]
+    public async Task Dask_WorkerKilledMidRun_StillCompletes_DuplicatesDropped()
+    {
+        RequireDask();
+        List<RecordBatch> partitions = Partitions(8, rows: 500);
+        var logger = new CapturingLogger();
+        PythonBridgeOptions options = PythonEnvironment.Options(maxWorkers: 1);
+        options.Logger = logger;
+        await using var bridge = new PythonBridge(options);
+
+        using DistributedRunResult result = await bridge.RunDistributedAsync(partitions, Driver(kill: true));
+
+        AssertEqualsLocalTransform(result, partitions);
+        long fetches = logger.Entries.Count(e => e.EventId.Id == 510);
+        TestContext.Out.WriteLine($"partition fetches: {fetches}, duplicate uploads dropped: {result.DuplicateUploads}");
+        Assert.That(fetches, Is.GreaterThan(8), "no partition was re-read");
+        Assert.That(result.DuplicateUploads, Is.GreaterThanOrEqualTo(1), "the lost result was not recomputed and uploaded again");
+        Assert.That(logger.Entries.Count(e => e.EventId.Id == 512), Is.EqualTo(result.DuplicateUploads));
+    }
+
+    [Test]
+    public async Task RunDistributed_PartitionsWithoutUpload_ThrowsNamingThem()
+    {
+        RequireClient();
+        List<RecordBatch> partitions = Partitions(8, rows: 10);
+        await using var bridge = new PythonBridge(PythonEnvironment.Options(maxWorkers: 1));
+        const string code = """
+            import data_manager, data_manager_client
+            for ep in data_manager.data_servers()[:6]:
+                data_manager_client.send_result(ep, {"n": [ep.partition]})
+            """;
+
+        var ex = Assert.ThrowsAsync<DataBridgeException>(() => bridge.RunDistributedAsync(partitions, code));
+
+        Assert.That(ex!.Message, Does.Contain("2 of 8 partitions: 6, 7"));
+    }
+
+    [Test]
+    public async Task RunDistributed_DriverFetchesAndUploadsItself_EndpointsArePicklable()
+    {
+        RequireClient();
+        List<RecordBatch> partitions = Partitions(3, rows: 20);
+        await using var bridge = new PythonBridge(PythonEnvironment.Options(maxWorkers: 1));
+        const string code = """
+            import pickle
+            import data_manager, data_manager_client
+            for ep in data_manager.data_servers():
+                ep = pickle.loads(pickle.dumps(ep))
+                batches = list(data_manager_client.fetch_batches(ep))
+                ids = [v for b in batches for v in b.column(0).to_pylist()]
+                assert data_manager_client.send_result(ep, {"id": ids[::-1]}) is True
+                assert data_manager_client.send_result(ep, {"id": [-1]}) is False
+            """;
+
+        using DistributedRunResult result = await bridge.RunDistributedAsync(partitions, code);
+
+        Assert.That(result.DuplicateUploads, Is.EqualTo(3));
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.That(Ids(result.Partitions[i].Batches), Is.EqualTo(Ids([partitions[i]]).Reverse()));
+        }
+    }
+
+    [Test]
+    public async Task FetchModel_Python_NestedTreeWith50MBFile_ArrivesByteIdentical()
+    {
+        RequireClient();
+        string source = Directory.CreateTempSubdirectory("databridge-model-src-").FullName;
+        string target = Directory.CreateTempSubdirectory("databridge-model-dst-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(source, "a", "b"));
+            File.WriteAllText(Path.Combine(source, "config.json"), "{}");
+            File.WriteAllBytes(Path.Combine(source, "a", "b", "small.bin"), [1, 2, 3]);
+            byte[] big = new byte[50 * 1024 * 1024];
+            new Random(11).NextBytes(big);
+            File.WriteAllBytes(Path.Combine(source, "a", "model.bin"), big);
+            await using var bridge = new PythonBridge(PythonEnvironment.Options(maxWorkers: 1));
+            await using ModelServer model = bridge.ServeModel(source);
+            RecordBatch one = DataBridge.Tests.Workers.Batches.Sample(1);
+            string code = $$"""
+                import data_manager, data_manager_client
+                paths = data_manager.fetch_model({{PythonString(target)}})
+                data_manager_client.send_result(data_manager.data_servers()[0], {"n": [len(paths)]})
+                """;
+
+            using DistributedRunResult result = await bridge.RunDistributedAsync(one.Schema, [[one]], code, null, model);
+
+            foreach (string file in new[] { "config.json", "a/b/small.bin", "a/model.bin" })
+            {
+                Assert.That(SHA256.HashData(File.ReadAllBytes(Path.Combine(target, file))), Is.EqualTo(SHA256.HashData(File.ReadAllBytes(Path.Combine(source, file)))), file);
+            }
+        }
+        finally
+        {
+            Directory.Delete(source, recursive: true);
+            Directory.Delete(target, recursive: true);
+        }
+    }
+
+    private static string Driver(bool kill) => Task + $$"""
+
+        import os, signal
+        import data_manager
+        from distributed import Client, LocalCluster, wait
+
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
+        client = Client(cluster)
+        try:
+            futures = client.map(process, data_manager.data_servers(), delay={{(kill ? "0.5" : "0")}}, pure=False)
+            if {{(kill ? "True" : "False")}}:
+                # Once a task has finished, SIGKILL the worker holding its result: its running task and the
+                # results it holds are lost, so Dask re-runs them elsewhere. Those partitions are fetched again
+                # and uploaded again; .NET keeps the first upload and drops the duplicates.
+                finished = wait(futures, return_when="FIRST_COMPLETED").done
+                holders = client.who_has(list(finished))
+                address = next(a for f in finished for a in holders[f.key])
+                victim = client.run(os.getpid)[address]
+                print(f"killing dask worker pid {victim}")
+                os.kill(victim, signal.SIGKILL)
+            done = client.gather(futures)
+        finally:
+            client.close()
+            cluster.close()
+        data_manager.set_output({"partition": sorted(done)})
+        """;
+
+    private static void AssertEqualsLocalTransform(DistributedRunResult result, List<RecordBatch> partitions)
+    {
+        Assert.That(result.Partitions, Has.Count.EqualTo(partitions.Count));
+        long[] ids = Ids(partitions);
+        double[] expected = [.. ids.Select(id => (id * 1.5 * 2) + (id % 3))];
+        double[] scores = [.. result.Batches.SelectMany(b => Enumerable.Range(0, b.Length).Select(i => ((DoubleArray)b.Column("score")).GetValue(i)))];
+        Assert.That(Ids(result.Batches), Is.EqualTo(ids), "rows missing, duplicated or out of partition order");
+        Assert.That(scores, Is.EqualTo(expected));
+    }
+
+    private static string PythonString(string text) => "'" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
+    private static void RequireClient()
+    {
+        PythonEnvironment.RequirePandas();
+        if (!EmbeddedPackage.Contains("data_manager_client/__init__.py"))
+        {
+            Assert.Ignore("The embedded Python package lacks data_manager_client: the Python client side is not in this build.");
+        }
+    }
+
+    private static void RequireDask()
+    {
+        RequireClient();
+        if (!DaskAvailable.Value)
+        {
+            Assert.Ignore($"Dask 'distributed' is not importable by {PythonEnvironment.Interpreter} (Debian: python3-distributed).");
+        }
+    }
+
+    private static bool Probe(string statement)
+    {
+        var psi = new ProcessStartInfo(PythonEnvironment.Interpreter) { RedirectStandardError = true, RedirectStandardOutput = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(statement);
+        try
+        {
+            using Process process = Process.Start(psi)!;
+            bool exited = process.WaitForExit(60_000);
+            return exited && process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+}
