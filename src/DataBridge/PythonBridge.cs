@@ -95,7 +95,7 @@ public sealed partial class PythonBridge : IAsyncDisposable
     // usual pattern — the same code run again and again — hashes it once, not once per layer per run.
     private string CheckCode(string code, out string hash)
     {
-        ArgumentNullException.ThrowIfNull(code);
+        ArgumentException.ThrowIfNullOrWhiteSpace(code);
         if (Volatile.Read(ref _lastCode) is { } last && ReferenceEquals(last.Code, code))
         {
             hash = last.Hash;

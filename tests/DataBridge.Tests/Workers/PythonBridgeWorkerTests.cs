@@ -363,6 +363,16 @@ public sealed class PythonBridgeWorkerTests
     }
 
     [Test]
+    public async Task Run_EmptyOrNullCode_ThrowsArgumentException()
+    {
+        await using var bridge = new PythonBridge(new PythonBridgeOptions { PythonExecutable = "/nonexistent/python3" });
+
+        Assert.ThrowsAsync<ArgumentException>(() => bridge.RunAsync([Batches.Sample(1)], "  "));
+        Assert.ThrowsAsync<ArgumentNullException>(() => bridge.RunAsync([Batches.Sample(1)], null!));
+        Assert.Throws<ArgumentException>(() => bridge.RunStreamingAsync([Batches.Sample(1)], string.Empty));
+    }
+
+    [Test]
     public async Task Start_MissingInterpreter_ThrowsDataBridgeExceptionNamingIt()
     {
         await using var bridge = new PythonBridge(new PythonBridgeOptions { PythonExecutable = "/nonexistent/python3" });
