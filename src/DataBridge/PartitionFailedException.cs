@@ -1,7 +1,7 @@
 namespace DataBridge;
 
 /// <summary>
-/// A partition of <see cref="PythonBridge.MapPartitionsAsync"/>
+/// A partition of <see cref="PythonBridge.MapPartitionsAsync(IReadOnlyList{IEnumerable{RecordBatch}}, string, RunContext?, int, CancellationToken)"/>
 /// failed. It names the partition, carries the cause (<see cref="Exception.InnerException"/>, e.g. a
 /// <see cref="PythonWorkerException"/>) and every result that did complete, so nothing already computed is lost.
 /// </summary>

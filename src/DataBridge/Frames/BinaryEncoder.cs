@@ -1,0 +1,28 @@
+namespace DataBridge.Frames;
+
+/// <summary><see cref="T:byte[]"/> → binary (nullable field).</summary>
+internal sealed class BinaryEncoder : ArrayEncoder<byte[]?>
+{
+    private readonly BinaryArray.Builder _builder = new();
+
+    public BinaryEncoder(string name)
+        : base(name, BinaryType.Default, nullable: true)
+    {
+    }
+
+    public override void Append(byte[]? value)
+    {
+        if (value is null)
+        {
+            _builder.AppendNull();
+        }
+        else
+        {
+            _builder.Append(value);
+        }
+    }
+
+    public override void AppendNull() => _builder.AppendNull();
+
+    protected override ArrowArray BuildPartition() => _builder.Build();
+}

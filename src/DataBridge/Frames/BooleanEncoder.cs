@@ -1,0 +1,22 @@
+namespace DataBridge.Frames;
+
+/// <summary><see cref="bool"/> → bool (bit-packed).</summary>
+internal sealed class BooleanEncoder : ArrayEncoder<bool>
+{
+    private readonly BooleanArray.Builder _builder = new();
+
+    public BooleanEncoder(string name)
+        : base(name, BooleanType.Default, nullable: false)
+    {
+    }
+
+    public override void Append(bool value) => _builder.Append(value);
+
+    public override void AppendNull()
+    {
+        MakeNullable();
+        _builder.AppendNull();
+    }
+
+    protected override ArrowArray BuildPartition() => _builder.Build();
+}

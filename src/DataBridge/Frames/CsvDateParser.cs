@@ -1,0 +1,33 @@
+namespace DataBridge.Frames;
+
+/// <summary>date32 from <c>yyyy-MM-dd</c>.</summary>
+internal sealed class CsvDateParser : CsvColumnParser
+{
+    private readonly Date32Array.Builder _builder = new();
+
+    public CsvDateParser(Field field)
+        : base(field)
+    {
+    }
+
+    public override void AppendNull() => _builder.AppendNull();
+
+    public override bool TryAppend(ReadOnlySpan<byte> text, bool quoted)
+    {
+        if (text.IsEmpty)
+        {
+            _builder.AppendNull();
+            return true;
+        }
+
+        if (!IsoText.TryParseDate(text, out DateOnly date))
+        {
+            return false;
+        }
+
+        _builder.Append(date);
+        return true;
+    }
+
+    public override ArrowArray Build() => _builder.Build();
+}

@@ -1,0 +1,49 @@
+namespace DataBridge.Frames;
+
+/// <summary>
+/// Timestamps from ISO 8601 text, converted to the column's unit (floored). A value with a zone is
+/// stored as its UTC instant; a value without one as its wall-clock time (in a zoned column that time is
+/// taken as UTC).
+/// </summary>
+internal sealed class CsvTimestampParser : CsvColumnParser
+{
+    private readonly TimestampArray.Builder _builder;
+    private readonly TimeUnit _unit;
+
+    public CsvTimestampParser(Field field)
+        : base(field)
+    {
+        var type = (TimestampType)field.DataType;
+        _unit = type.Unit;
+        _builder = new TimestampArray.Builder(type);
+    }
+
+    public override void AppendNull() => _builder.AppendNull();
+
+    public override bool TryAppend(ReadOnlySpan<byte> text, bool quoted)
+    {
+        if (text.IsEmpty)
+        {
+            _builder.AppendNull();
+            return true;
+        }
+
+        if (!IsoText.TryParseTimestamp(text, out long ticks, out _))
+        {
+            return false;
+        }
+
+        try
+        {
+            _builder.Append(TemporalConversions.FromTicks(ticks - DateTime.UnixEpoch.Ticks, _unit));
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    public override ArrowArray Build() => _builder.Build();
+}

@@ -1,0 +1,61 @@
+namespace DataBridge.Frames;
+
+/// <summary>
+/// Infers one column's type from sample values, narrowest first: bool (<c>true</c>/<c>false</c>), int64,
+/// float64, date32 (<c>yyyy-MM-dd</c>), timestamp[us] (ISO without zone), timestamp[us, UTC] (every value
+/// with a zone), else utf8; a column with no non-null sample value is utf8. Inferred fields are nullable.
+/// </summary>
+internal sealed class CsvTypeInference
+{
+    private bool _seen;
+    private bool _bool = true;
+    private bool _int = true;
+    private bool _double = true;
+    private bool _date = true;
+    private bool _timestamp = true;
+    private bool _zoned = true;
+
+    /// <summary>Takes one non-null sample value into account.</summary>
+    public void Observe(ReadOnlySpan<byte> text)
+    {
+        if (text.IsEmpty)
+        {
+            return; // a quoted "" reads as null in every non-string type
+        }
+
+        _seen = true;
+        if (_bool && !CsvBooleanParser.TryParse(text, out _))
+        {
+            _bool = false;
+        }
+
+        if (_int && !long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            _int = false;
+        }
+
+        if (_double && !double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            _double = false;
+        }
+
+        if (_date || _timestamp || _zoned)
+        {
+            IsoText.Shape shape = IsoText.Classify(text);
+            _date &= shape == IsoText.Shape.Date && IsoText.TryParseDate(text, out _);
+            bool parses = (_timestamp || _zoned) && IsoText.TryParseTimestamp(text, out _, out _);
+            _timestamp &= shape == IsoText.Shape.Timestamp && parses;
+            _zoned &= shape == IsoText.Shape.ZonedTimestamp && parses;
+        }
+    }
+
+    /// <summary>The inferred type.</summary>
+    public ArrowType Result() => !_seen ? Utf8Type.Default
+        : _bool ? BooleanType.Default
+        : _int ? IntType.Int64
+        : _double ? FloatingPointType.Float64
+        : _date ? DateType.Date32
+        : _timestamp ? new TimestampType(TimeUnit.Microsecond)
+        : _zoned ? new TimestampType(TimeUnit.Microsecond, "UTC")
+        : Utf8Type.Default;
+}

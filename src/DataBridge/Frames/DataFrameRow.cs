@@ -1,0 +1,43 @@
+namespace DataBridge.Frames;
+
+/// <summary>
+/// One row of a <see cref="DataFrame"/>, for inspection: its values boxed, by position or by name.
+/// Use <see cref="DataFrame.Column{T}(string)"/> or <see cref="DataFrame.ToRecords{T}"/> for bulk typed access.
+/// </summary>
+public sealed class DataFrameRow
+{
+    private readonly Schema _schema;
+    private readonly object?[] _values;
+
+    internal DataFrameRow(Schema schema, long index, object?[] values)
+    {
+        _schema = schema;
+        Index = index;
+        _values = values;
+    }
+
+    /// <summary>The row's position in the frame (0-based).</summary>
+    public long Index { get; }
+
+    /// <summary>The values, in column order (nulls as null).</summary>
+    public IReadOnlyList<object?> Values => _values;
+
+    /// <summary>The value of column <paramref name="column"/>.</summary>
+    /// <exception cref="IndexOutOfRangeException">No such column.</exception>
+    public object? this[int column] => _values[column];
+
+    /// <summary>The value of the column named <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No column has that name.</exception>
+    public object? this[string name]
+    {
+        get
+        {
+            int i = _schema.IndexOf(name);
+            return i >= 0 ? _values[i] : throw new KeyNotFoundException($"The frame has no column named '{name}'.");
+        }
+    }
+
+    /// <summary>The row as <c>{ name = value, ... }</c>.</summary>
+    public override string ToString() =>
+        "{ " + string.Join(", ", _values.Select((v, i) => _schema[i].Name + " = " + TextTable.Format(v))) + " }";
+}

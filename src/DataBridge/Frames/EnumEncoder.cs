@@ -1,0 +1,38 @@
+namespace DataBridge.Frames;
+
+/// <summary>
+/// Enums → utf8 of their names (<c>Enum.ToString()</c>: flag combinations as "A, B", undefined values as
+/// their number), so pandas sees readable labels and reordering the enum's members changes nothing.
+/// Names are cached per value, so a column of repeated values formats each once.
+/// </summary>
+/// <typeparam name="T">The enum type.</typeparam>
+internal sealed class EnumEncoder<T> : ArrayEncoder<T>
+    where T : struct, Enum
+{
+    private readonly StringArray.Builder _builder = new();
+    private readonly Dictionary<T, string> _names = [];
+
+    public EnumEncoder(string name)
+        : base(name, Utf8Type.Default, nullable: false)
+    {
+    }
+
+    public override void Append(T value)
+    {
+        if (!_names.TryGetValue(value, out string? text))
+        {
+            text = value.ToString();
+            _names[value] = text;
+        }
+
+        _builder.Append(text);
+    }
+
+    public override void AppendNull()
+    {
+        MakeNullable();
+        _builder.AppendNull();
+    }
+
+    protected override ArrowArray BuildPartition() => _builder.Build();
+}

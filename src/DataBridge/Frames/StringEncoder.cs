@@ -1,0 +1,18 @@
+namespace DataBridge.Frames;
+
+/// <summary><see cref="string"/> → utf8 (always a nullable field: a reference may be null).</summary>
+internal sealed class StringEncoder : ArrayEncoder<string?>
+{
+    private readonly StringArray.Builder _builder = new();
+
+    public StringEncoder(string name)
+        : base(name, Utf8Type.Default, nullable: true)
+    {
+    }
+
+    public override void Append(string? value) => _builder.Append(value);
+
+    public override void AppendNull() => _builder.AppendNull();
+
+    protected override ArrowArray BuildPartition() => _builder.Build();
+}

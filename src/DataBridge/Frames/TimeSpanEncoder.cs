@@ -1,0 +1,34 @@
+namespace DataBridge.Frames;
+
+/// <summary>
+/// <see cref="TimeSpan"/> → duration[ns]: exact for every tick within ±292 years (the int64 nanosecond
+/// range); a longer span (e.g. <see cref="TimeSpan.MaxValue"/>) throws <see cref="OverflowException"/>.
+/// </summary>
+internal sealed class TimeSpanEncoder : ArrayEncoder<TimeSpan>
+{
+    private const long MaxTicks = long.MaxValue / 100;
+    private readonly DurationArray.Builder _builder = new(new DurationType(ClrTypeMapping.TickUnit));
+
+    public TimeSpanEncoder(string name)
+        : base(name, new DurationType(ClrTypeMapping.TickUnit), nullable: false)
+    {
+    }
+
+    public override void Append(TimeSpan value)
+    {
+        if (value.Ticks > MaxTicks || value.Ticks < -MaxTicks)
+        {
+            throw new OverflowException($"Column '{Name}': {value} is outside duration[ns]'s range of about ±292 years.");
+        }
+
+        _builder.Append(value.Ticks * 100);
+    }
+
+    public override void AppendNull()
+    {
+        MakeNullable();
+        _builder.AppendNull();
+    }
+
+    protected override ArrowArray BuildPartition() => _builder.Build();
+}

@@ -1,0 +1,312 @@
+using System.Globalization;
+using System.Diagnostics;
+using System.Text;
+using DataBridge.Arrow;
+using DataBridge.Arrow.Types;
+using DataBridge.Frames;
+
+namespace DataBridge.Tests.Frames;
+
+[TestFixture]
+public sealed class CsvTests
+{
+    private static DataFrame Load(string text, CsvOptions? options = null) =>
+        DataFrame.LoadCsv(new MemoryStream(Encoding.UTF8.GetBytes(text)), options);
+
+    private static CsvOptions Tiny(CsvOptions? options = null)
+    {
+        // A 16-byte buffer makes every record straddle refills: the restartable parsing is exercised everywhere.
+        options ??= new CsvOptions();
+        options.BufferSize = 16;
+        return options;
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void LoadCsv_Rfc4180QuotedSeparatorsNewlinesAndDoubledQuotes(bool tinyBuffer)
+    {
+        const string csv = "id,text\r\n1,\"a,b\"\r\n2,\"line1\r\nline2\nline3\"\r\n3,\"say \"\"hi\"\"\"\r\n4,plain\r\n";
+
+        DataFrame frame = Load(csv, tinyBuffer ? Tiny() : null);
+
+        Assert.That(frame.Column<long>("id").ToArray(), Is.EqualTo(new long[] { 1, 2, 3, 4 }));
+        Assert.That(frame.Column<string>("text").ToArray(), Is.EqualTo(new[] { "a,b", "line1\r\nline2\nline3", "say \"hi\"", "plain" }));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void LoadCsv_EmptyUnquotedIsNull_QuotedEmptyIsEmptyString(bool tinyBuffer)
+    {
+        DataFrame frame = Load("a,b,c\n,\"\",x\n\"\",,\n", tinyBuffer ? Tiny() : null);
+
+        Assert.That(frame.Column<string>("a").ToArray(), Is.EqualTo(new[] { null, string.Empty }));
+        Assert.That(frame.Column<string>("b").ToArray(), Is.EqualTo(new[] { string.Empty, null }));
+        Assert.That(frame.Column<string>("c").ToArray(), Is.EqualTo(new[] { "x", null }), "a trailing separator ends with an empty (null) field");
+    }
+
+    [Test]
+    public void LoadCsv_NullTokens_OnlyUnquotedMatch()
+    {
+        var options = new CsvOptions();
+        options.NullValues.Add("NA");
+
+        DataFrame frame = Load("a,b\nNA,\"NA\"\n1,x\n", options);
+
+        Assert.That(frame.Column<long?>("a").ToArray(), Is.EqualTo(new long?[] { null, 1 }));
+        Assert.That(frame.Column<string>("b").ToArray(), Is.EqualTo(new[] { "NA", "x" }));
+    }
+
+    [Test]
+    public void LoadCsv_BomAndCrlfAndNoFinalNewline()
+    {
+        byte[] bytes = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("name,n\r\nÄpfel,1\r\nß,2")];
+
+        DataFrame frame = DataFrame.LoadCsv(new MemoryStream(bytes), Tiny());
+
+        Assert.That(frame.Columns, Is.EqualTo(new[] { "name", "n" }));
+        Assert.That(frame.Column<string>("name").ToArray(), Is.EqualTo(new[] { "Äpfel", "ß" }));
+        Assert.That(frame.Column<long>("n").ToArray(), Is.EqualTo(new long[] { 1, 2 }));
+    }
+
+    [Test]
+    public void LoadCsv_LoneCrLineEndsAndBlankLinesSkipped()
+    {
+        DataFrame frame = Load("a\r1\r\r2\n\n3\r\n");
+
+        Assert.That(frame.Column<long>("a").ToArray(), Is.EqualTo(new long[] { 1, 2, 3 }));
+    }
+
+    [Test]
+    public void LoadCsv_Inference_NarrowestTypePerColumn()
+    {
+        const string csv = "b,i,f,d,t,z,s,n\n" +
+                           "true,1,1.5,2024-01-02,2024-01-02T03:04:05.123456,2024-01-02T03:04:05Z,x,\n" +
+                           "FALSE,-7,1e3,1999-12-31,2024-01-02 00:00:00,2024-01-02T05:04:05+02:00,1,\n";
+
+        DataFrame frame = Load(csv);
+
+        Assert.That(frame.Schema.Fields.Select(f => f.DataType.Name), Is.EqualTo(new[]
+        {
+            "bool", "int64", "float64", "date32", "timestamp[us]", "timestamp[us, UTC]", "utf8", "utf8",
+        }));
+        Assert.That(frame.Column<bool>("b").ToArray(), Is.EqualTo(new[] { true, false }));
+        Assert.That(frame.Column<double>("f").ToArray(), Is.EqualTo(new[] { 1.5, 1000 }));
+        Assert.That(frame.Column<DateTime>("t")[0], Is.EqualTo(new DateTime(2024, 1, 2, 3, 4, 5, 123).AddTicks(4560)));
+        Assert.That(frame.Column<DateTime>("z").ToArray(), Is.EqualTo(new[] { new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc), new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc) }));
+    }
+
+    [Test]
+    public void LoadCsv_CultureInvariant_UnderAGermanCulture()
+    {
+        CultureInfo saved = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = new CultureInfo("de-DE");
+        try
+        {
+            DataFrame frame = Load("x;y\n1.5;\"2,5\"\n", new CsvOptions { Separator = ';' });
+
+            Assert.That(frame.Column<double>("x")[0], Is.EqualTo(1.5));
+            Assert.That(frame.Column<string>("y")[0], Is.EqualTo("2,5"));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+    }
+
+    [Test]
+    public void LoadCsv_ExplicitSchema_TypesByNameOthersInferred()
+    {
+        var schema = new Schema([new Field("price", new DecimalType(10, 2)), new Field("id", IntType.Int32, isNullable: false), new Field("at", new TimeType(TimeUnit.Microsecond))]);
+
+        DataFrame frame = Load("id,price,at,note\n1,9.99,12:30:00.5,x\n2,-0.5,00:00:01,y\n", new CsvOptions { Schema = schema });
+
+        Assert.That(frame.Schema.Fields.Select(f => f.DataType.Name), Is.EqualTo(new[] { "int32", "decimal128(10, 2)", "time64[us]", "utf8" }));
+        Assert.That(frame.Column<decimal>("price").ToArray(), Is.EqualTo(new[] { 9.99m, -0.5m }));
+        Assert.That(frame.Column<TimeOnly>("at")[0], Is.EqualTo(new TimeOnly(12, 30, 0, 500)));
+    }
+
+    [Test]
+    public void LoadCsv_NoHeader_ColumnNamesGivenOrNumbered()
+    {
+        Assert.That(Load("1,2\n3,4\n", new CsvOptions { HasHeader = false }).Columns, Is.EqualTo(new[] { "column1", "column2" }));
+        DataFrame named = Load("1,2\n3,4\n", new CsvOptions { HasHeader = false, ColumnNames = ["a", "b"] });
+        Assert.That(named.Column<long>("b").ToArray(), Is.EqualTo(new long[] { 2, 4 }));
+    }
+
+    [Test]
+    public void LoadCsv_HeaderOnly_ZeroRowsWithColumns_EmptyInput_NoColumns()
+    {
+        DataFrame headerOnly = Load("a,b\n");
+        Assert.That((headerOnly.RowCount, headerOnly.ColumnCount), Is.EqualTo((0L, 2)));
+
+        DataFrame empty = Load(string.Empty);
+        Assert.That((empty.RowCount, empty.ColumnCount), Is.EqualTo((0L, 0)));
+    }
+
+    [TestCase("a,b\n1,2\n3,\"x\"y\n", 3, null, "follows the closing quote")]
+    [TestCase("a,b\n1,2\n\"multi\nline\",2\n4,5,6\n", 5, null, "3 fields")]
+    [TestCase("a,b\n1,2\n3,\"never closed\n4,5\n", 3, null, "not closed")]
+    [TestCase("a,b\n1,2\n3\n", 3, null, "1 fields")]
+    public void LoadCsv_MalformedRecord_ThrowsWithItsLineNumber(string csv, int line, string? column, string problem)
+    {
+        foreach (CsvOptions? options in new[] { null, Tiny() })
+        {
+            var e = Assert.Throws<CsvFormatException>(() => Load(csv, options))!;
+
+            Assert.That(e.LineNumber, Is.EqualTo(line), e.Message);
+            Assert.That(e.Column, Is.EqualTo(column));
+            Assert.That(e.Message, Does.Contain($"line {line}").And.Contain(problem));
+        }
+    }
+
+    [Test]
+    public void LoadCsv_ValueNotOfTheInferredType_ThrowsWithLineAndColumn()
+    {
+        var e = Assert.Throws<CsvFormatException>(() => Load("a,b\n1,x\n2,y\nthree,z\n", new CsvOptions { InferenceRows = 2 }))!;
+
+        Assert.That((e.LineNumber, e.Column), Is.EqualTo((4L, "a")));
+        Assert.That(e.Message, Does.Contain("'three' is not a int64 value").And.Contain("InferenceRows"));
+    }
+
+    [Test]
+    public void LoadCsv_NullInNonNullableSchemaColumn_Throws()
+    {
+        var options = new CsvOptions { Schema = new Schema([new Field("a", IntType.Int64, isNullable: false)]) };
+
+        Assert.That(() => Load("a\n1\n\n,\n", options), Throws.TypeOf<CsvFormatException>());
+        Assert.That(() => Load("a\n1\n\"\"\n", options), Throws.TypeOf<CsvFormatException>().With.Property(nameof(CsvFormatException.LineNumber)).EqualTo(3));
+    }
+
+    [Test]
+    public void LoadCsv_UnsupportedSchemaType_ThrowsNotSupported()
+    {
+        var options = new CsvOptions { Schema = new Schema([new Field("a", new ListType(new Field("item", IntType.Int32)))]) };
+
+        Assert.That(() => Load("a\n1\n", options), Throws.TypeOf<NotSupportedException>());
+    }
+
+    [Test]
+    public void ReadCsvPartitions_StreamsBatchesOfPartitionRows()
+    {
+        string csv = "n\n" + string.Concat(Enumerable.Range(0, 10).Select(i => i + "\n"));
+
+        RecordBatch[] batches = [.. DataFrame.ReadCsvPartitions(new MemoryStream(Encoding.UTF8.GetBytes(csv)), new CsvOptions { PartitionRows = 4, InferenceRows = 6 })];
+
+        Assert.That(batches.Select(b => b.Length), Is.EqualTo(new[] { 4, 4, 2 }));
+        Assert.That(batches.SelectMany(b => ((Int64Array)b.Column(0)).Values.ToArray()), Is.EqualTo(Enumerable.Range(0, 10).Select(i => (long)i)));
+    }
+
+    [Test]
+    public async Task ReadCsvPartitionsAsync_SameBatchesAsSync()
+    {
+        string csv = "n,s\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{i},\"v\n{i}\"\n"));
+        var batches = new List<RecordBatch>();
+
+        await foreach (RecordBatch b in DataFrame.ReadCsvPartitionsAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), Tiny(new CsvOptions { PartitionRows = 30 })))
+        {
+            batches.Add(b);
+        }
+
+        Assert.That(batches.Select(b => b.Length), Is.EqualTo(new[] { 30, 30, 30, 10 }));
+        Assert.That(((StringArray)batches[3].Column(1)).GetString(9), Is.EqualTo("v\n99"));
+    }
+
+    [Test]
+    public void SaveCsv_ThenLoadCsv_GivesTheSameValues()
+    {
+        DataFrame frame = DataFrame.FromColumns(
+            ("i", new long?[] { 1, null, -3 }),
+            ("d", new double[] { 0.1, double.NaN, -1e-300 }),
+            ("s", new[] { "plain", "", null }),
+            ("q", new[] { "a,b", "say \"x\"", "two\nlines" }),
+            ("b", new bool?[] { true, null, false }),
+            ("day", new DateOnly[] { new(2024, 1, 2), DateOnly.MinValue, DateOnly.MaxValue }),
+            ("t", new DateTime[] { new(2024, 1, 2, 3, 4, 5, DateTimeKind.Unspecified), DateTime.MinValue, new DateTime(2000, 1, 1).AddTicks(10) }));
+        using var stream = new MemoryStream();
+
+        frame.SaveCsv(stream);
+        stream.Position = 0;
+        DataFrame back = DataFrame.LoadCsv(stream);
+
+        Assert.That(back.Schema.Fields.Select(f => f.DataType.Name), Is.EqualTo(new[] { "int64", "float64", "utf8", "utf8", "bool", "date32", "timestamp[us]" }));
+        foreach (string name in frame.Columns)
+        {
+            Assert.That(back[name].Cast<object?>(), Is.EqualTo(frame[name].Cast<object?>()), name);
+        }
+    }
+
+    [Test]
+    public void SaveCsv_QuotesOnlyWhatNeedsIt()
+    {
+        DataFrame frame = DataFrame.FromColumns(("a", new[] { "x", "", null, "a;b" }), ("b", new[] { 1, 2, 3, 4 }));
+        using var stream = new MemoryStream();
+
+        frame.SaveCsv(stream, new CsvOptions { Separator = ';', NewLine = "\r\n" });
+
+        Assert.That(Encoding.UTF8.GetString(stream.ToArray()), Is.EqualTo("a;b\r\nx;1\r\n\"\";2\r\n;3\r\n\"a;b\";4\r\n"));
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public void ReadCsvPartitions_LargeFile_PeakMemoryFarBelowFileSize()
+    {
+        const long targetBytes = 200L << 20;
+        string path = Path.Combine(Path.GetTempPath(), $"databridge-large-{Guid.NewGuid():N}.csv");
+        try
+        {
+            long fileBytes = WriteLargeCsv(path, targetBytes);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            long baseline = GC.GetTotalMemory(forceFullCollection: true);
+            long peak = 0;
+            long rows = 0;
+            var watch = Stopwatch.StartNew();
+            int batches = 0;
+
+            foreach (RecordBatch batch in DataFrame.ReadCsvPartitions(path, new CsvOptions { PartitionRows = 65536 }))
+            {
+                rows += batch.Length;
+
+                // Sample the heap every few partitions; each batch is dropped after use, as a streaming consumer would.
+                if (++batches % 8 == 0)
+                {
+                    peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: false) - baseline);
+                }
+            }
+
+            TestContext.Out.WriteLine($"file {fileBytes / (1 << 20)} MiB, {rows} rows, {batches} partitions, peak managed growth {peak / (1 << 20)} MiB, {watch.Elapsed.TotalSeconds:F1} s");
+            Assert.That(rows, Is.EqualTo(RowsWritten));
+            Assert.That(peak, Is.LessThan(fileBytes / 4), "streaming must hold about one partition, not the file");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static long RowsWritten;
+
+    private static long WriteLargeCsv(string path, long targetBytes)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        writer.Write("id,name,price,day,flag\n");
+        long rows = 0;
+        var sb = new StringBuilder();
+        while (writer.BaseStream.Length < targetBytes)
+        {
+            sb.Clear();
+            for (int i = 0; i < 10000; i++, rows++)
+            {
+                sb.Append(rows).Append(",\"customer, number ").Append(rows % 9973).Append("\",").Append((rows % 100000) / 100.0)
+                  .Append(',').Append("2024-0").Append(1 + (rows % 9)).Append("-1").Append(rows % 10).Append(',').Append(rows % 2 == 0 ? "true" : "false").Append('\n');
+            }
+
+            writer.Write(sb);
+            writer.Flush();
+        }
+
+        RowsWritten = rows;
+        return new FileInfo(path).Length;
+    }
+}

@@ -1,0 +1,192 @@
+using DataBridge.Arrow;
+using DataBridge.Frames;
+
+namespace DataBridge.Tests.Frames;
+
+[TestFixture]
+public sealed class DataFrameOperationsTests
+{
+    private static DataFrame Numbers(int rows, int partitionRows) =>
+        DataFrame.FromColumns(partitionRows, ("id", Enumerable.Range(0, rows).Select(i => (long)i).ToArray()), ("name", Enumerable.Range(0, rows).Select(i => i % 3 == 0 ? null : "n" + i).ToArray()));
+
+    [Test]
+    public void Repartition_Count_NearEqualPartitionsInOrder()
+    {
+        DataFrame frame = Numbers(10, 3).Repartition(4);
+
+        Assert.That(frame.Partitions.Select(p => p.Length), Is.EqualTo(new[] { 3, 3, 2, 2 }));
+        Assert.That(frame.Column<long>("id").ToArray(), Is.EqualTo(Enumerable.Range(0, 10).Select(i => (long)i)));
+        Assert.That(frame.Column<string>("name").ToArray(), Is.EqualTo(Numbers(10, 3).Column<string>("name").ToArray()));
+    }
+
+    [Test]
+    public void Repartition_MoreThanRows_SomePartitionsEmpty()
+    {
+        DataFrame frame = Numbers(2, 5).Repartition(3);
+
+        Assert.That(frame.Partitions.Select(p => p.Length), Is.EqualTo(new[] { 1, 1, 0 }));
+    }
+
+    [Test]
+    public void RepartitionByRows_FullPartitionsAndAShortLast()
+    {
+        DataFrame frame = Numbers(10, 3).RepartitionByRows(4);
+
+        Assert.That(frame.Partitions.Select(p => p.Length), Is.EqualTo(new[] { 4, 4, 2 }));
+        Assert.That(frame.Column<long>("id").ToArray(), Is.EqualTo(Enumerable.Range(0, 10).Select(i => (long)i)));
+        Assert.That(Numbers(0, 3).RepartitionByRows(4).Partitions, Is.Empty);
+    }
+
+    [Test]
+    public void PartitionBy_EqualKeysMeetAndEveryRowIsKept()
+    {
+        DataFrame frame = DataFrame.FromColumns(2, ("k", new[] { "a", "b", "a", "c", null, "b", "a" }), ("v", new[] { 1, 2, 3, 4, 5, 6, 7 }));
+
+        DataFrame parts = frame.PartitionBy("k", 3);
+
+        Assert.That(parts.Partitions, Has.Count.EqualTo(3));
+        Assert.That(parts.RowCount, Is.EqualTo(7));
+        Assert.That(parts.Column<int>("v").Order(), Is.EqualTo(new[] { 1, 2, 3, 4, 5, 6, 7 }));
+        foreach (string key in new[] { "a", "b", "c" })
+        {
+            int holding = parts.Partitions.Count(p => Enumerable.Range(0, p.Length).Any(i => ((StringArray)p.Column(0)).GetString(i) == key));
+            Assert.That(holding, Is.EqualTo(1), key);
+        }
+
+        Assert.That(((StringArray)parts.Partitions[0].Column(0)).NullCount, Is.EqualTo(1), "nulls go to partition 0");
+    }
+
+    [Test]
+    public void PartitionBy_IsStable_SameValueSamePartitionAcrossFrames()
+    {
+        DataFrame a = DataFrame.FromColumns(("k", new long[] { 42, 7, 1000 })).PartitionBy("k", 5);
+        DataFrame b = DataFrame.FromColumns(("k", new long[] { 1000, 42 })).PartitionBy("k", 5);
+
+        int Where(DataFrame f, long key) => Enumerable.Range(0, 5).Single(p => ((Int64Array)f.Partitions[p].Column(0)).Values.Contains(key));
+        Assert.That(Where(a, 42), Is.EqualTo(Where(b, 42)));
+        Assert.That(Where(a, 1000), Is.EqualTo(Where(b, 1000)));
+
+        // Pinned: the hash is FNV-1a over the little-endian bytes, so partitions never change between releases.
+        Assert.That(Where(a, 42), Is.EqualTo((int)(Fnv(BitConverter.GetBytes(42L)) % 5)));
+    }
+
+    [Test]
+    public void Concat_AppendsPartitionsWithoutCopying()
+    {
+        DataFrame a = Numbers(3, 10);
+        DataFrame b = Numbers(2, 10);
+
+        DataFrame both = a.Concat(b, DataFrame.Empty);
+
+        Assert.That(both.RowCount, Is.EqualTo(5));
+        Assert.That(both.Partitions[1], Is.SameAs(b.Partitions[0]));
+    }
+
+    [Test]
+    public void Concat_DifferentColumns_ThrowsArgumentException()
+    {
+        Assert.That(() => Numbers(1, 1).Concat(DataFrame.FromColumns(("x", new[] { 1 }))), Throws.ArgumentException);
+    }
+
+    [Test]
+    public void Slice_AcrossPartitions_ZeroCopyViews()
+    {
+        DataFrame frame = Numbers(10, 4);
+
+        DataFrame slice = frame.Slice(3, 5);
+
+        Assert.That(slice.Column<long>("id").ToArray(), Is.EqualTo(new long[] { 3, 4, 5, 6, 7 }));
+        Assert.That(slice.Partitions.Select(p => p.Length), Is.EqualTo(new[] { 1, 4 }));
+        Assert.That(slice.Partitions[1], Is.SameAs(frame.Partitions[1]));
+        Assert.That(() => frame.Slice(8, 3), Throws.TypeOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public void Head_MoreThanRows_GivesAll()
+    {
+        Assert.That(Numbers(3, 2).Head(2).RowCount, Is.EqualTo(2));
+        Assert.That(Numbers(3, 2).Head(10).RowCount, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Select_ReordersAndSharesColumns()
+    {
+        DataFrame frame = Numbers(4, 2);
+
+        DataFrame selected = frame.Select("name", "id");
+
+        Assert.That(selected.Columns, Is.EqualTo(new[] { "name", "id" }));
+        Assert.That(selected.Partitions[0].Column(1), Is.SameAs(frame.Partitions[0].Column(0)));
+        Assert.That(() => frame.Select("nope"), Throws.TypeOf<KeyNotFoundException>());
+    }
+
+    [Test]
+    public void Indexer_TypedColumnWithNullableValues()
+    {
+        DataFrame frame = Numbers(4, 3);
+
+        DataFrameColumn id = frame["id"];
+        DataFrameColumn name = frame["name"];
+
+        Assert.That(id, Is.InstanceOf<DataFrameColumn<long?>>());
+        Assert.That(((DataFrameColumn<long?>)id)[3], Is.EqualTo(3));
+        Assert.That(name, Is.InstanceOf<DataFrameColumn<string>>());
+        Assert.That(name.GetValue(0), Is.Null);
+        Assert.That(name.IsNull(3), Is.True);
+        Assert.That(name.NullCount, Is.EqualTo(2));
+        Assert.That(() => frame["missing"], Throws.TypeOf<KeyNotFoundException>());
+    }
+
+    [Test]
+    public void Column_NullIntoNonNullableType_Throws_NullableTypeGivesNull()
+    {
+        DataFrame frame = DataFrame.FromColumns(("x", new int?[] { 1, null }));
+
+        Assert.That(() => frame.Column<int>("x")[1], Throws.InvalidOperationException);
+        Assert.That(frame.Column<int?>("x")[1], Is.Null);
+        Assert.That(frame.Column<long>("x")[0], Is.EqualTo(1L), "integers widen");
+        Assert.That(() => frame.Column<string>("x"), Throws.TypeOf<InvalidCastException>());
+    }
+
+    [Test]
+    public void Rows_EnumerateBoxedValuesByNameAndPosition()
+    {
+        DataFrameRow[] rows = [.. Numbers(3, 2).Rows];
+
+        Assert.That(rows, Has.Length.EqualTo(3));
+        Assert.That((rows[2].Index, rows[2]["id"], rows[2][1]), Is.EqualTo((2L, (object)2L, (object)"n2")));
+        Assert.That(rows[0].ToString(), Is.EqualTo("{ id = 0, name = null }"));
+    }
+
+    [Test]
+    public void ToString_AlignedTableWithShapeAndSchema()
+    {
+        DataFrame frame = DataFrame.FromColumns(("id", new long[] { 1, 100 }), ("name", new[] { "a", "bbbb" }), ("price", new double?[] { 2.5, null }));
+
+        string text = frame.ToString();
+
+        string expected = string.Join(Environment.NewLine,
+            "DataFrame: 2 rows x 3 columns, 1 partition",
+            "    id  name  price",
+            "0    1  a       2.5",
+            "1  100  bbbb   null",
+            "Schema:",
+            "  id: int64 not null",
+            "  name: utf8",
+            "  price: float64",
+            string.Empty);
+        Assert.That(text, Is.EqualTo(expected));
+        Assert.That(Numbers(30, 7).ToString(), Does.Contain("... 20 more rows"));
+    }
+
+    private static ulong Fnv(byte[] bytes)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (byte b in bytes)
+        {
+            h = (h ^ b) * 1099511628211UL;
+        }
+
+        return h;
+    }
+}
