@@ -29,6 +29,8 @@ internal sealed class CsvBooleanParser : CsvColumnParser
         return true;
     }
 
+    public override void Reserve(int rows) => _builder.Reserve(rows);
+
     public override ArrowArray Build() => _builder.Build();
 
     public static bool TryParse(ReadOnlySpan<byte> text, out bool value)

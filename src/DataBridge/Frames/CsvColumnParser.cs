@@ -22,6 +22,9 @@ internal abstract class CsvColumnParser
     /// <summary>The partition's array; the parser starts a new one.</summary>
     public abstract ArrowArray Build();
 
+    /// <summary>Makes room for a partition of <paramref name="rows"/> rows (values like the previous partition's), so builders do not regrow.</summary>
+    public abstract void Reserve(int rows);
+
     /// <summary>Whether a CSV column can be read as <paramref name="type"/>.</summary>
     public static bool Supports(ArrowType type) => type is IntType or FloatingPointType or BooleanType or Utf8Type or LargeUtf8Type
         or DecimalType or DateType { Unit: DateUnit.Day } or TimestampType or TimeType { BitWidth: 64 } or DurationType;

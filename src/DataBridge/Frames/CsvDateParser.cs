@@ -29,5 +29,7 @@ internal sealed class CsvDateParser : CsvColumnParser
         return true;
     }
 
+    public override void Reserve(int rows) => _builder.Reserve(rows);
+
     public override ArrowArray Build() => _builder.Build();
 }

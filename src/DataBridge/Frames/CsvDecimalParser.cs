@@ -37,5 +37,7 @@ internal sealed class CsvDecimalParser : CsvColumnParser
         return true;
     }
 
+    public override void Reserve(int rows) => _builder.Reserve(rows);
+
     public override ArrowArray Build() => _builder.Build();
 }

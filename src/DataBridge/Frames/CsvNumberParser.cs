@@ -1,5 +1,7 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace DataBridge.Frames;
 
@@ -29,14 +31,49 @@ internal sealed class CsvNumberParser<T, TArray> : CsvColumnParser
             return true;
         }
 
-        if (!T.TryParse(text, Style, CultureInfo.InvariantCulture, out T value))
+        if (TryParseFast(text, out T value) || T.TryParse(text, Style, CultureInfo.InvariantCulture, out value))
         {
-            return false;
+            _builder.Append(value);
+            return true;
         }
 
-        _builder.Append(value);
-        return true;
+        return false;
     }
 
+    public override void Reserve(int rows) => _builder.Reserve(rows);
+
     public override ArrowArray Build() => _builder.Build();
+
+    /// <summary>
+    /// Utf8Parser for the common plain forms (<c>-123</c>, <c>1.5e3</c>), which skips NumberStyles'
+    /// culture and whitespace handling; anything it does not take whole goes to the full parser.
+    /// The type tests fold away per instantiation.
+    /// </summary>
+    private static bool TryParseFast(ReadOnlySpan<byte> text, out T value)
+    {
+        value = default;
+        int consumed;
+        if (typeof(T) == typeof(long))
+        {
+            bool ok = Utf8Parser.TryParse(text, out long v, out consumed) && consumed == text.Length;
+            value = Unsafe.As<long, T>(ref v);
+            return ok;
+        }
+
+        if (typeof(T) == typeof(int))
+        {
+            bool ok = Utf8Parser.TryParse(text, out int v, out consumed) && consumed == text.Length;
+            value = Unsafe.As<int, T>(ref v);
+            return ok;
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            bool ok = Utf8Parser.TryParse(text, out double v, out consumed) && consumed == text.Length;
+            value = Unsafe.As<double, T>(ref v);
+            return ok;
+        }
+
+        return false;
+    }
 }

@@ -289,6 +289,12 @@ internal sealed class CsvPartitionReader : IDisposable
     {
         _ready.Enqueue(new RecordBatch(Schema!, _parsers!.Select(p => p.Build()), _rows));
         _rows = 0;
+
+        // More rows are likely to follow a full partition: size the next one's buffers like this one's.
+        foreach (CsvColumnParser parser in _parsers!)
+        {
+            parser.Reserve(_options.PartitionRows);
+        }
     }
 
     private void CheckFieldCount(int count, long line)

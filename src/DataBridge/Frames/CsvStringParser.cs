@@ -5,6 +5,7 @@ internal sealed class CsvStringParser : CsvColumnParser
 {
     private readonly StringArray.Builder? _builder;
     private readonly LargeStringArray.Builder? _large;
+    private int _lastBytes;
 
     public CsvStringParser(Field field, bool large)
         : base(field)
@@ -45,5 +46,23 @@ internal sealed class CsvStringParser : CsvColumnParser
         return true;
     }
 
-    public override ArrowArray Build() => _builder is not null ? _builder.Build() : _large!.Build();
+    public override ArrowArray Build()
+    {
+        if (_builder is not null)
+        {
+            StringArray built = _builder.Build();
+            _lastBytes = built.ValueData.Length;
+            return built;
+        }
+
+        LargeStringArray large = _large!.Build();
+        _lastBytes = large.ValueData.Length;
+        return large;
+    }
+
+    public override void Reserve(int rows)
+    {
+        _builder?.Reserve(rows, _lastBytes);
+        _large?.Reserve(rows, _lastBytes);
+    }
 }

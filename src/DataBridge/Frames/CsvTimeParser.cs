@@ -76,5 +76,11 @@ internal sealed class CsvTimeParser : CsvColumnParser
         return true;
     }
 
+    public override void Reserve(int rows)
+    {
+        _time?.Reserve(rows);
+        _duration?.Reserve(rows);
+    }
+
     public override ArrowArray Build() => _time is not null ? _time.Build() : _duration!.Build();
 }

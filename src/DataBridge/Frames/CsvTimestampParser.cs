@@ -45,5 +45,7 @@ internal sealed class CsvTimestampParser : CsvColumnParser
         return true;
     }
 
+    public override void Reserve(int rows) => _builder.Reserve(rows);
+
     public override ArrowArray Build() => _builder.Build();
 }
