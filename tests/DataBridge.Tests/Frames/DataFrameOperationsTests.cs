@@ -179,6 +179,25 @@ public sealed class DataFrameOperationsTests
         Assert.That(Numbers(30, 7).ToString(), Does.Contain("... 20 more rows"));
     }
 
+    [Test]
+    public void Operations_OnEmptyFrames_GiveEmptyFrames()
+    {
+        DataFrame noRows = DataFrame.FromColumns(("a", Array.Empty<long>()));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(DataFrame.Empty.Repartition(2).RowCount, Is.Zero);
+            Assert.That(DataFrame.Empty.Head(5).ColumnCount, Is.Zero);
+            Assert.That(DataFrame.Empty.Select().ColumnCount, Is.Zero);
+            Assert.That(DataFrame.Empty.Rows, Is.Empty);
+            Assert.That(noRows.Repartition(3).Partitions.Select(p => p.Length), Is.EqualTo(new[] { 0, 0, 0 }));
+            Assert.That(noRows.PartitionBy("a", 2).RowCount, Is.Zero);
+            Assert.That(noRows.Concat(noRows).RowCount, Is.Zero);
+            Assert.That(noRows.Slice(0, 0).RowCount, Is.Zero);
+            Assert.That(noRows.ToString(), Does.Contain("0 rows x 1 columns").And.Contain("a: int64 not null"));
+        });
+    }
+
     private static ulong Fnv(byte[] bytes)
     {
         ulong h = 14695981039346656037UL;
