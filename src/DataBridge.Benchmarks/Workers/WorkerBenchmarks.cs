@@ -11,6 +11,7 @@ namespace DataBridge.Benchmarks.Workers;
 /// process measured in the same run as the baseline.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [BenchmarkCategory("Workers")]
 public class WorkerBenchmarks
 {
