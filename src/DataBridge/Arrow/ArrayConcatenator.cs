@@ -118,11 +118,14 @@ internal static class ArrayConcatenator
             }
 
             case ArrowTypeId.Dictionary:
-                return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateFixed(arrays, 1, type.BitWidth / 8, length, allocator)], null, arrays[^1].Dictionary);
+                return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateFixed(arrays, 1, ByteWidth(type), length, allocator)], null, arrays[^1].Dictionary);
             default:
-                return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateFixed(arrays, 1, type.BitWidth / 8, length, allocator)]);
+                return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateFixed(arrays, 1, ByteWidth(type), length, allocator)]);
         }
     }
+
+    /// <summary>Bytes per value of a fixed-width type (fixed-size binary widths may exceed what <see cref="ArrowType.BitWidth"/> can express).</summary>
+    internal static int ByteWidth(ArrowType type) => type is FixedSizeBinaryType binary ? binary.ByteWidth : type.BitWidth / 8;
 
     private static ArrayData ConcatenateUnion(UnionType type, IReadOnlyList<ArrayData> arrays, int length, ArrowMemoryAllocator allocator)
     {

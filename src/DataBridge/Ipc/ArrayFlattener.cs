@@ -58,7 +58,7 @@ internal static class ArrayFlattener
             case ArrowTypeId.FixedSizeBinary:
             case ArrowTypeId.Dictionary:
             {
-                int width = type.BitWidth / 8;
+                int width = ArrayConcatenator.ByteWidth(type);
                 layout.AddBuffer(data.Buffers[1].Memory.Slice(offset * width, length * width));
                 break;
             }

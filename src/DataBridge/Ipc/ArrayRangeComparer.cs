@@ -27,10 +27,10 @@ internal static class ArrayRangeComparer
 
         bool aNulls = a.Type.TypeId != ArrowTypeId.Union && !a.Validity.IsEmpty && a.NullCount > 0;
         bool bNulls = b.Type.TypeId != ArrowTypeId.Union && !b.Validity.IsEmpty && b.NullCount > 0;
-        if (!aNulls && !bNulls && a.Type.BitWidth >= 8 && a.Type.TypeId != ArrowTypeId.Dictionary)
+        if (!aNulls && !bNulls && IsFixedWidthBytes(a.Type))
         {
             // Fixed width without nulls: one span comparison.
-            int width = a.Type.BitWidth / 8;
+            int width = ArrayConcatenator.ByteWidth(a.Type);
             return a.Buffers[1].Span.Slice((a.Offset + aStart) * width, length * width)
                 .SequenceEqual(b.Buffers[1].Span.Slice((b.Offset + bStart) * width, length * width));
         }
@@ -134,11 +134,14 @@ internal static class ArrayRangeComparer
                 return RangeEquals(a.Dictionary!, ReadIndex(a, i), b.Dictionary!, ReadIndex(b, j), 1);
             default:
             {
-                int width = type.BitWidth / 8;
+                int width = ArrayConcatenator.ByteWidth(type);
                 return a.Buffers[1].Span.Slice(i * width, width).SequenceEqual(b.Buffers[1].Span.Slice(j * width, width));
             }
         }
     }
+
+    private static bool IsFixedWidthBytes(ArrowType type) => type.TypeId is ArrowTypeId.Int or ArrowTypeId.FloatingPoint or ArrowTypeId.Decimal
+        or ArrowTypeId.Date or ArrowTypeId.Time or ArrowTypeId.Timestamp or ArrowTypeId.Duration or ArrowTypeId.Interval or ArrowTypeId.FixedSizeBinary;
 
     private static int ReadIndex(ArrayData data, int index)
     {

@@ -106,7 +106,8 @@ internal ref struct RecordBatchLoader
             case ArrowTypeId.FixedSizeBinary:
             {
                 ArrowBuffer validity = ReadValidity(path, length, nullCount);
-                ArrowBuffer values = ReadBuffer(path, "values", (long)length * (type.BitWidth / 8));
+                long width = ArrayConcatenator.ByteWidth(type);
+                ArrowBuffer values = ReadBuffer(path, "values", length * width);
                 return new ArrayData(type, length, nullCount, 0, [validity, values]);
             }
 
