@@ -42,7 +42,7 @@ public sealed partial class PythonBridge
     /// <returns>Every partition's uploaded result, and the driver's own output.</returns>
     /// <exception cref="DataBridgeException">Some partitions have no uploaded result when the driver returns (the message lists them).</exception>
     /// <exception cref="PythonWorkerException">The driver code raised.</exception>
-    public async Task<DistributedRunResult> RunDistributedAsync(
+    public Task<DistributedRunResult> RunDistributedAsync(
         Schema schema,
         IReadOnlyList<IReadOnlyList<RecordBatch>> partitions,
         string code,
@@ -57,6 +57,47 @@ public sealed partial class PythonBridge
         ServerOptions options = ServerOptionsOrDefault(null);
         options.ServerIdleTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
         DataServer server = Track(DataServer.Start(schema, partitions, options));
+        return RunDistributedCoreAsync(server, ownsServer: true, code, context, modelServer, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="code"/> as the driver of a distributed computation over a data server the caller
+    /// started (with <see cref="ServeData(Schema, IReadOnlyList{IReadOnlyList{RecordBatch}}, ServerOptions?)"/>
+    /// and its own <see cref="ServerOptions"/>, e.g. bound to an address other nodes reach). Otherwise as
+    /// <see cref="RunDistributedAsync(Schema, IReadOnlyList{IReadOnlyList{RecordBatch}}, string, RunContext?, ModelServer?, CancellationToken)"/>;
+    /// the server stays open afterwards, but its results now belong to the returned
+    /// <see cref="DistributedRunResult"/> and later uploads are dropped as duplicates.
+    /// </summary>
+    /// <param name="dataServer">An open data server.</param>
+    /// <param name="code">The driver's Python source.</param>
+    /// <param name="context">The run context (<c>data_manager.conf</c>), or null for an empty one.</param>
+    /// <param name="modelServer">A model server whose endpoint the header also carries (<c>model_server</c>), or null.</param>
+    /// <param name="cancellationToken">Cancelling kills the driver worker.</param>
+    /// <returns>Every partition's uploaded result, and the driver's own output.</returns>
+    /// <exception cref="DataBridgeException">Some partitions have no uploaded result when the driver returns (the message lists them).</exception>
+    /// <exception cref="PythonWorkerException">The driver code raised.</exception>
+    public Task<DistributedRunResult> RunDistributedAsync(
+        DataServer dataServer,
+        string code,
+        RunContext? context = null,
+        ModelServer? modelServer = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataServer);
+        ThrowIfDisposed();
+        CheckCode(code, out _);
+        ObjectDisposedException.ThrowIf(dataServer.IsClosed, dataServer);
+        return RunDistributedCoreAsync(dataServer, ownsServer: false, code, context, modelServer, cancellationToken);
+    }
+
+    private async Task<DistributedRunResult> RunDistributedCoreAsync(
+        DataServer server,
+        bool ownsServer,
+        string code,
+        RunContext? context,
+        ModelServer? modelServer,
+        CancellationToken cancellationToken)
+    {
         PartitionResult?[] results;
         RunResult driver;
         try
@@ -68,14 +109,20 @@ public sealed partial class PythonBridge
             }
 
             driver = await CollectAsync(InputSource.From(Array.Empty<RecordBatch>()), code, context, 0, cancellationToken, extra).ConfigureAwait(false);
+            if (ownsServer)
+            {
+                // Stop accepting before taking the results, so a straggling upload cannot race with the assembly.
+                await server.Socket.DisposeAsync().ConfigureAwait(false);
+            }
 
-            // Stop accepting before taking the results, so a straggling upload cannot race with the assembly.
-            await server.Socket.DisposeAsync().ConfigureAwait(false);
             results = server.DetachResults();
         }
         finally
         {
-            await server.DisposeAsync().ConfigureAwait(false);
+            if (ownsServer)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         int[] missing = [.. Enumerable.Range(0, results.Length).Where(i => results[i] is null)];

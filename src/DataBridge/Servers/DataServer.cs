@@ -147,12 +147,16 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync().ConfigureAwait(false);
-        if (Interlocked.Exchange(ref _resultsDetached, 1) == 0)
+        PartitionResult?[] owned;
+        lock (_results)
         {
-            foreach (PartitionResult? result in _results)
-            {
-                DisposeAll(result?.Batches);
-            }
+            owned = _resultsDetached == 0 ? [.. _results] : [];
+            _resultsDetached = 1;
+        }
+
+        foreach (PartitionResult? result in owned)
+        {
+            DisposeAll(result?.Batches);
         }
     }
 
@@ -162,8 +166,27 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
     /// <summary>Hands the uploaded results over to the caller, who disposes them from then on. Call after the server closed.</summary>
     internal PartitionResult?[] DetachResults()
     {
-        Interlocked.Exchange(ref _resultsDetached, 1);
-        return [.. _results];
+        lock (_results)
+        {
+            _resultsDetached = 1;
+            return [.. _results];
+        }
+    }
+
+    // First complete upload wins; after the results were detached nothing more is stored (a late upload then
+    // counts as a duplicate). Under the lock so a detach never misses, or leaks, a result stored concurrently.
+    private bool TryStore(PartitionResult result)
+    {
+        lock (_results)
+        {
+            if (_resultsDetached != 0 || _results[result.Partition] is not null)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _results[result.Partition], result);
+            return true;
+        }
     }
 
     async ValueTask IRequestHandler.HandleAsync(ServerConnection connection, string op, JsonElement request, CancellationToken cancellationToken)
@@ -264,7 +287,7 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
 
             await stream.FinishAsync(rows, batches.Count, cancellationToken).ConfigureAwait(false);
             var result = new PartitionResult(partition, schema, batches, rows);
-            stored = Volatile.Read(ref _resultsDetached) == 0 && Interlocked.CompareExchange(ref _results[partition], result, null) is null;
+            stored = TryStore(result);
             if (stored)
             {
                 ServerLog.ResultAccepted(_options.Logger, Port, partition, rows, connection.Remote);

@@ -112,6 +112,28 @@ public sealed class DistributedEndToEndTests
     }
 
     [Test]
+    public async Task RunDistributed_OverCallersServer_AssemblesResultsAndLeavesServerOpen()
+    {
+        RequireClient();
+        List<RecordBatch> partitions = Partitions(2, rows: 5);
+        await using var bridge = new PythonBridge(PythonEnvironment.Options(maxWorkers: 1));
+        ServerOptions options = Loopback();
+        options.AdvertisedHost = "localhost";
+        await using DataServer server = bridge.ServeData(partitions, options);
+        const string code = """
+            import data_manager, data_manager_client
+            for ep in data_manager.data_servers():
+                assert ep.host == "localhost", ep.host
+                data_manager_client.send_result(ep, {"p": [ep.partition]})
+            """;
+
+        using DistributedRunResult result = await bridge.RunDistributedAsync(server, code);
+
+        Assert.That(result.Partitions.Select(p => p.Rows), Is.EqualTo(new long[] { 1, 1 }));
+        Assert.That(server.IsClosed, Is.False);
+    }
+
+    [Test]
     public async Task FetchModel_Python_NestedTreeWith50MBFile_ArrivesByteIdentical()
     {
         RequireClient();
