@@ -209,6 +209,7 @@ public sealed class PythonBridgeWorkerTests
         var ex = Assert.CatchAsync<DataBridgeException>(() => bridge.RunAsync([Batches.Sample(10)], "block = bytearray(8 * 1024 ** 3)\ndata_manager.set_output({'n': [len(block)]})"));
 
         Assert.That(ex, Is.InstanceOf<PythonWorkerException>().Or.InstanceOf<WorkerCrashedException>());
+        TestContext.Out.WriteLine($"over the limit: {ex!.GetType().Name}: {ex.Message}");
         if (ex is PythonWorkerException python)
         {
             Assert.That(python.PythonType, Is.EqualTo("MemoryError"));
