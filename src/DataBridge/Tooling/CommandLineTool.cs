@@ -13,6 +13,8 @@ namespace DataBridge.Tooling;
 /// <item><c>arrow from-json JSON|- OUT|-</c>: writes an Arrow IPC stream holding the data of a canonical JSON file.</item>
 /// <item><c>arrow inspect FILE|-</c>: a readable summary of a stream: schema and each message with its kind and sizes.</item>
 /// </list>
+/// <c>run --input FILE --script FILE.py --output FILE [options]</c>: runs a Python script over a CSV or Arrow file
+/// (exit codes of <c>run</c> also include 4 = the Python code raised, 5 = a worker crashed, 130 = cancelled).
 /// Exit codes: 0 success; 1 bad input (one line starting <c>error:</c> on stderr); 2 bad usage (usage on
 /// stderr); 3 an internal failure (a bug: one <c>error: internal:</c> line).
 /// </remarks>
@@ -31,7 +33,8 @@ public static class CommandLineTool
     public const int ExitInternal = 3;
 
     private const string Usage = """
-        usage: databridge arrow to-json [--compact] FILE|-    canonical JSON of an Arrow IPC stream, on stdout
+        usage: databridge run --input FILE --script FILE.py --output FILE [options]   (databridge run --help)
+               databridge arrow to-json [--compact] FILE|-    canonical JSON of an Arrow IPC stream, on stdout
                databridge arrow from-json JSON|- OUT|-        write an Arrow IPC stream from canonical JSON
                databridge arrow inspect FILE|-                schema and messages of an Arrow IPC stream
                databridge --help
@@ -52,6 +55,11 @@ public static class CommandLineTool
         {
             stdout.WriteLine(Usage);
             return ExitSuccess;
+        }
+
+        if (args.Length > 0 && args[0] == "run")
+        {
+            return RunCommand.Execute(args[1..], stdout, stderr);
         }
 
         if (args.Length < 2 || args[0] != "arrow")

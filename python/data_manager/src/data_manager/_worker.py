@@ -13,6 +13,7 @@ import collections
 import hashlib
 import hmac
 import io
+import linecache
 import os
 import socket
 import sys
@@ -231,7 +232,10 @@ class Worker:
                 raise ProtocolError("the run header's code must be a string")
             if hashlib.sha256(text.encode("utf-8")).hexdigest() != code_hash:
                 raise ProtocolError("the run header's code does not match its code_hash")
-            self._code[code_hash] = compile(text, "<databridge>", "exec")
+            # A per-code file name registered in linecache: tracebacks then show the user's source lines.
+            filename = f"<databridge-{code_hash[:12]}>"
+            linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+            self._code[code_hash] = compile(text, filename, "exec")
             while len(self._code) > _CODE_CACHE_SIZE:
                 self._code.popitem(last=False)
         compiled = self._code.get(code_hash)
@@ -306,7 +310,7 @@ class Worker:
             out.control(P.PYTHON_EXCEPTION, {
                 "type": type(error).__name__,
                 "message": _message(error),
-                "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+                "traceback": _user_traceback(error),
             })
         t_end = time.monotonic()
         out.control(P.TIMING, {
@@ -322,6 +326,14 @@ class Worker:
         out.control(P.END_OF_STREAM)
         out.flush()
         return True, 0
+
+
+def _user_traceback(error: BaseException) -> str:
+    """The traceback from the user's code down: the worker's own frames above it are noise to the user."""
+    tb = error.__traceback__
+    while tb is not None and not tb.tb_frame.f_code.co_filename.startswith("<databridge"):
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(error), error, tb if tb is not None else error.__traceback__))
 
 
 def _message(error: BaseException) -> str:

@@ -1,0 +1,135 @@
+using DataBridge.Tests.Workers;
+
+namespace DataBridge.Tests.Tooling;
+
+/// <summary><c>databridge run</c>, in-process, with a real Python worker.</summary>
+[CancelAfter(180_000)]
+public class RunCommandTests
+{
+    private static string RepoFile(string relative)
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "DataBridge.sln")))
+            {
+                return Path.Combine(d.FullName, relative);
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    private static string Script(TempFiles files, string code)
+    {
+        string path = files.TempPath(".py");
+        File.WriteAllText(path, code);
+        return path;
+    }
+
+    [Test]
+    public void Run_SampleOrdersThroughEnrich_WritesEveryRowWithTotals()
+    {
+        PythonEnvironment.RequireWorkers();
+        using var files = new TempFiles();
+        string output = files.TempPath(".csv");
+        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", RepoFile("samples/scripts/enrich.py"),
+            "--output", output, "--python", PythonEnvironment.Interpreter, "--group-id", "g-7");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
+        DataFrame result = DataFrame.LoadCsv(output);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.StdOut, Does.Contain("200 rows written"));
+            Assert.That(result.RowCount, Is.EqualTo(200));
+            Assert.That(result.Columns, Does.Contain("total").And.Contain("size"));
+            Assert.That(File.Exists(output + ".partial"), Is.False);
+        });
+    }
+
+    [Test]
+    public void Run_ExecutorMode_GivesTheSameRowsAsDriverMode()
+    {
+        PythonEnvironment.RequireWorkers();
+        using var files = new TempFiles();
+        string code = Script(files, "data_manager.set_output(data_manager.fetch_once_as_batches())\n");
+        string driver = files.TempPath(".arrows");
+        string executor = files.TempPath(".arrows");
+        string input = RepoFile("samples/data/orders.csv");
+        Assert.That(Cli.Run("run", "--input", input, "--script", code, "--output", driver, "--python", PythonEnvironment.Interpreter).ExitCode, Is.EqualTo(0));
+        CliResult r = Cli.Run("run", "--input", input, "--script", code, "--output", executor, "--partitions", "4", "--parallelism", "2", "--python", PythonEnvironment.Interpreter);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
+        using FileStream a = File.OpenRead(driver);
+        using FileStream b = File.OpenRead(executor);
+        DataFrame one = DataFrame.FromArrow(a);
+        DataFrame many = DataFrame.FromArrow(b);
+        Assert.That(many.RowCount, Is.EqualTo(one.RowCount));
+        Assert.That(many.Column<long>("order_id").ToArray().Order(), Is.EqualTo(one.Column<long>("order_id").ToArray().Order()));
+    }
+
+    [Test]
+    public void Run_ContextOptions_ReachDataManagerConf()
+    {
+        PythonEnvironment.RequireWorkers();
+        using var files = new TempFiles();
+        string code = Script(files, "data_manager.noops_fetch()\nc = data_manager.conf\ndata_manager.set_output({'k': [c['region']], 'o': [c['OWNER']]})\n");
+        string output = files.TempPath(".csv");
+        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", code, "--output", output,
+            "--context", "region=eu-west", "--owner", "etl", "--python", PythonEnvironment.Interpreter);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
+        Assert.That(File.ReadAllText(output), Is.EqualTo("k,o\neu-west,etl\n").Or.EqualTo("k,o\r\neu-west,etl\r\n"));
+    }
+
+    [Test]
+    public void Run_ScriptRaises_Exit4WithTheTracebackOfTheUsersCode()
+    {
+        PythonEnvironment.RequireWorkers();
+        using var files = new TempFiles();
+        string code = Script(files, "def check(x):\n    raise ValueError('bad order ' + str(x))\ncheck(42)\n");
+        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", code, "--output", files.TempPath(".csv"), "--python", PythonEnvironment.Interpreter);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(4));
+            Assert.That(r.StdErr, Does.StartWith("error: the Python script raised ValueError: bad order 42"));
+            Assert.That(r.StdErr, Does.Contain("raise ValueError('bad order ' + str(x))"), "the user's source line is shown");
+            Assert.That(r.StdErr, Does.Not.Contain("_worker.py"), "the worker's own frames are not shown");
+        });
+    }
+
+    [Test]
+    public void Run_MalformedCsv_Exit1NamingTheLine()
+    {
+        PythonEnvironment.RequireWorkers();
+        using var files = new TempFiles();
+        string input = files.TempPath(".csv");
+        File.WriteAllText(input, "a,b\n1,2\n3,\"unterminated\n");
+        string code = Script(files, "data_manager.set_output(data_manager.fetch_once_as_batches())\n");
+        CliResult r = Cli.Run("run", "--input", input, "--script", code, "--output", files.TempPath(".csv"), "--python", PythonEnvironment.Interpreter);
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.StdErr);
+        Assert.That(r.StdErr, Does.StartWith("error:").And.Contain("line 3"));
+    }
+
+    [Test]
+    public void Run_MissingFile_Exit1()
+    {
+        CliResult r = Cli.Run("run", "--input", "/nonexistent/in.csv", "--script", "/nonexistent/x.py", "--output", "out.csv");
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.StdErr, Is.EqualTo($"error: --input: no such file: /nonexistent/in.csv{Environment.NewLine}"));
+    }
+
+    [TestCase("--input", "a.csv")]
+    [TestCase("--input", "a.csv", "--script", "s.py", "--output", "o.csv", "--partitions", "zero")]
+    [TestCase("--input", "a.csv", "--script", "s.py", "--output", "o.csv", "--bogus", "1")]
+    public void Run_BadUsage_Exit2WithUsage(params string[] args)
+    {
+        CliResult r = Cli.Run(["run", .. args]);
+        Assert.That(r.ExitCode, Is.EqualTo(2));
+        Assert.That(r.StdErr, Does.StartWith("error:").And.Contain("usage: databridge run"));
+    }
+
+    [Test]
+    public void Run_Help_PrintsUsageAndExitCodes()
+    {
+        CliResult r = Cli.Run("run", "--help");
+        Assert.That(r.ExitCode, Is.EqualTo(0));
+        Assert.That(r.StdOut, Does.Contain("exit codes: 0 ok"));
+    }
+}
