@@ -224,9 +224,10 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
             pending.TrySetResult(null);
         }
 
+        // _stdinGate is deliberately not disposed: a kill request racing with this disposal must find it
+        // usable (it then sees the closed stdin and gives up quietly). It holds no unmanaged resource.
         Log.DaemonStopped(_logger, ProcessId);
         _process.Dispose();
-        _stdinGate.Dispose();
     }
 
     /// <summary>Kills the daemon and its process tree immediately.</summary>
