@@ -23,11 +23,13 @@ internal sealed class ServerConnection : IDisposable
         _socket = socket;
         _clientTimeout = options.ClientTimeout;
         _deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, options.TimeProvider);
-        _shutdownRegistration = shutdown.UnsafeRegister(static state => ((ServerConnection)state!).Abort(), this);
         Remote = socket.RemoteEndPoint;
         var stream = new DeadlineStream(new NetworkStream(socket, ownsSocket: false), this);
         Reader = new FrameReader(stream, options.BufferSize);
         Writer = new FrameWriter(stream, options.BufferSize);
+
+        // Last: when the server is already closing this aborts at once, and the first read fails cleanly.
+        _shutdownRegistration = shutdown.UnsafeRegister(static state => ((ServerConnection)state!).Abort(), this);
     }
 
     /// <summary>The client's address (for logs).</summary>

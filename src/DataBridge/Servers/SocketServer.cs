@@ -212,12 +212,13 @@ internal sealed class SocketServer : IAsyncDisposable
 
     private async Task ServeAsync(Socket socket)
     {
-        socket.NoDelay = true;
         bool authenticated = false;
-        var connection = new ServerConnection(socket, _options, _shutdown.Token);
+        ServerConnection? connection = null;
         string ended = "closed by the client";
         try
         {
+            socket.NoDelay = true;
+            connection = new ServerConnection(socket, _options, _shutdown.Token);
             authenticated = await HandshakeAsync(connection).ConfigureAwait(false);
             if (authenticated)
             {
@@ -230,7 +231,7 @@ internal sealed class SocketServer : IAsyncDisposable
             ended = _shutdown.IsCancellationRequested ? "server closing" : "deadline";
             if (!_shutdown.IsCancellationRequested)
             {
-                ServerLog.ClientTimedOut(_logger, _kind, Port, connection.Remote, authenticated ? _options.ClientTimeout : _options.HandshakeTimeout);
+                ServerLog.ClientTimedOut(_logger, _kind, Port, connection?.Remote, authenticated ? _options.ClientTimeout : _options.HandshakeTimeout);
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or ConnectionClosedException)
@@ -241,19 +242,27 @@ internal sealed class SocketServer : IAsyncDisposable
         {
             // The client broke the protocol or asked for something that does not exist: tell it, then close.
             ended = "error sent";
-            ServerLog.ClientError(_logger, _kind, Port, connection.Remote, ex.Message);
+            ServerLog.ClientError(_logger, _kind, Port, connection?.Remote, ex.Message);
             await TrySendErrorAsync(connection, ex.Message).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             ended = "internal error";
-            ServerLog.Unexpected(_logger, ex, _kind, Port, connection.Remote);
+            ServerLog.Unexpected(_logger, ex, _kind, Port, connection?.Remote);
             await TrySendErrorAsync(connection, "internal server error").ConfigureAwait(false);
         }
         finally
         {
-            connection.Dispose();
-            ServerLog.ConnectionEnded(_logger, _kind, Port, connection.Remote, ended);
+            if (connection is null)
+            {
+                socket.Dispose();
+            }
+            else
+            {
+                connection.Dispose();
+            }
+
+            ServerLog.ConnectionEnded(_logger, _kind, Port, connection?.Remote, ended);
             lock (_gate)
             {
                 if (authenticated)
@@ -379,9 +388,9 @@ internal sealed class SocketServer : IAsyncDisposable
     }
 
     // Best effort with a short deadline of its own: the client may be gone or not reading.
-    private async Task TrySendErrorAsync(ServerConnection connection, string message)
+    private async Task TrySendErrorAsync(ServerConnection? connection, string message)
     {
-        if (_shutdown.IsCancellationRequested)
+        if (connection is null || _shutdown.IsCancellationRequested)
         {
             return;
         }
