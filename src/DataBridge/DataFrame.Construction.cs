@@ -92,6 +92,12 @@ public sealed partial class DataFrame
             {
                 EndPartition(encoders, lengths, inPartition);
                 inPartition = 0;
+
+                // More rows are likely to follow a full partition: size the next one's buffers like this one's.
+                foreach (ColumnEncoder e in encoders)
+                {
+                    e.Reserve(maxRowsPerPartition);
+                }
             }
         }
 
@@ -213,6 +219,11 @@ public sealed partial class DataFrame
     {
         for (int i = 0; i < values.Length; i++)
         {
+            if (i % partitionRows == 0)
+            {
+                encoder.Reserve(Math.Min(partitionRows, values.Length - i));
+            }
+
             encoder.Append(values[i]);
             if ((i + 1) % partitionRows == 0 || i + 1 == values.Length)
             {

@@ -4,6 +4,7 @@ namespace DataBridge.Frames;
 internal sealed class BinaryEncoder : ArrayEncoder<byte[]?>
 {
     private readonly BinaryArray.Builder _builder = new();
+    private int _lastBytes;
 
     public BinaryEncoder(string name)
         : base(name, BinaryType.Default, nullable: true)
@@ -24,5 +25,12 @@ internal sealed class BinaryEncoder : ArrayEncoder<byte[]?>
 
     public override void AppendNull() => _builder.AppendNull();
 
-    protected override ArrowArray BuildPartition() => _builder.Build();
+    public override void Reserve(int rows) => _builder.Reserve(rows, _lastBytes);
+
+    protected override ArrowArray BuildPartition()
+    {
+        var built = (BinaryArray)_builder.Build();
+        _lastBytes = built.ValueData.Length;
+        return built;
+    }
 }

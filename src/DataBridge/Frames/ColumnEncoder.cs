@@ -24,6 +24,11 @@ internal abstract class ColumnEncoder
     /// <summary>Appends a null.</summary>
     public abstract void AppendNull();
 
+    /// <summary>Makes room for <paramref name="rows"/> more values, so the builders do not regrow; a hint (default: nothing).</summary>
+    public virtual void Reserve(int rows)
+    {
+    }
+
     /// <summary>Closes the current partition (the values appended since the previous call).</summary>
     public abstract void EndPartition();
 

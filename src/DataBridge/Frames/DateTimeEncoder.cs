@@ -32,6 +32,8 @@ internal sealed class DateTimeEncoder : ColumnEncoder<DateTime>
         _builder.AppendNull();
     }
 
+    public override void Reserve(int rows) => _builder.Reserve(rows);
+
     public override void EndPartition() => _partitions.Add(_builder.Build());
 
     public override (Field Field, IReadOnlyList<ArrowArray> Partitions) Complete()

@@ -27,5 +27,7 @@ internal sealed class DateTimeOffsetEncoder : ArrayEncoder<DateTimeOffset>
         _builder.AppendNull();
     }
 
+    public override void Reserve(int rows) => _builder.Reserve(rows);
+
     protected override ArrowArray BuildPartition() => _builder.Build();
 }

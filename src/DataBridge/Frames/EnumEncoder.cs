@@ -10,6 +10,7 @@ internal sealed class EnumEncoder<T> : ArrayEncoder<T>
     where T : struct, Enum
 {
     private readonly StringArray.Builder _builder = new();
+    private int _lastBytes;
     private readonly Dictionary<T, string> _names = [];
 
     public EnumEncoder(string name)
@@ -34,5 +35,12 @@ internal sealed class EnumEncoder<T> : ArrayEncoder<T>
         _builder.AppendNull();
     }
 
-    protected override ArrowArray BuildPartition() => _builder.Build();
+    public override void Reserve(int rows) => _builder.Reserve(rows, _lastBytes);
+
+    protected override ArrowArray BuildPartition()
+    {
+        var built = (BinaryArray)_builder.Build();
+        _lastBytes = built.ValueData.Length;
+        return built;
+    }
 }

@@ -23,5 +23,7 @@ internal sealed class GuidEncoder : ArrayEncoder<Guid>
         _builder.AppendNull();
     }
 
+    public override void Reserve(int rows) => _builder.Reserve(rows);
+
     protected override ArrowArray BuildPartition() => _builder.Build();
 }

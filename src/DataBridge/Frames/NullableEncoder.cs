@@ -26,6 +26,8 @@ internal sealed class NullableEncoder<T> : ColumnEncoder<T?>
 
     public override void EndPartition() => _inner.EndPartition();
 
+    public override void Reserve(int rows) => _inner.Reserve(rows);
+
     public override (Field Field, IReadOnlyList<ArrowArray> Partitions) Complete()
     {
         (Field field, IReadOnlyList<ArrowArray> partitions) = _inner.Complete();

@@ -20,5 +20,7 @@ internal sealed class PrimitiveEncoder<T, TArray> : ArrayEncoder<T>
         _builder.AppendNull();
     }
 
+    public override void Reserve(int rows) => _builder.Reserve(rows);
+
     protected override ArrowArray BuildPartition() => _builder.Build();
 }

@@ -4,6 +4,7 @@ namespace DataBridge.Frames;
 internal sealed class StringEncoder : ArrayEncoder<string?>
 {
     private readonly StringArray.Builder _builder = new();
+    private int _lastBytes;
 
     public StringEncoder(string name)
         : base(name, Utf8Type.Default, nullable: true)
@@ -14,5 +15,12 @@ internal sealed class StringEncoder : ArrayEncoder<string?>
 
     public override void AppendNull() => _builder.AppendNull();
 
-    protected override ArrowArray BuildPartition() => _builder.Build();
+    public override void Reserve(int rows) => _builder.Reserve(rows, _lastBytes);
+
+    protected override ArrowArray BuildPartition()
+    {
+        var built = (BinaryArray)_builder.Build();
+        _lastBytes = built.ValueData.Length;
+        return built;
+    }
 }

@@ -18,5 +18,7 @@ internal sealed class TimeOnlyEncoder : ArrayEncoder<TimeOnly>
         _builder.AppendNull();
     }
 
+    public override void Reserve(int rows) => _builder.Reserve(rows);
+
     protected override ArrowArray BuildPartition() => _builder.Build();
 }

@@ -30,5 +30,7 @@ internal sealed class TimeSpanEncoder : ArrayEncoder<TimeSpan>
         _builder.AppendNull();
     }
 
+    public override void Reserve(int rows) => _builder.Reserve(rows);
+
     protected override ArrowArray BuildPartition() => _builder.Build();
 }
