@@ -50,7 +50,10 @@ public sealed partial class DataFrame
     public static IEnumerable<RecordBatch> ReadCsvPartitions(string path, CsvOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return ReadCsvPartitions(OpenRead(path), options, leaveOpen: false);
+        (options ?? new CsvOptions()).Validate();
+
+        // The file is opened when the enumeration starts and closed when it ends.
+        return IterateCsv(() => new CsvPartitionReader(OpenRead(path), options, leaveOpen: false));
     }
 
     /// <summary>Streams CSV from a stream as record batches, read lazily (see <see cref="ReadCsvPartitions(string, CsvOptions?)"/>).</summary>
@@ -58,18 +61,16 @@ public sealed partial class DataFrame
     public static IEnumerable<RecordBatch> ReadCsvPartitions(Stream stream, CsvOptions? options = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var reader = new CsvPartitionReader(stream, options, leaveOpen);
-        return Iterate(reader);
+        (options ?? new CsvOptions()).Validate();
+        return IterateCsv(() => new CsvPartitionReader(stream, options, leaveOpen));
+    }
 
-        static IEnumerable<RecordBatch> Iterate(CsvPartitionReader reader)
+    private static IEnumerable<RecordBatch> IterateCsv(Func<CsvPartitionReader> open)
+    {
+        using CsvPartitionReader reader = open();
+        while (reader.Read() is { } batch)
         {
-            using (reader)
-            {
-                while (reader.Read() is { } batch)
-                {
-                    yield return batch;
-                }
-            }
+            yield return batch;
         }
     }
 

@@ -199,6 +199,22 @@ public sealed class CsvTests
     }
 
     [Test]
+    public void ReadCsvPartitions_OpensTheFileOnlyWhenEnumerated()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"databridge-lazy-{Guid.NewGuid():N}.csv");
+        IEnumerable<RecordBatch> batches = DataFrame.ReadCsvPartitions(path);
+        File.WriteAllText(path, "a\n1\n");
+        try
+        {
+            Assert.That(batches.Single().Length, Is.EqualTo(1));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public async Task ReadCsvPartitionsAsync_SameBatchesAsSync()
     {
         string csv = "n,s\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{i},\"v\n{i}\"\n"));
