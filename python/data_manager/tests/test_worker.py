@@ -206,3 +206,13 @@ def test_run_header_servers_reach_data_servers_in_user_code(host):
     assert out.error is None, out.error
     assert out.rows() == {"port": [4242, 4242], "partition": [0, 1]}
     conn.close()
+
+
+def test_boot_time_counts_from_the_fork_not_the_daemons_start(host):
+    time.sleep(1.0)  # the daemon is now a second old
+    conn = host.connect()
+    first = conn.run(IDENTITY, [batch(a=[1])])
+    second = conn.run(IDENTITY, [batch(a=[1])])
+    assert 0 < first.timing["boot_ms"] < 1000
+    assert second.timing["boot_ms"] == 0
+    conn.close()

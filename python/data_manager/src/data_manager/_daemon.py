@@ -109,6 +109,9 @@ class Daemon:
     def become_worker(self, conn: socket.socket) -> None:
         code = 1
         try:
+            from . import _worker
+
+            _worker.mark_started()  # boot_ms counts from the fork
             signal.set_wakeup_fd(-1)
             for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
                 signal.signal(sig, signal.SIG_DFL)
@@ -253,6 +256,12 @@ def main() -> int:
     # Import the worker side now so that forked workers start without importing anything.
     from . import _worker  # noqa: F401
 
+    # Everything imported so far (numpy, pandas, the worker) is shared copy-on-write with every forked worker;
+    # freezing it keeps the workers' garbage collector from touching (and so copying) those pages.
+    import gc
+
+    gc.collect()
+    gc.freeze()
     daemon = Daemon(token, int(port_text), int(limit_text) if limit_text.isdigit() else 0)
     daemon.report_port()
     daemon.run()

@@ -33,6 +33,12 @@ _CODE_CACHE_SIZE = 64
 _STARTED = time.monotonic()
 
 
+def mark_started() -> None:
+    """Called by the daemon right after fork: the worker's boot time counts from here."""
+    global _STARTED
+    _STARTED = time.monotonic()
+
+
 def _recv_exact(conn: socket.socket, n: int) -> bytes:
     buf = bytearray(n)
     view = memoryview(buf)
