@@ -8,13 +8,17 @@ namespace DataBridge.Ipc;
 /// </summary>
 /// <remarks>
 /// A length read from the input is never trusted to size an allocation: on a seekable stream it is first
-/// checked against the bytes left; otherwise bytes are read in chunks into a buffer that grows (at most
-/// doubling) as they actually arrive, so a hostile length costs at most twice the bytes really sent.
+/// checked against the bytes left; otherwise at most 16 MiB is allocated up front and the buffer grows (doubling)
+/// only as bytes actually arrive, so a hostile length costs at most 16 MiB or twice the bytes really sent.
 /// </remarks>
 internal sealed class StreamMessageSource : MessageSource
 {
-    /// <summary>Largest allocation made before the bytes are known to exist.</summary>
-    private const int UncheckedChunk = 1 << 20;
+    /// <summary>
+    /// Largest allocation made before the bytes are known to exist on a non-seekable stream (a socket): big
+    /// enough that typical batches arrive in one read into one buffer, small enough that a hostile length
+    /// costs little. Larger bodies grow from here by doubling as their bytes arrive.
+    /// </summary>
+    private const int UncheckedChunk = 16 << 20;
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
