@@ -26,6 +26,38 @@ public sealed partial class PythonBridge
     }
 
     /// <summary>
+    /// Runs <paramref name="code"/> as the driver of a distributed computation over the partitions of
+    /// <paramref name="input"/> (partition i of the data server is <c>input.Partitions[i]</c>; see
+    /// <see cref="RunDistributedAsync(Schema, IReadOnlyList{IReadOnlyList{RecordBatch}}, string, RunContext?, ModelServer?, CancellationToken)"/>)
+    /// and returns the uploaded results as one frame, in partition order. The driver's own output is discarded.
+    /// </summary>
+    /// <param name="input">The input frame; <see cref="DataFrame.Repartition(int)"/> sets the number of tasks.</param>
+    /// <param name="code">The driver's Python source.</param>
+    /// <param name="context">The run context (<c>data_manager.conf</c>), or null for an empty one.</param>
+    /// <param name="cancellationToken">Cancelling kills the driver worker and closes the data server.</param>
+    /// <returns>The results of all partitions, in partition order.</returns>
+    /// <exception cref="DataBridgeException">Some partitions have no uploaded result when the driver returns (the message lists them).</exception>
+    /// <exception cref="PythonWorkerException">The driver code raised.</exception>
+    /// <exception cref="ArgumentException">Partitions uploaded results with different columns.</exception>
+    public async Task<DataFrame> RunDistributedAsync(DataFrame input, string code, RunContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        DistributedRunResult result = await RunDistributedAsync(
+            input.Schema,
+            [.. input.Partitions.Select(p => (IReadOnlyList<RecordBatch>)[p])],
+            code,
+            context,
+            null,
+            cancellationToken).ConfigureAwait(false);
+
+        // The frame keeps the uploaded batches (as RunAsync's frames keep theirs); only the driver's output goes.
+        result.Driver.Dispose();
+        return result.Partitions.Count == 0
+            ? DataFrame.Empty
+            : DataFrame.Concat(result.Partitions.Select(p => DataFrame.FromArrow(p.Schema, p.Batches)));
+    }
+
+    /// <summary>
     /// Runs <paramref name="code"/> as the driver of a distributed computation. A <see cref="DataServer"/> serves
     /// the partitions for the duration of the call; the driver worker receives its endpoint in the run header
     /// (<c>data_manager.data_servers()</c> gives one picklable endpoint per partition) and distributes work with

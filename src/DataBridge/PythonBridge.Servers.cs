@@ -32,6 +32,15 @@ public sealed partial class PythonBridge
         return Track(DataServer.Start(schema, partitions, ServerOptionsOrDefault(options)));
     }
 
+    /// <summary>Starts a <see cref="DataServer"/> serving the partitions of <paramref name="frame"/> (see <see cref="ServeData(IReadOnlyList{RecordBatch}, ServerOptions?)"/>).</summary>
+    /// <param name="frame">The frame; partition i of the server is <c>frame.Partitions[i]</c>.</param>
+    /// <param name="options">Server settings, or null for the defaults with this bridge's logger and clock.</param>
+    public DataServer ServeData(DataFrame frame, ServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return ServeData(frame.Schema, [.. frame.Partitions.Select(p => (IReadOnlyList<RecordBatch>)[p])], options);
+    }
+
     /// <summary>
     /// Starts a <see cref="ModelServer"/> serving a file or a directory tree, which Python downloads and
     /// verifies with <c>data_manager.fetch_model(target_dir)</c>. It closes like the data server does.

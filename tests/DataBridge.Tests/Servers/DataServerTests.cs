@@ -260,6 +260,20 @@ public sealed class DataServerTests
     }
 
     [Test]
+    public async Task ServeData_DataFrame_ServesItsPartitionsInOrder()
+    {
+        List<RecordBatch> partitions = Partitions(3);
+        await using var bridge = new PythonBridge();
+        await using DataServer server = bridge.ServeData(DataFrame.FromArrow(partitions));
+        await using ServerTestClient client = await ServerTestClient.ConnectAsync(server.Port, server.Token).WaitAsync(NoHang);
+
+        var (_, _, batches) = await client.FetchAsync(2).WaitAsync(NoHang);
+
+        Assert.That(server.PartitionCount, Is.EqualTo(3));
+        Assert.That(Ids(batches), Is.EqualTo(Ids([partitions[2]])));
+    }
+
+    [Test]
     public async Task Bridge_Dispose_ClosesItsServers()
     {
         var bridge = new PythonBridge();

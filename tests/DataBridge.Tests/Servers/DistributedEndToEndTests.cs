@@ -40,12 +40,13 @@ public sealed class DistributedEndToEndTests
     {
         RequireDask();
         List<RecordBatch> partitions = Partitions(8, rows: 500);
+        DataFrame input = DataFrame.FromArrow(partitions);
         await using var bridge = new PythonBridge(PythonEnvironment.Options(maxWorkers: 1));
 
-        using DistributedRunResult result = await bridge.RunDistributedAsync(partitions, Driver(kill: false), new RunContext { Owner = "tests" });
+        DataFrame output = await bridge.RunDistributedAsync(input, Driver(kill: false), new RunContext { Owner = "tests" });
 
-        AssertEqualsLocalTransform(result, partitions);
-        Assert.That(result.Driver.Batches.Sum(b => b.Length), Is.EqualTo(8), "the driver reports the partitions Dask completed");
+        Assert.That(output.Partitions, Has.Count.EqualTo(8));
+        AssertEqualsLocalTransform(output.Partitions, partitions);
     }
 
     [Test]
@@ -200,10 +201,15 @@ public sealed class DistributedEndToEndTests
     private static void AssertEqualsLocalTransform(DistributedRunResult result, List<RecordBatch> partitions)
     {
         Assert.That(result.Partitions, Has.Count.EqualTo(partitions.Count));
+        AssertEqualsLocalTransform(result.Batches, partitions);
+    }
+
+    private static void AssertEqualsLocalTransform(IReadOnlyList<RecordBatch> output, List<RecordBatch> partitions)
+    {
         long[] ids = Ids(partitions);
         double[] expected = [.. ids.Select(id => (id * 1.5 * 2) + (id % 3))];
-        double[] scores = [.. result.Batches.SelectMany(b => Enumerable.Range(0, b.Length).Select(i => ((DoubleArray)b.Column("score")).GetValue(i)))];
-        Assert.That(Ids(result.Batches), Is.EqualTo(ids), "rows missing, duplicated or out of partition order");
+        double[] scores = [.. output.SelectMany(b => Enumerable.Range(0, b.Length).Select(i => ((DoubleArray)b.Column("score")).GetValue(i)))];
+        Assert.That(Ids(output), Is.EqualTo(ids), "rows missing, duplicated or out of partition order");
         Assert.That(scores, Is.EqualTo(expected));
     }
 
