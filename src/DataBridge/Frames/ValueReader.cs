@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace DataBridge.Frames;
 
@@ -240,6 +241,26 @@ internal static class ValueReader
         }
 
         Func<ArrowArray, int, long> raw = Number<long>(arrow);
-        return (a, i) => (T)Enum.ToObject(typeof(T), raw(a, i));
+        return (a, i) => FromInt64<T>(raw(a, i));
+    }
+
+    /// <summary>The enum value with underlying number <paramref name="value"/>, without boxing (the low bytes, little-endian).</summary>
+    private static T FromInt64<T>(long value)
+        where T : struct, Enum
+    {
+        switch (Unsafe.SizeOf<T>())
+        {
+            case 1:
+                byte b = (byte)value;
+                return Unsafe.As<byte, T>(ref b);
+            case 2:
+                ushort s = (ushort)value;
+                return Unsafe.As<ushort, T>(ref s);
+            case 4:
+                uint u = (uint)value;
+                return Unsafe.As<uint, T>(ref u);
+            default:
+                return Unsafe.As<long, T>(ref value);
+        }
     }
 }

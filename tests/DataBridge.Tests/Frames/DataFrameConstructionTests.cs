@@ -142,6 +142,15 @@ public sealed class DataFrameConstructionTests
     }
 
     [Test]
+    public void Column_EnumFromIntegerColumn_ReadsByValue()
+    {
+        DataFrame frame = DataFrame.FromColumns(("c", new[] { 2, 0, 42 }), ("a", new byte?[] { 3, null, 1 }));
+
+        Assert.That(frame.Column<Color>("c").ToArray(), Is.EqualTo(new[] { Color.Blue, Color.Red, (Color)42 }));
+        Assert.That(frame.Column<Access?>("a").ToArray(), Is.EqualTo(new Access?[] { Access.Read | Access.Write, null, Access.Read }));
+    }
+
+    [Test]
     public void FromRecords_MaxRowsPerPartition_SplitsIntoPartitions()
     {
         DataFrame frame = DataFrame.FromRecords(Enumerable.Range(0, 10).Select(i => new { I = i }), maxRowsPerPartition: 4);
