@@ -171,6 +171,58 @@ public sealed class DistributedEndToEndTests
         }
     }
 
+    [Test]
+    public async Task FetchModel_Python_CorruptedInTransit_RaisesNamingTheFileAndRemovesIt()
+    {
+        RequireClient();
+        string source = Directory.CreateTempSubdirectory("databridge-model-src-").FullName;
+        string target = Directory.CreateTempSubdirectory("databridge-model-dst-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(source, "a.txt"), "small");
+            byte[] big = new byte[1024 * 1024];
+            new Random(5).NextBytes(big);
+            File.WriteAllBytes(Path.Combine(source, "big.bin"), big);
+            await using ModelServer model = ModelServer.Start(source, Loopback());
+            await using var proxy = new CorruptingProxy(model.Port, flipAt: 500_000);
+            string script = $$"""
+                import sys
+                from data_manager_client import ModelServerEndpoint, fetch_model
+                from data_manager.exceptions import ProtocolError
+                try:
+                    fetch_model(ModelServerEndpoint("127.0.0.1", {{proxy.Port}}, "{{model.Token}}"), {{PythonString(target)}})
+                except ProtocolError as e:
+                    print(e)
+                    sys.exit(3)
+                """;
+
+            (int exitCode, string output) = await RunPythonAsync(script);
+
+            Assert.That(exitCode, Is.EqualTo(3), output);
+            Assert.That(output, Does.Contain("checksum mismatch for big.bin"));
+            Assert.That(proxy.Flipped, Is.True);
+            Assert.That(File.Exists(Path.Combine(target, "big.bin")), Is.False, "the corrupted file was kept");
+        }
+        finally
+        {
+            Directory.Delete(source, recursive: true);
+            Directory.Delete(target, recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunPythonAsync(string script)
+    {
+        var psi = new ProcessStartInfo(PythonEnvironment.Interpreter) { RedirectStandardError = true, RedirectStandardOutput = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(script);
+        psi.Environment["PYTHONPATH"] = EmbeddedPackage.EnsureExtracted();
+        using Process process = Process.Start(psi)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     private static string Driver(bool kill) => Task + $$"""
 
         import os, signal
