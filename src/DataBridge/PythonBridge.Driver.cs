@@ -73,14 +73,14 @@ public sealed partial class PythonBridge
         return ExecuteAsync(InputSource.From(arrowIpcStream), code, context, 0, null, cancellationToken);
     }
 
-    private async Task<RunResult> CollectAsync(InputSource input, string code, RunContext? context, int partition, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? headerExtra = null)
+    private async Task<RunResult> CollectAsync(InputSource input, string code, RunContext? context, int partition, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? headerExtra = null, RunMeter? meter = null)
     {
         CheckCode(code, out _);
         var completion = new RunCompletion();
         var batches = new List<RecordBatch>();
         try
         {
-            await foreach (RecordBatch batch in ExecuteAsync(input, code, context, partition, completion, cancellationToken, headerExtra).ConfigureAwait(false))
+            await foreach (RecordBatch batch in ExecuteAsync(input, code, context, partition, completion, cancellationToken, headerExtra, meter).ConfigureAwait(false))
             {
                 batches.Add(batch);
             }
@@ -113,10 +113,12 @@ public sealed partial class PythonBridge
         int partition,
         RunCompletion? completion,
         [EnumeratorCancellation] CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? headerExtra = null)
+        IReadOnlyDictionary<string, string>? headerExtra = null,
+        RunMeter? meter = null)
     {
         ThrowIfDisposed();
         CheckCode(code, out string hash);
+        meter ??= new RunMeter(context?.Progress, partitions: 1);
         long started = Stopwatch.GetTimestamp();
         Dictionary<string, string> conf = context?.Snapshot() ?? new Dictionary<string, string>(StringComparer.Ordinal);
         string? groupId = context?.GroupId;
@@ -126,6 +128,20 @@ public sealed partial class PythonBridge
         ILogger logger = _options.Logger;
         KeyValuePair<string, object?>[] scope = [new("GroupId", groupId), new("Owner", owner), new("RunId", runId), new("Partition", partition)];
 
+        // One span per run (driver run or executor partition), tagged with the run context.
+        using Activity? activity = Telemetry.Source.StartActivity("databridge.run");
+        if (activity is not null)
+        {
+            activity.SetTag("databridge.run_id", runId);
+            activity.SetTag("databridge.partition", partition);
+            foreach (KeyValuePair<string, string> entry in conf)
+            {
+                activity.SetTag("databridge.context." + entry.Key, entry.Value);
+            }
+        }
+
+        Telemetry.Runs.Add(1);
+        bool succeeded = false;
         WorkerLease lease = await _pool.AcquireAsync(cancellationToken).ConfigureAwait(false);
         WorkerRun? run = null;
         ArrowStreamReader? reader = null;
@@ -133,7 +149,7 @@ public sealed partial class PythonBridge
         {
             run = await lease.Connection.StartRunAsync(
                 header,
-                (stream, ct) => WriteInputAsync(stream, input, ct),
+                (stream, ct) => WriteInputAsync(stream, input, meter, ct),
                 record => LogPythonOutput(logger, scope, groupId, owner, record),
                 logger,
                 cancellationToken).ConfigureAwait(false);
@@ -178,6 +194,7 @@ public sealed partial class PythonBridge
 
                 rows += batch.Length;
                 batches++;
+                meter.Received(batch);
                 yield return batch;
             }
 
@@ -190,9 +207,19 @@ public sealed partial class PythonBridge
             }
 
             Log.RunEnded(logger, runId, rows, batches, timings);
+            Telemetry.RunDuration.Record(timings.Elapsed.TotalSeconds);
+            activity?.SetTag("databridge.rows_out", rows);
+            activity?.SetStatus(ActivityStatusCode.Ok);
+            succeeded = true;
         }
         finally
         {
+            if (!succeeded)
+            {
+                Telemetry.RunFailures.Add(1);
+                activity?.SetStatus(ActivityStatusCode.Error);
+            }
+
             reader?.Dispose();
             bool reusable = false;
             if (run is not null)
@@ -211,7 +238,7 @@ public sealed partial class PythonBridge
 
     // Writes the input as one Arrow stream: batches re-sliced to the bounds, flushed after each source batch
     // so the worker can start while later batches are produced. Returns the counts for the trailer.
-    private async ValueTask<Trailer> WriteInputAsync(Stream destination, InputSource input, CancellationToken cancellationToken)
+    private async ValueTask<Trailer> WriteInputAsync(Stream destination, InputSource input, RunMeter meter, CancellationToken cancellationToken)
     {
         long rows = 0;
         long batches = 0;
@@ -228,6 +255,7 @@ public sealed partial class PythonBridge
                         await writer.WriteRecordBatchAsync(slice, cancellationToken).ConfigureAwait(false);
                         rows += slice.Length;
                         batches++;
+                        meter.Sent(slice);
                     }
                 }
                 finally

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DataBridge.Internal;
 
 namespace DataBridge;
@@ -39,6 +40,12 @@ public sealed partial class PythonBridge
         }
 
         int lanes = Math.Min(parallelism == 0 ? _options.MaxWorkers : parallelism, Math.Max(partitions.Count, 1));
+        var meter = new RunMeter(context?.Progress, partitions.Count);
+
+        // The call's span; each partition's run is a child span (started by the run path).
+        using Activity? activity = Telemetry.Source.StartActivity("databridge.map_partitions");
+        activity?.SetTag("databridge.partitions", partitions.Count);
+        activity?.SetTag("databridge.parallelism", lanes);
         var results = new RunResult?[partitions.Count];
         var failures = new Exception?[partitions.Count];
         int next = -1;
@@ -57,7 +64,8 @@ public sealed partial class PythonBridge
 
                 try
                 {
-                    results[index] = await CollectAsync(InputSource.From(partitions[index]), code, context, index, cancellationToken).ConfigureAwait(false);
+                    results[index] = await CollectAsync(InputSource.From(partitions[index]), code, context, index, cancellationToken, null, meter).ConfigureAwait(false);
+                    meter.PartitionDone();
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -90,6 +98,7 @@ public sealed partial class PythonBridge
         int failed = Array.FindIndex(failures, f => f is not null);
         if (failed >= 0)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, $"partition {failed} failed");
             throw new PartitionFailedException(failed, failures[failed]!, results);
         }
 

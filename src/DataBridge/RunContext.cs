@@ -42,6 +42,12 @@ public sealed class RunContext : IEnumerable<KeyValuePair<string, string>>
         set => this[GroupIdKey] = value;
     }
 
+    /// <summary>
+    /// Receives the call's progress (rows and bytes each way, partitions done) as batches move; null for none.
+    /// Not part of the context sent to Python.
+    /// </summary>
+    public IProgress<RunProgress>? Progress { get; set; }
+
     /// <summary>Number of keys set.</summary>
     public int Count => _values.Count;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
+using DataBridge.Internal;
 using DataBridge.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -178,6 +179,7 @@ internal sealed class SocketServer : IAsyncDisposable
             try
             {
                 socket = await _listener.AcceptSocketAsync(_shutdown.Token).ConfigureAwait(false);
+                Telemetry.ServerConnections.Add(1);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
             {

@@ -68,6 +68,7 @@ internal sealed class WorkerPool : IAsyncDisposable
                 if (await idle.PingAsync(cancellationToken).ConfigureAwait(false))
                 {
                     Log.WorkerReused(_settings.Logger, idle.ProcessId);
+                    Telemetry.WorkerReuses.Add(1);
                     return new WorkerLease(this, idle, reused: true);
                 }
 
@@ -76,6 +77,7 @@ internal sealed class WorkerPool : IAsyncDisposable
 
             WorkerConnection fresh = await ConnectNewAsync(cancellationToken).ConfigureAwait(false);
             Log.WorkerStarted(_settings.Logger, fresh.ProcessId);
+            Telemetry.WorkerStarts.Add(1);
             return new WorkerLease(this, fresh, reused: false);
         }
         catch
@@ -237,6 +239,7 @@ internal sealed class WorkerPool : IAsyncDisposable
 
             if (_host is not null)
             {
+                Telemetry.DaemonRestarts.Add(1);
                 Log.DaemonRestart(_settings.Logger, (_host as PythonDaemon)?.ProcessId ?? 0, (_host as PythonDaemon)?.ExitCode);
                 if (_host is IAsyncDisposable old)
                 {

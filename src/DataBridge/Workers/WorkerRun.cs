@@ -113,6 +113,7 @@ internal sealed class WorkerRun : IAsyncDisposable
         if (failure is WorkerCrashedException crash)
         {
             Log.WorkerCrashed(_logger, crash.ProcessId, crash.ExitCode, crash.Signal);
+            Telemetry.WorkerCrashes.Add(1);
         }
 
         return failure;
