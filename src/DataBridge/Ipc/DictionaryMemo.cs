@@ -29,10 +29,34 @@ internal sealed class DictionaryMemo
     {
         if (isDelta && _values.TryGetValue(id, out ArrayData? current))
         {
-            values = Arrow.ArrayConcatenator.Concatenate([current, values]);
+            // The concatenation is no larger than its inputs' buffers together; refuse what could not fit in
+            // one array instead of letting an allocation or a length overflow.
+            long bytes = BufferBytes(current) + BufferBytes(values);
+            if ((long)current.Length + values.Length > int.MaxValue || bytes > Array.MaxLength - 64)
+            {
+                throw new ArrowFormatException($"A delta for dictionary id {id} would grow it beyond {int.MaxValue} values or {Array.MaxLength} bytes.");
+            }
+
+            values = ArrayConcatenator.Concatenate([current, values]);
         }
 
         _values[id] = values;
+    }
+
+    private static long BufferBytes(ArrayData data)
+    {
+        long bytes = 0;
+        foreach (ArrowBuffer buffer in data.Buffers)
+        {
+            bytes += buffer.Length;
+        }
+
+        foreach (ArrayData child in data.Children)
+        {
+            bytes += BufferBytes(child);
+        }
+
+        return bytes;
     }
 
     private void Register(ArrowType type)
