@@ -136,7 +136,8 @@ public sealed class HostileClientTests
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
         Assert.That(closed, Is.Zero, "the stalled uploader was not dropped (or was sent something)");
-        Assert.That(allocated, Is.LessThan(16L * 1024 * 1024), "the server allocated by a declared length");
+        // Process-wide figure, so with some noise from the runner: well under the 60 MiB (and 2 GiB) claimed.
+        Assert.That(allocated, Is.LessThan(40L * 1024 * 1024), "the server allocated by a declared length");
         Assert.That(_server.GetResult(0), Is.Null);
         await AssertStillServesAsync();
     }
