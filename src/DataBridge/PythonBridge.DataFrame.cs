@@ -52,8 +52,73 @@ public sealed partial class PythonBridge
     private static DataFrame ToFrame(IEnumerable<RunResult> results)
     {
         RunResult[] withOutput = [.. results.Where(r => r.Schema.Fields.Count > 0)];
-        return withOutput.Length == 0
-            ? DataFrame.Empty
-            : DataFrame.Concat(withOutput.Select(r => DataFrame.FromArrow(r.Schema, r.Batches)));
+        if (withOutput.Length == 0)
+        {
+            return DataFrame.Empty;
+        }
+
+        Schema target = UnifyNullColumns(withOutput);
+        return DataFrame.Concat(withOutput.Select(r => DataFrame.FromArrow(target, r.Batches.Select(b => Conform(b, target)))));
+    }
+
+    /// <summary>
+    /// Partitions infer their output types independently, so a column that is all null in one partition
+    /// arrives there as the null type, or as whatever pandas made of a column of NaN (float64), and typed
+    /// elsewhere. The unified schema takes, per column, the type of the first partition that has a non-null
+    /// value in it; anything else that differs is left for <see cref="DataFrame.Concat(IEnumerable{DataFrame})"/>
+    /// to report.
+    /// </summary>
+    private static Schema UnifyNullColumns(RunResult[] results)
+    {
+        Schema first = results[0].Schema;
+        if (results.Any(r => r.Schema.Fields.Count != first.Fields.Count))
+        {
+            return first;
+        }
+
+        var fields = new Field[first.Fields.Count];
+        for (int i = 0; i < fields.Length; i++)
+        {
+            int column = i;
+            RunResult? typed = results.FirstOrDefault(r => r.Batches.Any(b => b.Column(column).NullCount < b.Length))
+                ?? results.FirstOrDefault(r => r.Schema.Fields[column].DataType.TypeId != ArrowTypeId.Null);
+            Field chosen = (typed ?? results[0]).Schema.Fields[i];
+            bool anyNull = results.Any(r => r.Batches.Any(b => b.Column(column).NullCount > 0));
+            fields[i] = new Field(first.Fields[i].Name, chosen.DataType, chosen.IsNullable || anyNull, chosen.Metadata);
+        }
+
+        return new Schema(fields, first.Metadata);
+    }
+
+    /// <summary>The batch under <paramref name="target"/>: null-typed columns become all-null columns of the target type.</summary>
+    private static RecordBatch Conform(RecordBatch batch, Schema target)
+    {
+        if (batch.Schema.Equals(target) || batch.ColumnCount != target.Fields.Count)
+        {
+            return batch;
+        }
+
+        var columns = new ArrowArray[batch.ColumnCount];
+        for (int i = 0; i < columns.Length; i++)
+        {
+            ArrowArray column = batch.Column(i);
+            if (!column.Type.Equals(target.Fields[i].DataType) && column.NullCount == column.Length)
+            {
+                IArrowArrayBuilder builder = ArrowArrayBuilderFactory.Create(target.Fields[i].DataType);
+                builder.Reserve(column.Length);
+                for (int r = 0; r < column.Length; r++)
+                {
+                    builder.AppendNull();
+                }
+
+                column = builder.Build();
+            }
+
+            columns[i] = column;
+        }
+
+        return columns.Select((c, i) => c.Type.Equals(target.Fields[i].DataType)).All(x => x)
+            ? new RecordBatch(target, columns, batch.Length)
+            : batch;
     }
 }

@@ -1,0 +1,111 @@
+using System.Text.RegularExpressions;
+using DataBridge.Tests.Workers;
+
+namespace DataBridge.Tests.Docs;
+
+/// <summary>
+/// The C# examples of README.md and docs/getting-started.md are kept here as code that compiles and runs;
+/// the tests check that the documents show exactly this code, so docs and API cannot drift apart.
+/// </summary>
+[NonParallelizable]
+[CancelAfter(180_000)]
+public partial class DocSnippetTests
+{
+    private static string Root()
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "DataBridge.sln")))
+            {
+                return d.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    private static async Task ReadmeExample()
+    {
+        // snippet: readme
+        await using var bridge = new PythonBridge(new PythonBridgeOptions
+        {
+            Environment = { ["OMP_NUM_THREADS"] = "1" },   // the workers' environment
+            MaxWorkers = 2,                                // interpreter: DATABRIDGE_PYTHON, else python3 on PATH
+        });
+
+        DataFrame orders = DataFrame.LoadCsv("samples/data/orders.csv");
+        DataFrame enriched = await bridge.RunAsync(orders, """
+            frames = [df.assign(total=df.qty * df.price) for df in data_manager.fetch_once()]
+            data_manager.set_output(frames)
+            """, new RunContext { Owner = "etl", GroupId = "nightly-42" });
+        Console.WriteLine(enriched);                        // an aligned table, like pandas prints
+
+        // Executor mode: one worker per partition, two at once, results in partition order.
+        DataFrame perCustomer = await bridge.MapPartitionsAsync(orders.PartitionBy("customer", 4), """
+            df = data_manager.fetch_once_as_dataframe()
+            data_manager.set_output(df.groupby("customer", dropna=False, as_index=False)["qty"].sum())
+            """, parallelism: 2);
+        Console.WriteLine(perCustomer);
+        // end snippet
+        Assert.That(enriched.RowCount, Is.EqualTo(orders.RowCount));
+        Assert.That(enriched.Columns, Does.Contain("total"));
+        Assert.That(perCustomer.Column<long>("qty").ToArray().Sum(), Is.EqualTo(orders.Column<long>("qty").ToArray().Sum()));
+    }
+
+    private static async Task GettingStartedExample()
+    {
+        // snippet: getting-started
+        await using var bridge = new PythonBridge();            // python3 on PATH, or DATABRIDGE_PYTHON
+        DataFrame orders = DataFrame.LoadCsv("samples/data/orders.csv");
+        DataFrame result = await bridge.RunAsync(orders, """
+            import pandas as pd
+            df = data_manager.fetch_once_as_dataframe()
+            data_manager.set_output(df.groupby("customer", dropna=False, as_index=False)["qty"].sum())
+            """);
+        Console.WriteLine(result);
+        // end snippet
+        Assert.That(result.Columns, Is.EqualTo(new[] { "customer", "qty" }));
+    }
+
+    [TestCase("README.md", "readme")]
+    [TestCase("docs/getting-started.md", "getting-started")]
+    public void Document_ShowsTheTestedSnippet(string document, string snippet)
+    {
+        string code = File.ReadAllText(Path.Combine(Root(), "tests/DataBridge.Tests/Docs/DocSnippetTests.cs"));
+        Match tested = Regex.Match(code, $@"// snippet: {snippet}\n(.*?)\n\s*// end snippet", RegexOptions.Singleline);
+        Assert.That(tested.Success, Is.True, $"snippet '{snippet}' not found in the test");
+        string markdown = File.ReadAllText(Path.Combine(Root(), document));
+        string[] blocks = [.. Regex.Matches(markdown, @"```csharp\n(.*?)```", RegexOptions.Singleline).Select(m => Normalize(m.Groups[1].Value))];
+        Assert.That(blocks, Does.Contain(Normalize(tested.Groups[1].Value)), $"{document} does not show the tested '{snippet}' snippet");
+    }
+
+    [Test]
+    public Task Readme_ExampleRuns() => RunInRepository(ReadmeExample);
+
+    [Test]
+    public Task GettingStarted_ExampleRuns() => RunInRepository(GettingStartedExample);
+
+    private static async Task RunInRepository(Func<Task> example)
+    {
+        PythonEnvironment.RequirePandas();
+        string directory = Environment.CurrentDirectory;
+        string? python = Environment.GetEnvironmentVariable("DATABRIDGE_PYTHON");
+        try
+        {
+            // The examples use the defaults: the interpreter from DATABRIDGE_PYTHON, paths relative to the repository.
+            Environment.SetEnvironmentVariable("DATABRIDGE_PYTHON", PythonEnvironment.Interpreter);
+            Environment.CurrentDirectory = Root();
+            await example();
+        }
+        finally
+        {
+            Environment.CurrentDirectory = directory;
+            Environment.SetEnvironmentVariable("DATABRIDGE_PYTHON", python);
+        }
+    }
+
+    // Compares code regardless of indentation, blank lines and using directives (the documents show them).
+    private static string Normalize(string code) => string.Join('\n', code.Split('\n')
+        .Select(l => l.Trim())
+        .Where(l => l.Length > 0 && !l.StartsWith("using DataBridge", StringComparison.Ordinal)));
+}
