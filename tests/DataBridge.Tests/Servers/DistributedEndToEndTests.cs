@@ -95,6 +95,9 @@ public sealed class DistributedEndToEndTests
         const string code = """
             import pickle
             import data_manager, data_manager_client
+            schema, rows = data_manager_client.fetch_schema(data_manager.data_servers()[0])
+            assert rows == [20, 20, 20], rows
+            assert [f.name for f in schema.fields][:2] == ["id", "value"], schema
             for ep in data_manager.data_servers():
                 ep = pickle.loads(pickle.dumps(ep))
                 batches = list(data_manager_client.fetch_batches(ep))
