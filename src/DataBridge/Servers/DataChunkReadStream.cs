@@ -11,85 +11,21 @@ namespace DataBridge.Servers;
 /// are no LOG, TIMING or END_OF_STREAM frames here; an <c>ERROR</c> frame is thrown as
 /// <see cref="DataBridgeException"/> with the peer's message, any other control frame is a protocol error.
 /// </summary>
-/// <remarks>
-/// A chunk's declared length only bounds how much is read into the caller's buffer; nothing is allocated by
-/// it, so a hostile length costs nothing but the bytes actually sent.
-/// </remarks>
-internal sealed class DataChunkReadStream : Stream
+internal sealed class DataChunkReadStream : ChunkedReadStream
 {
-    private readonly FrameReader _reader;
     private readonly string _what;
-    private long _chunkRemaining;
-    private bool _dataEnded;
 
     /// <summary>Creates the stream.</summary>
     /// <param name="reader">The connection's reader, positioned at the first data chunk.</param>
     /// <param name="what">Names the stream in error messages ("the upload of partition 3").</param>
     public DataChunkReadStream(FrameReader reader, string what)
-    {
-        _reader = reader;
-        _what = what;
-    }
+        : base(reader) => _what = what;
 
-    /// <summary>The trailer, once read.</summary>
-    public Trailer? Trailer { get; private set; }
+    /// <inheritdoc />
+    protected override string Subject => _what;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        if (buffer.IsEmpty)
-        {
-            return 0;
-        }
-
-        while (_chunkRemaining == 0)
-        {
-            if (_dataEnded)
-            {
-                return 0;
-            }
-
-            int prefix = await _reader.ReadPrefixAsync(cancellationToken).ConfigureAwait(false);
-            if (prefix >= 0)
-            {
-                _chunkRemaining = prefix;
-            }
-            else if (prefix == FrameCode.Trailer)
-            {
-                Trailer = await _reader.ReadTrailerBodyAsync(cancellationToken).ConfigureAwait(false);
-                _dataEnded = true;
-            }
-            else
-            {
-                await ThrowControlAsync(prefix, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        int want = (int)Math.Min(_chunkRemaining, buffer.Length);
-        int read = await _reader.ReadDataAsync(buffer[..want], cancellationToken).ConfigureAwait(false);
-        _chunkRemaining -= read;
-        return read;
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    // The Arrow reader is used asynchronously here; the blocking form exists because Stream requires it.
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    /// <inheritdoc />
+    protected override ValueTask OnControlAsync(int code, CancellationToken cancellationToken) => ThrowControlAsync(code, cancellationToken);
 
     /// <summary>
     /// After the Arrow reader reached the end of its stream with <paramref name="rows"/> rows in
@@ -98,28 +34,8 @@ internal sealed class DataChunkReadStream : Stream
     /// </summary>
     public async ValueTask FinishAsync(long rows, long batches, CancellationToken cancellationToken)
     {
-        byte[]? scratch = null;
-        while (!_dataEnded || _chunkRemaining > 0)
-        {
-            scratch ??= new byte[256];
-            if (await ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
-            {
-                throw new DataBridgeException($"Protocol error: {_what} holds data after the end of its Arrow stream.");
-            }
-        }
-
-        if (Trailer is not { } trailer)
-        {
-            throw new DataBridgeException($"Protocol error: {_what} ended without a TRAILER frame.");
-        }
-
-        if (trailer.Rows != rows || trailer.Batches != batches)
-        {
-            throw new DataBridgeException(
-                $"Protocol error: the trailer of {_what} announces {trailer.Rows} rows in {trailer.Batches} batches, but the stream held {rows} rows in {batches} batches.");
-        }
-
-        int last = await _reader.ReadPrefixAsync(cancellationToken).ConfigureAwait(false);
+        await CheckTrailerAsync(rows, batches, cancellationToken).ConfigureAwait(false);
+        int last = await Reader.ReadPrefixAsync(cancellationToken).ConfigureAwait(false);
         if (last != FrameCode.EndOfData)
         {
             await ThrowControlAsync(last, cancellationToken).ConfigureAwait(false);
@@ -138,18 +54,8 @@ internal sealed class DataChunkReadStream : Stream
         ProtocolErrors.ThrowUnexpectedFrame(prefix, context);
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     private ValueTask ThrowControlAsync(int prefix, CancellationToken cancellationToken) =>
-        ThrowControlAsync(_reader, prefix, "in " + _what, cancellationToken);
+        ThrowControlAsync(Reader, prefix, "in " + _what, cancellationToken);
 
     private static string ErrorMessage(ReadOnlyMemory<byte> payload)
     {

@@ -1,0 +1,151 @@
+namespace DataBridge.Protocol;
+
+/// <summary>
+/// The data chunks of one direction of a framed connection (docs/protocol.md 2.2), concatenated, as a
+/// read-only <see cref="Stream"/> for an Arrow reader. Control frames met on the way go to
+/// <see cref="OnControlAsync"/>; a TRAILER ends the data. After the Arrow reader is done,
+/// <see cref="CheckTrailerAsync"/> requires nothing but the trailer after the Arrow stream, with matching counts.
+/// </summary>
+/// <remarks>
+/// A chunk's declared length only bounds how much is read into the caller's buffer; nothing is allocated by
+/// it, so a hostile length costs nothing but the bytes actually sent.
+/// </remarks>
+internal abstract class ChunkedReadStream : Stream
+{
+    private long _chunkRemaining;
+
+    /// <summary>Creates the stream over <paramref name="reader"/>, positioned at the first frame of the data.</summary>
+    protected ChunkedReadStream(FrameReader reader) => Reader = reader;
+
+    /// <summary>The connection's frame reader.</summary>
+    protected FrameReader Reader { get; }
+
+    /// <summary>Names the stream in error messages, e.g. "the worker's output".</summary>
+    protected abstract string Subject { get; }
+
+    /// <summary>Whether the data has ended (a trailer or an ending control frame was read).</summary>
+    protected bool DataEnded { get; set; }
+
+    /// <summary>The trailer, once read.</summary>
+    public Trailer? Trailer { get; private set; }
+
+    /// <summary>Handles control frame <paramref name="code"/> met while the data is open (TRAILER is handled here).</summary>
+    protected abstract ValueTask OnControlAsync(int code, CancellationToken cancellationToken);
+
+    /// <summary>Ends the data at once (e.g. on an error frame): no further chunk is read.</summary>
+    protected void EndData()
+    {
+        DataEnded = true;
+        _chunkRemaining = 0;
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        while (_chunkRemaining == 0)
+        {
+            if (DataEnded)
+            {
+                return 0;
+            }
+
+            int prefix = await Reader.ReadPrefixAsync(cancellationToken).ConfigureAwait(false);
+            if (prefix >= 0)
+            {
+                _chunkRemaining = prefix;
+            }
+            else if (prefix == FrameCode.Trailer && Trailer is null)
+            {
+                Trailer = await Reader.ReadTrailerBodyAsync(cancellationToken).ConfigureAwait(false);
+                DataEnded = true;
+            }
+            else
+            {
+                await OnControlAsync(prefix, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        int want = (int)Math.Min(_chunkRemaining, buffer.Length);
+        int read = await Reader.ReadDataAsync(buffer[..want], cancellationToken).ConfigureAwait(false);
+        _chunkRemaining -= read;
+        return read;
+    }
+
+    /// <summary>
+    /// Called once the Arrow reader returned the end of its stream with <paramref name="rows"/> rows in
+    /// <paramref name="batches"/> batches: the trailer must follow (no data), with the same counts.
+    /// Truncation and padding are never silent.
+    /// </summary>
+    protected async ValueTask CheckTrailerAsync(long rows, long batches, CancellationToken cancellationToken)
+    {
+        // The Arrow reader stops after its EOS marker, so the trailer may still be ahead of us; anything but
+        // control frames before it is data after the end of the Arrow stream.
+        byte[]? scratch = null;
+        while (!DataEnded || _chunkRemaining > 0)
+        {
+            scratch ??= new byte[256];
+            if (await ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
+            {
+                throw new DataBridgeException($"Protocol error: {Subject} holds data after the end of its Arrow stream.");
+            }
+        }
+
+        if (Trailer is not { } trailer)
+        {
+            throw new DataBridgeException($"Protocol error: {Subject} ended without a TRAILER frame; the data may be truncated.");
+        }
+
+        if (trailer.Rows != rows || trailer.Batches != batches)
+        {
+            throw new DataBridgeException(
+                $"Protocol error: the trailer of {Subject} announces {trailer.Rows} rows in {trailer.Batches} batches, but the stream held {rows} rows in {batches} batches.");
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    /// <remarks>Arrow readers use the asynchronous path; this blocking form exists because <see cref="Stream"/> requires it.</remarks>
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public override bool CanRead => true;
+
+    /// <inheritdoc />
+    public override bool CanSeek => false;
+
+    /// <inheritdoc />
+    public override bool CanWrite => false;
+
+    /// <inheritdoc />
+    public override long Length => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <inheritdoc />
+    public override void Flush()
+    {
+    }
+
+    /// <inheritdoc />
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
