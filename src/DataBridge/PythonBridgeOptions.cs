@@ -29,7 +29,11 @@ public sealed class PythonBridgeOptions
     /// </summary>
     public int WorkerMemoryLimitMb { get; set; }
 
-    /// <summary>Socket buffer size and the size up to which small writes are coalesced into one frame. Default: 64 KiB; at least 4 KiB.</summary>
+    /// <summary>
+    /// The size of each connection's frame buffers: small writes are coalesced into one frame up to it, and reads
+    /// smaller than it go through it. Default: 64 KiB; at least 4 KiB. The kernel's socket buffers are not set
+    /// from it: they are left to TCP auto-tuning, which grows them to megabytes on a fast transfer.
+    /// </summary>
     public int BufferSize { get; set; } = 64 * 1024;
 
     /// <summary>The most worker processes alive at once (busy and idle). Default: <see cref="System.Environment.ProcessorCount"/>.</summary>

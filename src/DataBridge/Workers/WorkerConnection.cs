@@ -55,8 +55,6 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
         {
             NoDelay = true,
-            SendBufferSize = Math.Max(bufferSize, 4096),
-            ReceiveBufferSize = Math.Max(bufferSize, 4096),
         };
         WorkerConnection? connection = null;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
