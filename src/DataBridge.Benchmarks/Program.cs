@@ -5,7 +5,8 @@ namespace DataBridge.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project src/DataBridge.Benchmarks -- --filter '*Transfer*'</c> runs a suite
-/// (add <c>--job short</c> for the quick mode); <c>-- memory [rows]</c> runs the transfer memory probe.
+/// (add <c>--job short</c> for the quick mode); <c>-- memory [rows]</c> runs the transfer memory probe;
+/// <c>-- quick [rows] [iterations]</c> prints interleaved medians of the one-way transfers (a development aid).
 /// </summary>
 internal static class Program
 {
@@ -14,6 +15,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "memory")
         {
             return TransferMemoryProbe.Run(args);
+        }
+
+        if (args.Length > 0 && args[0] == "quick")
+        {
+            return QuickProbe.Run(args);
         }
 
         bool shortJob = args.Zip(args.Skip(1)).Any(p => p.First == "--job" && p.Second == "short");

@@ -45,6 +45,24 @@ public class OneWayTransferBenchmarks
         data_manager.set_output(cache[n])
         """;
 
+    // One object column of str, 8–32 ASCII characters (the mean of the .NET payload's utf8 column), built once per worker.
+    private const string GenerateStrings = """
+        import random
+        import pandas as pd
+        import data_manager as dm_module
+        n = int(data_manager.conf["ROWS"])
+        cache = dm_module.__dict__.setdefault("_bench_strings", {})
+        if n not in cache:
+            rnd = random.Random(42)
+            alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+            pool = ["".join(rnd.choice(alphabet) for _ in range(32)) for _ in range(997)]
+            values = [pool[i % 997][: 8 + (i * 7) % 25] for i in range(n)]
+            cache.clear()
+            cache[n] = pd.DataFrame({"s0": pd.Series(values, dtype=object)})
+        data_manager.noops_fetch()
+        data_manager.set_output(cache[n])
+        """;
+
     private List<RecordBatch> _numeric = [];
     private List<RecordBatch> _strings = [];
     private byte[] _numericBytes = [];
@@ -71,8 +89,23 @@ public class OneWayTransferBenchmarks
         _peer = PythonPeer.StartSocketLimit();
         _bridge = TransferParameters.NewBridge();
         _context = new RunContext { ["ROWS"] = Rows.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        NumericToPandas().GetAwaiter().GetResult();
-        NumericFromPandas().GetAwaiter().GetResult();
+        Verify(_numeric, "numeric");
+        Verify(_strings, "utf8");
+        if (NumericFromPandas().GetAwaiter().GetResult() != Rows || StringsFromPandas().GetAwaiter().GetResult() != Rows)
+        {
+            throw new InvalidOperationException("a transfer from pandas lost rows");
+        }
+    }
+
+    // The worker must have seen every row (the benchmark itself only returns the one-row reply).
+    private void Verify(List<RecordBatch> input, string what)
+    {
+        using RunResult result = _bridge!.RunAsync(input, CountRows).GetAwaiter().GetResult();
+        long seen = ((Int64Array)result.Batches[0].Column(0)).GetValue(0);
+        if (seen != Rows)
+        {
+            throw new InvalidOperationException($"the worker counted {seen} {what} rows of {Rows}");
+        }
     }
 
     /// <summary>Stops the processes.</summary>
@@ -126,6 +159,24 @@ public class OneWayTransferBenchmarks
     public async Task<long> StringsToPandas()
     {
         using RunResult result = await _bridge!.RunAsync(_strings, CountRows).ConfigureAwait(false);
+        return result.RowCount;
+    }
+
+    /// <summary>The socket limit, Python → .NET, for one utf8 column's stream bytes.</summary>
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Transfer", "StringsFromPython")]
+    public int SocketLimitStringsFromPython()
+    {
+        _peer!.ReceiveFromPython(_stringBytes);
+        return _stringBytes.Length;
+    }
+
+    /// <summary>A pandas <c>object</c> column of str (8–32 chars) into .NET utf8 arrays; strings/s = Rows / time.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Transfer", "StringsFromPython")]
+    public async Task<long> StringsFromPandas()
+    {
+        using RunResult result = await _bridge!.RunAsync(Array.Empty<RecordBatch>(), GenerateStrings, _context).ConfigureAwait(false);
         return result.RowCount;
     }
 }
