@@ -47,11 +47,16 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
 
     internal FrameReader Reader { get; }
 
+    /// <summary>The kernel's buffer sizes of the socket (SO_RCVBUF, SO_SNDBUF), for tests.</summary>
+    internal (int Receive, int Send) SocketBufferSizes => (_socket.ReceiveBufferSize, _socket.SendBufferSize);
+
     internal FrameWriter Writer { get; }
 
     /// <summary>Connects to the host's port and performs the handshake, all within <paramref name="connectTimeout"/>.</summary>
     public static async Task<WorkerConnection> ConnectAsync(IWorkerHost host, SecretToken token, int bufferSize, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
+        // SO_RCVBUF/SO_SNDBUF stay unset: setting them turns off TCP auto-tuning, and 64 KiB buffers halved the
+        // throughput of a large transfer (docs/performance.md).
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
         {
             NoDelay = true,

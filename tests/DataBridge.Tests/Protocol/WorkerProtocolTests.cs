@@ -43,6 +43,24 @@ public sealed class WorkerProtocolTests
     }
 
     [Test]
+    public async Task Connect_DoesNotPinKernelSocketBuffersToBufferSize()
+    {
+        // The fake connects with BufferSize = 4 KiB. Setting SO_RCVBUF/SO_SNDBUF from it (as the bridge once did)
+        // turns off TCP auto-tuning and halves large transfers; left alone they are at least the kernel's defaults.
+        await using var fake = new FakeWorker(async s =>
+        {
+            await s.AcceptHandshakeAsync(pid: 777);
+            await s.ServeBetweenRunsAsync();
+        });
+        using var untouched = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+
+        await using WorkerConnection connection = await fake.ConnectAsync().WaitAsync(NoHang);
+
+        Assert.That(connection.SocketBufferSizes.Receive, Is.GreaterThanOrEqualTo(untouched.ReceiveBufferSize));
+        Assert.That(connection.SocketBufferSizes.Send, Is.GreaterThanOrEqualTo(untouched.SendBufferSize));
+    }
+
+    [Test]
     public async Task Connect_WorkerNeverAnswers_TimesOutWithDataBridgeException()
     {
         await using var fake = new FakeWorker(async s => await Task.Delay(Timeout.Infinite, s.Stop));
