@@ -27,8 +27,13 @@ def seconds(text: str) -> float:
     return float(m.group(1).replace(",", "")) * UNITS[m.group(2)]
 
 
+# The suite's baselines by name: BenchmarkDotNet's CSV export has no baseline column, and a baseline's Ratio is
+# not always 1.00 (it is a mean of per-iteration ratios).
+BASELINE = re.compile(r"^(SocketLimit|CsvPipe|Parallel1$)")
+
+
 def load(paths: List[str]) -> List[Tuple[str, str, float, bool]]:
-    """(group, method, mean seconds, is baseline) rows."""
+    """(group, method, median seconds — the mean when no Median column was exported —, is baseline) rows."""
     rows = []
     for path in paths:
         with open(path, newline="", encoding="utf-8") as f:
@@ -36,12 +41,13 @@ def load(paths: List[str]) -> List[Tuple[str, str, float, bool]]:
             f.seek(0)
             reader = csv.DictReader(f, delimiter=";" if sample.count(";") > sample.count(",") else ",")
             for rec in reader:
-                if not rec.get("Mean") or rec["Mean"] in ("NA", "?"):
+                stat = rec.get("Median") or rec.get("Mean")
+                if not stat or stat in ("NA", "?"):
                     continue
                 category = (rec.get("Categories") or "").split(",")[-1] or rec.get("Type", "")
                 group = category + (f" · {int(rec['Rows']):,} rows" if rec.get("Rows") else "")
-                baseline = (rec.get("Baseline") or "").strip().lower() == "true" or rec.get("Ratio", "").strip() in ("1.00", "baseline")
-                rows.append((group, rec["Method"], seconds(rec["Mean"]), baseline))
+                baseline = bool(BASELINE.match(rec["Method"]))
+                rows.append((group, rec["Method"], seconds(stat), baseline))
     return rows
 
 

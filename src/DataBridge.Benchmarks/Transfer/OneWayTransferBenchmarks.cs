@@ -11,6 +11,7 @@ namespace DataBridge.Benchmarks.Transfer;
 /// Throughput ratio = baseline time / benchmark time.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class OneWayTransferBenchmarks
@@ -146,6 +147,24 @@ public class OneWayTransferBenchmarks
     {
         using RunResult result = await _bridge!.RunAsync(Array.Empty<RecordBatch>(), GenerateRows, _context).ConfigureAwait(false);
         return result.RowCount;
+    }
+
+    /// <summary>
+    /// The same frame consumed batch by batch (<see cref="PythonBridge.RunStreamingAsync(IEnumerable{RecordBatch}, string, RunContext?, CancellationToken)"/>),
+    /// each batch disposed once counted: its pooled body is reused by the next, as the baseline reuses its buffer.
+    /// </summary>
+    [Benchmark]
+    [BenchmarkCategory("Transfer", "NumericFromPython")]
+    public async Task<long> NumericFromPandasStreamed()
+    {
+        long rows = 0;
+        await foreach (RecordBatch batch in _bridge!.RunStreamingAsync(Array.Empty<RecordBatch>(), GenerateRows, _context).ConfigureAwait(false))
+        {
+            rows += batch.Length;
+            batch.Dispose();
+        }
+
+        return rows;
     }
 
     /// <summary>The socket limit for one utf8 column's stream bytes.</summary>

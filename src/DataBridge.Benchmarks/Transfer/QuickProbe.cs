@@ -28,6 +28,7 @@ internal static class QuickProbe
             {
                 ("numeric .NET -> pandas", () => bench.SocketLimitToPython(), () => bench.NumericToPandas().GetAwaiter().GetResult()),
                 ("numeric pandas -> .NET", () => bench.SocketLimitFromPython(), () => bench.NumericFromPandas().GetAwaiter().GetResult()),
+                ("numeric pandas -> .NET streamed", () => bench.SocketLimitFromPython(), () => bench.NumericFromPandasStreamed().GetAwaiter().GetResult()),
                 ("utf8 .NET -> pandas", () => bench.SocketLimitStrings(), () => bench.StringsToPandas().GetAwaiter().GetResult()),
                 ("utf8 pandas -> .NET", () => bench.SocketLimitStringsFromPython(), () => bench.StringsFromPandas().GetAwaiter().GetResult()),
             };
@@ -44,7 +45,7 @@ internal static class QuickProbe
 
                 double mb = Median(b), ms = Median(s);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-24} socket {mb,8:F2} ms   bridge {ms,8:F2} ms   = {100 * mb / ms,5:F1}% of the socket limit   ({rows / ms / 1000:F2} M rows/s)"));
+                    $"{name,-32} socket {mb,8:F2} ms   bridge {ms,8:F2} ms   = {100 * mb / ms,5:F1}% of the socket limit   ({rows / ms / 1000:F2} M rows/s)"));
             }
         }
         finally

@@ -10,6 +10,7 @@ namespace DataBridge.Benchmarks.Transfer;
 /// Speed-up = baseline time / benchmark time.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class RoundTripTransferBenchmarks

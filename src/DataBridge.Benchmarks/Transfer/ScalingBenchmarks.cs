@@ -14,6 +14,7 @@ namespace DataBridge.Benchmarks.Transfer;
 /// iterations scatter by ±10%. The class therefore runs 11 iterations even in the short job (a few seconds).
 /// </remarks>
 [MemoryDiagnoser]
+[MedianColumn]
 [WarmupCount(3)]
 [IterationCount(11)]
 [BenchmarkCategory("Transfer", "Scaling")]
