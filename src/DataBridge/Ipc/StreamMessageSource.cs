@@ -1,10 +1,9 @@
-using System.Buffers;
-
 namespace DataBridge.Ipc;
 
 /// <summary>
 /// Messages from a <see cref="Stream"/>. Metadata goes to a reused buffer; each body goes to memory the
-/// resulting batch owns (pooled for record batches, plain arrays for dictionaries, which outlive batches).
+/// resulting batch owns (from <see cref="BodyBufferPool"/> for record batches, plain arrays for dictionaries, which
+/// outlive batches).
 /// </summary>
 /// <remarks>
 /// A length read from the input is never trusted to size an allocation: on a seekable stream it is first
@@ -137,13 +136,13 @@ internal sealed class StreamMessageSource : MessageSource
     }
 
     private static byte[] Allocate(int length, bool pooled) =>
-        pooled ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+        pooled ? BodyBufferPool.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
 
     private static void Release(byte[] array, bool pooled)
     {
         if (pooled)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            BodyBufferPool.Shared.Return(array);
         }
     }
 
@@ -157,7 +156,7 @@ internal sealed class StreamMessageSource : MessageSource
             byte[]? array = Interlocked.Exchange(ref _array, null);
             if (array is not null)
             {
-                ArrayPool<byte>.Shared.Return(array);
+                BodyBufferPool.Shared.Return(array);
             }
         }
     }
