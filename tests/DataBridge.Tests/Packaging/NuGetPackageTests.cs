@@ -123,6 +123,18 @@ public class NuGetPackageTests
         Assert.That(File.ReadLines(output).First(), Does.EndWith(",total,size"));
     }
 
+    [Test]
+    public void BenchmarksAndSamples_Build()
+    {
+        // Not referenced by this test project, so nothing else proves they still compile: the benchmark suite the
+        // performance docs tell users to run, and both samples.
+        foreach (string project in new[] { "src/DataBridge.Benchmarks", "samples/QuickStart", "samples/Distributed" })
+        {
+            string output = Dotnet(_root, "build", Path.Combine(_root, project), "-c", "PackageTest", "-nologo", "-v", "q");
+            Assert.That(output, Does.Contain("0 Error(s)").Or.Contain("Build succeeded"), project);
+        }
+    }
+
     private static string Dotnet(string directory, params string[] args) => Run("dotnet", directory, args);
 
     private static string Run(string program, string directory, params string[] args)
