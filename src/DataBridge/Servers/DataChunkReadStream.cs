@@ -14,15 +14,45 @@ namespace DataBridge.Servers;
 internal sealed class DataChunkReadStream : ChunkedReadStream
 {
     private readonly string _what;
+    private readonly UploadQuota? _quota;
 
     /// <summary>Creates the stream.</summary>
     /// <param name="reader">The connection's reader, positioned at the first data chunk.</param>
     /// <param name="what">Names the stream in error messages ("the upload of partition 3").</param>
-    public DataChunkReadStream(FrameReader reader, string what)
-        : base(reader) => _what = what;
+    /// <param name="quota">Charged with every byte read (an upload), or null for no limit.</param>
+    public DataChunkReadStream(FrameReader reader, string what, UploadQuota? quota = null)
+        : base(reader)
+    {
+        _what = what;
+        _quota = quota;
+    }
+
+    /// <summary>The bytes of the Arrow stream read so far (charged to the quota, if any).</summary>
+    public long Received { get; private set; }
 
     /// <inheritdoc />
     protected override string Subject => _what;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// With a quota, no read goes more than one byte past its per-upload limit, and a read that passes a limit
+    /// throws <see cref="ServerRequestException"/> before its bytes are returned: the Arrow reader never
+    /// holds them, and the caller drops what it received before.
+    /// </remarks>
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_quota is null)
+        {
+            int plain = await base.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            Received += plain;
+            return plain;
+        }
+
+        int read = await base.ReadAsync(buffer[.._quota.Allowance(Received, buffer.Length)], cancellationToken).ConfigureAwait(false);
+        _quota.Charge(Received, read, _what);
+        Received += read;
+        return read;
+    }
 
     /// <inheritdoc />
     protected override ValueTask OnControlAsync(int code, CancellationToken cancellationToken) => ThrowControlAsync(code, cancellationToken);

@@ -10,7 +10,8 @@ namespace DataBridge.Servers;
 /// section 3): Python through <c>data_manager_client.fetch</c>, Dask or Ray tasks included. A partition can
 /// be fetched any number of times until the server closes (task retries re-read it), and a result can be
 /// uploaded per partition: the first complete upload wins, later ones are dropped, counted
-/// (<see cref="DuplicateUploads"/>) and logged.
+/// (<see cref="DuplicateUploads"/>) and logged. Uploads are bounded by <see cref="ServerOptions.MaxUploadBytes"/>
+/// each and <see cref="ServerOptions.MaxTotalUploadBytes"/> together; one that passes a limit is refused.
 /// </summary>
 /// <remarks>
 /// The server closes itself after <see cref="ServerOptions.ServerIdleTimeout"/> without a connection, and on
@@ -25,8 +26,12 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
     private readonly SecretToken _token = SecretToken.Create();
     private readonly ServerOptions _options;
     private readonly SocketServer _server;
+    private readonly UploadQuota _uploads;
     private long _duplicates;
     private int _resultsDetached;
+
+    // The bytes the stored results were charged (guarded by the lock on _results), given back on detach.
+    private long _storedBytes;
 
     private DataServer(Schema schema, IReadOnlyList<IReadOnlyList<RecordBatch>> partitions, ServerOptions options)
     {
@@ -34,6 +39,7 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
         _partitions = partitions;
         _options = options;
         _rows = new long[partitions.Count];
+        _uploads = new UploadQuota(options.MaxUploadBytes, options.MaxTotalUploadBytes);
         _results = new PartitionResult?[partitions.Count];
         for (int i = 0; i < partitions.Count; i++)
         {
@@ -102,6 +108,9 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
     /// <summary>The socket layer (tests inspect its connections).</summary>
     internal SocketServer Socket => _server;
 
+    /// <summary>The upload bytes held now: stored results plus uploads being received (tests check it).</summary>
+    internal long UploadBytesHeld => _uploads.Held;
+
     /// <summary>Starts a server with one batch per partition.</summary>
     /// <param name="partitions">The partitions (at least one; all with one schema).</param>
     /// <param name="options">The settings, or null for the defaults; validated and copied.</param>
@@ -168,6 +177,12 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
     {
         lock (_results)
         {
+            if (_resultsDetached == 0)
+            {
+                _uploads.Release(_storedBytes);
+                _storedBytes = 0;
+            }
+
             _resultsDetached = 1;
             return [.. _results];
         }
@@ -175,7 +190,8 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
 
     // First complete upload wins; after the results were detached nothing more is stored (a late upload then
     // counts as a duplicate). Under the lock so a detach never misses, or leaks, a result stored concurrently.
-    private bool TryStore(PartitionResult result)
+    // The result's bytes stay charged to the quota while it is stored.
+    private bool TryStore(PartitionResult result, long bytes)
     {
         lock (_results)
         {
@@ -185,6 +201,7 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
             }
 
             Volatile.Write(ref _results[result.Partition], result);
+            _storedBytes += bytes;
             return true;
         }
     }
@@ -264,10 +281,13 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
     }
 
     // The upload is read completely (and its trailer checked) before it can be stored: a truncated or
-    // inconsistent upload never becomes a partition's result. Then the first complete upload wins.
+    // inconsistent upload never becomes a partition's result. Then the first complete upload wins. Every byte
+    // read is charged to the upload quota as it arrives; passing a limit throws ServerRequestException from
+    // inside the Arrow reader, so reading stops there, the batches read so far are disposed below, and the
+    // socket layer sends the message as ERROR, logs it (event 505) and closes this connection only.
     private async ValueTask ReceiveUploadAsync(ServerConnection connection, int partition, CancellationToken cancellationToken)
     {
-        var stream = new DataChunkReadStream(connection.Reader, $"the upload of partition {partition}");
+        var stream = new DataChunkReadStream(connection.Reader, $"the upload of partition {partition}", _uploads);
         var batches = new List<RecordBatch>();
         bool stored = false;
         try
@@ -287,7 +307,7 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
 
             await stream.FinishAsync(rows, batches.Count, cancellationToken).ConfigureAwait(false);
             var result = new PartitionResult(partition, schema, batches, rows);
-            stored = TryStore(result);
+            stored = TryStore(result, stream.Received);
             if (stored)
             {
                 ServerLog.ResultAccepted(_options.Logger, Port, partition, rows, connection.Remote);
@@ -315,6 +335,7 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
             if (!stored)
             {
                 DisposeAll(batches);
+                _uploads.Release(stream.Received);
             }
         }
     }

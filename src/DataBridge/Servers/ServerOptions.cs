@@ -42,6 +42,25 @@ public sealed class ServerOptions
     /// <summary>The size of each connection's read and write buffers, in bytes. Default: 64 KiB.</summary>
     public int BufferSize { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// The most bytes one upload to a <see cref="DataServer"/> may hold: its Arrow stream (schema, batch
+    /// metadata and bodies), counted as the bytes arrive, never from a length the client declares. An upload
+    /// that passes it is refused: the server stops reading it, keeps nothing of it, answers ERROR naming the
+    /// limit and the partition, and closes that connection (other clients are not affected; the partition can
+    /// be uploaded again). Default: 1 GiB. The model server ignores it.
+    /// </summary>
+    public long MaxUploadBytes { get; set; } = 1L << 30;
+
+    /// <summary>
+    /// The most bytes all uploads to one <see cref="DataServer"/> may hold together: the results it stores plus
+    /// the uploads it is receiving (concurrent uploads, duplicates included, count until they are dropped). An
+    /// upload that would pass it is refused like one over <see cref="MaxUploadBytes"/>. Results handed over to a
+    /// <see cref="DistributedRunResult"/> no longer count. Default: <see cref="long.MaxValue"/>, no limit beyond
+    /// <see cref="MaxUploadBytes"/> per upload (set it to bound the server's memory whatever the number of
+    /// partitions and connections). The model server ignores it.
+    /// </summary>
+    public long MaxTotalUploadBytes { get; set; } = long.MaxValue;
+
     /// <summary>The clock of the idle timer and of the client deadlines. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -63,6 +82,16 @@ public sealed class ServerOptions
         if (BufferSize < 1024)
         {
             throw new ArgumentException($"BufferSize must be at least 1024 bytes, not {BufferSize}.", nameof(BufferSize));
+        }
+
+        if (MaxUploadBytes < 1)
+        {
+            throw new ArgumentException($"MaxUploadBytes must be at least 1 byte, not {MaxUploadBytes}.", nameof(MaxUploadBytes));
+        }
+
+        if (MaxTotalUploadBytes < 1)
+        {
+            throw new ArgumentException($"MaxTotalUploadBytes must be at least 1 byte, not {MaxTotalUploadBytes}.", nameof(MaxTotalUploadBytes));
         }
 
         if (TimeProvider is null)
