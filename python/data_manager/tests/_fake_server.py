@@ -18,12 +18,13 @@ from data_manager._transport import FrameReader, FrameWriter
 
 class FakeServer:
     def __init__(self, partitions: List[List[RecordBatch]], schema: Schema, model_dir: Optional[str] = None,
-                 corrupt: Optional[str] = None) -> None:
+                 corrupt: Optional[str] = None, max_upload: Optional[int] = None) -> None:
         self.token = secrets.token_hex(32)
         self.partitions = partitions
         self.schema = schema
         self.model_dir = model_dir
         self.corrupt = corrupt  # a model file whose bytes are altered in transit
+        self.max_upload = max_upload  # like the .NET server's MaxUploadBytes: refuse, stop reading, close
         self.uploads: Dict[int, List[RecordBatch]] = {}
         self.duplicates = 0
         self.fetches = 0
@@ -98,7 +99,21 @@ class FakeServer:
             writer.write_control(P.END_OF_DATA)
         elif op == "upload":
             i = req["partition"]
-            got = list(StreamReader(reader.data))
+            source: object = reader.data
+            if self.max_upload is not None:
+                received = bytearray()
+                chunk = bytearray(64 * 1024)
+                while True:
+                    n = reader.data.readinto(chunk)
+                    if n == 0:
+                        break
+                    received += chunk[:n]
+                    if len(received) > self.max_upload:
+                        writer.write_control(P.ERROR, {"message": f"Upload refused: the upload of partition {i} passed "
+                                                                  f"the limit of {self.max_upload} bytes per upload"})
+                        raise EOFError  # closes with the rest unread, as the .NET server does
+                source = bytes(received)
+            got = list(StreamReader(source))
             code = reader.next_control()
             rows, count = reader.read_payload(code)
             assert (rows, count) == (sum(b.num_rows for b in got), len(got))

@@ -50,6 +50,24 @@ def test_send_result_first_upload_wins_and_duplicates_are_reported():
         server.close()
 
 
+@pytest.mark.parametrize("size", [200_000, 32 * 1024 * 1024], ids=["sent-whole", "send-broken-mid-upload"])
+def test_send_result_over_the_servers_upload_limit_raises_its_message_then_a_smaller_one_is_accepted(size):
+    # The server refuses after 64 KiB, answers ERROR and closes without reading the rest. A small upload is
+    # sent whole before that (the reply is read as usual); a large one breaks our send mid-way, and the
+    # ERROR waiting in the receive buffer must still be what the caller sees, not a bare reset.
+    server = make_server(max_upload=64 * 1024)
+    try:
+        ep = endpoints(server)[2]
+        with pytest.raises(ProtocolError, match="refused the request: Upload refused: the upload of partition 2 "
+                                                "passed the limit of 65536 bytes"):
+            data_manager_client.send_result(ep, {"b": [b"x" * (size // 8)] * 8})
+        assert 2 not in server.uploads
+        assert data_manager_client.send_result(ep, {"x": [1, 2]}) is True
+        assert server.uploads[2][0].to_pydict() == {"x": [1, 2]}
+    finally:
+        server.close()
+
+
 def test_token_from_the_environment_when_the_endpoint_has_none(monkeypatch):
     server = make_server()
     try:

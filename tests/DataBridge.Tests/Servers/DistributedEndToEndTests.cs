@@ -138,6 +138,39 @@ public sealed class DistributedEndToEndTests
     }
 
     [Test]
+    public async Task SendResult_Python_OverMaxUploadBytes_RaisesTheServersMessage_SmallerResultThenAccepted()
+    {
+        RequireClient();
+        ServerOptions options = Loopback();
+        options.MaxUploadBytes = 64 * 1024;
+        await using DataServer server = DataServer.Start(Partitions(2, rows: 5), options);
+
+        // 32 MB: far more than the socket buffers hold, so the refusal breaks the client's send mid-upload.
+        string script = $$"""
+            import sys
+            import numpy as np
+            import pandas as pd
+            from data_manager_client import DataServerEndpoint, send_result
+            from data_manager.exceptions import ProtocolError
+            ep = DataServerEndpoint("127.0.0.1", {{server.Port}}, 1, "{{server.Token}}")
+            try:
+                send_result(ep, pd.DataFrame({"x": np.arange(4_000_000)}))
+            except ProtocolError as e:
+                print(e)
+            else:
+                sys.exit("the oversized upload was accepted")
+            assert send_result(ep, {"x": [1, 2, 3]}) is True
+            """;
+
+        (int exitCode, string output) = await RunPythonAsync(script);
+
+        Assert.That(exitCode, Is.Zero, output);
+        Assert.That(output, Does.Contain("the server refused the request: Upload refused: the upload of partition 1 passed the data server's limit of 65536 bytes per upload (ServerOptions.MaxUploadBytes)"));
+        Assert.That(server.GetResult(1)!.Rows, Is.EqualTo(3));
+        Assert.That(server.GetResult(0), Is.Null);
+    }
+
+    [Test]
     public async Task FetchModel_Python_NestedTreeWith50MBFile_ArrivesByteIdentical()
     {
         RequireClient();

@@ -94,6 +94,18 @@ class _Session:
             raise ProtocolError(f"expected RESPONSE, got {P.frame_name(code)}")
         return body
 
+    def pending_error(self) -> Optional[str]:
+        """After sending failed: the message of the ERROR frame the server sent before it closed the
+        connection (it refuses an upload over its limit without reading the rest), or None."""
+        try:
+            self.sock.settimeout(min(self.sock.gettimeout() or 5.0, 5.0))
+            code = self.reader.next_control()
+            if code == P.ERROR:
+                return str(self.reader.read_payload(code).get("message"))
+        except (OSError, EOFError, ProtocolError):
+            pass
+        return None
+
     def read_trailer(self, rows: int, batches: int) -> None:
         code = self.reader.next_control()
         if code == P.ERROR:
@@ -163,7 +175,8 @@ def fetch_schema(endpoint: DataServerEndpoint, timeout: float = DEFAULT_TIMEOUT)
 def send_result(endpoint: DataServerEndpoint, value: Any, timeout: float = DEFAULT_TIMEOUT) -> bool:
     """Uploads the result of the endpoint's partition: a pandas DataFrame, an iterable of DataFrames, a
     dict of columns or record batches. Returns True when the server accepted it, False when it was a
-    duplicate (a retried task's second upload is dropped by the server)."""
+    duplicate (a retried task's second upload is dropped by the server). A refused upload (for instance
+    one larger than the server's ``MaxUploadBytes``) raises ``ProtocolError`` with the server's message."""
     from ._manager import DataManager, ListSink
 
     collected = DataManager(None, ListSink())
@@ -173,15 +186,25 @@ def send_result(endpoint: DataServerEndpoint, value: Any, timeout: float = DEFAU
     session = _Session(endpoint.host, endpoint.port, endpoint.resolved_token(), timeout)
     try:
         session.request({"op": "upload", "partition": endpoint.partition})
-        writer = StreamWriter(session.writer.data, schema)
-        rows = 0
-        for batch in batches:
-            writer.write_batch(batch)
-            rows += batch.num_rows
-        writer.close()
-        session.writer.write_control(P.TRAILER, (rows, len(batches)))
-        session.writer.write_control(P.END_OF_DATA)
-        session.writer.flush()
+        try:
+            writer = StreamWriter(session.writer.data, schema)
+            rows = 0
+            for batch in batches:
+                writer.write_batch(batch)
+                rows += batch.num_rows
+            writer.close()
+            session.writer.write_control(P.TRAILER, (rows, len(batches)))
+            session.writer.write_control(P.END_OF_DATA)
+            session.writer.flush()
+        except OSError as e:
+            # The server may refuse mid-upload (over its size limit): it sends ERROR and closes without
+            # reading the rest, so our send breaks while its reason already waits in our receive buffer.
+            if isinstance(e, socket.timeout):
+                raise
+            message = session.pending_error()
+            if message is None:
+                raise
+            raise ProtocolError(f"the server refused the request: {message}") from e
         return bool(session.response().get("accepted"))
     finally:
         session.close()
