@@ -6,149 +6,26 @@ namespace DataBridge.Arrow;
 /// An array of variable-length byte strings with 32-bit offsets: element <c>i</c> is
 /// <c>data[offsets[i]..offsets[i+1]]</c>. Also the base of <see cref="StringArray"/>.
 /// </summary>
-public class BinaryArray : ArrowArray
+public class BinaryArray : BinaryArrayBase<int>
 {
     /// <summary>Wraps binary (or utf8) array data.</summary>
     /// <exception cref="ArgumentException">The data has another type or its buffers are too small.</exception>
     public BinaryArray(ArrayData data)
         : base(data)
     {
-        if (data.Type.TypeId is not (ArrowTypeId.Binary or ArrowTypeId.Utf8))
-        {
-            ArrayChecks.ThrowWrongType(data, "binary or utf8");
-        }
-
-        ArrayChecks.RequireValidity(data);
-        ArrayChecks.RequireBuffers(data, 3);
-
-        // An empty array may come with an empty offsets buffer (older writers); otherwise the offsets
-        // of the window must exist. The offset values themselves are content, checked where they are
-        // used: a malformed one makes the element accessors throw ArgumentOutOfRangeException, never
-        // read outside the data (readers of untrusted input validate them all up front).
-        if (data.Length > 0 || !data.Buffers[1].IsEmpty)
-        {
-            ArrayChecks.RequireFixedWidth(data, 1, 4, extra: 1);
-        }
     }
 
-    /// <summary>The <c>Length + 1</c> offsets of this array's window (empty for an empty array without offsets).</summary>
-    public ReadOnlySpan<int> ValueOffsets => Data.Buffers[1].IsEmpty ? default : Data.Buffers[1].As<int>().Slice(Offset, Length + 1);
-
-    /// <summary>The whole data buffer (offsets index into it).</summary>
-    public ReadOnlySpan<byte> ValueData => Data.Buffers[2].Span;
-
-    /// <summary>The offset of element <paramref name="index"/> in <see cref="ValueData"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside the array.</exception>
-    public int GetValueOffset(int index)
+    /// <summary>Builds <see cref="BinaryArray"/> instances. After <see cref="BinaryArrayBase{TOffset}.BuilderBase{TArray, TSelf}.Build"/> the builder is empty and reusable.</summary>
+    public sealed class Builder : BuilderBase<BinaryArray, Builder>
     {
-        ArrayChecks.CheckIndex(index, Length);
-        return Data.Buffers[1].As<int>()[Offset + index];
-    }
-
-    /// <summary>The length in bytes of element <paramref name="index"/> (0 for nulls, normally).</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside the array.</exception>
-    public int GetValueLength(int index)
-    {
-        ArrayChecks.CheckIndex(index, Length);
-        ReadOnlySpan<int> offsets = Data.Buffers[1].As<int>();
-        return offsets[Offset + index + 1] - offsets[Offset + index];
-    }
-
-    /// <summary>The bytes of element <paramref name="index"/> (no copy; empty for a null).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The index is outside the array, or the offsets are malformed.</exception>
-    public ReadOnlySpan<byte> GetBytes(int index)
-    {
-        ArrayChecks.CheckIndex(index, Length);
-        if (IsNull(index))
-        {
-            return default;
-        }
-
-        ReadOnlySpan<int> offsets = Data.Buffers[1].As<int>();
-        int start = offsets[Offset + index];
-        int end = offsets[Offset + index + 1];
-        if (start < 0 || end < start || end > Data.Buffers[2].Length)
-        {
-            throw new ArgumentOutOfRangeException(nameof(index), $"Element {index} has malformed offsets [{start}, {end}).");
-        }
-
-        return Data.Buffers[2].Span[(int)start..(int)end];
-    }
-
-    /// <summary>Builds <see cref="BinaryArray"/> instances. After <see cref="Build"/> the builder is empty and reusable.</summary>
-    public sealed class Builder : IArrowArrayBuilder, IBinaryValueAppender
-    {
-        private readonly VariableBinaryBuilder _core;
-
         /// <summary>Creates a builder.</summary>
         /// <param name="allocator">Where buffers come from; null for <see cref="ArrowMemoryAllocator.Default"/>.</param>
-        public Builder(ArrowMemoryAllocator? allocator = null) =>
-            _core = new VariableBinaryBuilder(false, allocator ?? ArrowMemoryAllocator.Default);
-
-        /// <inheritdoc />
-        public ArrowType DataType => BinaryType.Default;
-
-        /// <inheritdoc />
-        public int Length => _core.Length;
-
-        /// <inheritdoc />
-        public int NullCount => _core.NullCount;
+        public Builder(ArrowMemoryAllocator? allocator = null)
+            : base(BinaryType.Default, allocator)
+        {
+        }
 
         /// <summary>Appends a byte string.</summary>
-        public Builder Append(ReadOnlySpan<byte> value)
-        {
-            _core.Append(value);
-            return this;
-        }
-
-        /// <summary>Appends a null.</summary>
-        public Builder AppendNull()
-        {
-            _core.AppendNull();
-            return this;
-        }
-
-        /// <summary>Ensures room for <paramref name="additional"/> more values of <paramref name="additionalBytes"/> bytes in all.</summary>
-        public Builder Reserve(int additional, int additionalBytes = 0)
-        {
-            _core.Reserve(additional, additionalBytes);
-            return this;
-        }
-
-        /// <inheritdoc />
-        public void AppendFrom(ArrowArray source, int index)
-        {
-            ArgumentNullException.ThrowIfNull(source);
-            if (source is not BinaryArray typed)
-            {
-                ArrayChecks.ThrowWrongSource(DataType, source.Type);
-                return;
-            }
-
-            if (typed.IsNull(index))
-            {
-                ArrayChecks.CheckIndex(index, typed.Length);
-                AppendNull();
-            }
-            else
-            {
-                Append(typed.GetBytes(index));
-            }
-        }
-
-        /// <summary>Produces the array and resets the builder.</summary>
-        public BinaryArray Build() => new(_core.Build(DataType));
-
-        /// <inheritdoc />
-        void IBinaryValueAppender.AppendBytes(ReadOnlySpan<byte> value) => Append(value);
-
-        /// <inheritdoc />
-        void IArrowArrayBuilder.AppendNull() => AppendNull();
-
-        /// <inheritdoc />
-        void IArrowArrayBuilder.Reserve(int additional) => Reserve(additional);
-
-        /// <inheritdoc />
-        ArrowArray IArrowArrayBuilder.Build() => Build();
+        public Builder Append(ReadOnlySpan<byte> value) => AppendValue(value);
     }
 }

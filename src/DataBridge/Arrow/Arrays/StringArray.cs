@@ -15,107 +15,23 @@ public sealed class StringArray : BinaryArray
     /// <exception cref="ArgumentOutOfRangeException">The index is outside the array, or the offsets are malformed.</exception>
     public string? GetString(int index) => IsNull(index) ? null : Encoding.UTF8.GetString(GetBytes(index));
 
-    /// <summary>Builds <see cref="StringArray"/> instances. After <see cref="Build"/> the builder is empty and reusable.</summary>
-    public new sealed class Builder : IArrowArrayBuilder, IBinaryValueAppender
+    /// <summary>Builds <see cref="StringArray"/> instances. After <see cref="BinaryArrayBase{TOffset}.BuilderBase{TArray, TSelf}.Build"/> the builder is empty and reusable.</summary>
+    public new sealed class Builder : BuilderBase<StringArray, Builder>
     {
-        private readonly VariableBinaryBuilder _core;
-
         /// <summary>Creates a builder.</summary>
         /// <param name="allocator">Where buffers come from; null for <see cref="ArrowMemoryAllocator.Default"/>.</param>
-        public Builder(ArrowMemoryAllocator? allocator = null) =>
-            _core = new VariableBinaryBuilder(false, allocator ?? ArrowMemoryAllocator.Default);
-
-        /// <inheritdoc />
-        public ArrowType DataType => Utf8Type.Default;
-
-        /// <inheritdoc />
-        public int Length => _core.Length;
-
-        /// <inheritdoc />
-        public int NullCount => _core.NullCount;
+        public Builder(ArrowMemoryAllocator? allocator = null)
+            : base(Utf8Type.Default, allocator)
+        {
+        }
 
         /// <summary>Appends a string (encoded straight into the data buffer), or a null.</summary>
-        public Builder Append(string? value)
-        {
-            if (value is null)
-            {
-                _core.AppendNull();
-            }
-            else
-            {
-                _core.Append(value);
-            }
-
-            return this;
-        }
+        public Builder Append(string? value) => AppendValue(value);
 
         /// <summary>Appends already UTF-8 encoded bytes (not validated).</summary>
-        public Builder AppendUtf8(ReadOnlySpan<byte> utf8)
-        {
-            _core.Append(utf8);
-            return this;
-        }
+        public Builder AppendUtf8(ReadOnlySpan<byte> utf8) => AppendValue(utf8);
 
         /// <summary>Appends strings and nulls.</summary>
-        public Builder AppendRange(IEnumerable<string?> values)
-        {
-            ArgumentNullException.ThrowIfNull(values);
-            foreach (string? v in values)
-            {
-                Append(v);
-            }
-
-            return this;
-        }
-
-        /// <summary>Appends a null.</summary>
-        public Builder AppendNull()
-        {
-            _core.AppendNull();
-            return this;
-        }
-
-        /// <summary>Ensures room for <paramref name="additional"/> more values of <paramref name="additionalBytes"/> UTF-8 bytes in all.</summary>
-        public Builder Reserve(int additional, int additionalBytes = 0)
-        {
-            _core.Reserve(additional, additionalBytes);
-            return this;
-        }
-
-        /// <inheritdoc />
-        public void AppendFrom(ArrowArray source, int index)
-        {
-            ArgumentNullException.ThrowIfNull(source);
-            if (source is not StringArray typed)
-            {
-                ArrayChecks.ThrowWrongSource(DataType, source.Type);
-                return;
-            }
-
-            if (typed.IsNull(index))
-            {
-                ArrayChecks.CheckIndex(index, typed.Length);
-                AppendNull();
-            }
-            else
-            {
-                AppendUtf8(typed.GetBytes(index));
-            }
-        }
-
-        /// <summary>Produces the array and resets the builder.</summary>
-        public StringArray Build() => new(_core.Build(DataType));
-
-        /// <inheritdoc />
-        void IBinaryValueAppender.AppendBytes(ReadOnlySpan<byte> value) => AppendUtf8(value);
-
-        /// <inheritdoc />
-        void IArrowArrayBuilder.AppendNull() => AppendNull();
-
-        /// <inheritdoc />
-        void IArrowArrayBuilder.Reserve(int additional) => Reserve(additional);
-
-        /// <inheritdoc />
-        ArrowArray IArrowArrayBuilder.Build() => Build();
+        public Builder AppendRange(IEnumerable<string?> values) => AppendValues(values);
     }
 }
