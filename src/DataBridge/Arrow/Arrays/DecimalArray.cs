@@ -139,8 +139,7 @@ public sealed class DecimalArray : ArrowArray
     public sealed class Builder : IArrowArrayBuilder, IBinaryValueAppender
     {
         private readonly DecimalType _type;
-        private readonly BufferBuilder _values;
-        private readonly ValidityBuilder _validity;
+        private readonly FixedWidthBinaryBuilder _core;
 
         /// <summary>Creates a builder.</summary>
         /// <param name="type">Precision, scale and bit width.</param>
@@ -148,19 +147,17 @@ public sealed class DecimalArray : ArrowArray
         public Builder(DecimalType type, ArrowMemoryAllocator? allocator = null)
         {
             _type = type ?? throw new ArgumentNullException(nameof(type));
-            allocator ??= ArrowMemoryAllocator.Default;
-            _values = new BufferBuilder(allocator);
-            _validity = new ValidityBuilder(allocator);
+            _core = new FixedWidthBinaryBuilder(type, type.ByteWidth, allocator);
         }
 
         /// <inheritdoc />
         public ArrowType DataType => _type;
 
         /// <inheritdoc />
-        public int Length => _validity.Length;
+        public int Length => _core.Length;
 
         /// <inheritdoc />
-        public int NullCount => _validity.NullCount;
+        public int NullCount => _core.NullCount;
 
         /// <summary>Appends a number, rescaled exactly to the type's scale. The precision is not enforced.</summary>
         /// <exception cref="ArgumentException">Rescaling would drop non-zero digits.</exception>
@@ -204,10 +201,9 @@ public sealed class DecimalArray : ArrowArray
                 throw new OverflowException($"{unscaled} does not fit a {_type.BitWidth}-bit decimal.");
             }
 
-            Span<byte> slot = _values.Extend(width);
+            Span<byte> slot = _core.AppendSlot();
             unscaled.TryWriteBytes(slot, out int written, isUnsigned: false, isBigEndian: false);
             slot[written..].Fill(unscaled.Sign < 0 ? (byte)0xFF : (byte)0);
-            _validity.AppendValid();
             return this;
         }
 
@@ -220,24 +216,21 @@ public sealed class DecimalArray : ArrowArray
                 throw new ArgumentException($"A {_type} value is {_type.ByteWidth} bytes, got {bytes.Length}.", nameof(bytes));
             }
 
-            _values.AppendRange(bytes);
-            _validity.AppendValid();
+            _core.Append(bytes);
             return this;
         }
 
         /// <summary>Appends a null (its slot is zeroed).</summary>
         public Builder AppendNull()
         {
-            _values.Extend(_type.ByteWidth);
-            _validity.AppendNull();
+            _core.AppendNull();
             return this;
         }
 
         /// <summary>Ensures room for <paramref name="additional"/> more values.</summary>
         public Builder Reserve(int additional)
         {
-            _values.Reserve(checked(additional * _type.ByteWidth));
-            _validity.Reserve(additional);
+            _core.Reserve(additional);
             return this;
         }
 
@@ -251,24 +244,11 @@ public sealed class DecimalArray : ArrowArray
                 return;
             }
 
-            ReadOnlySpan<byte> bytes = typed.GetBytes(index);
-            if (typed.IsNull(index))
-            {
-                AppendNull();
-            }
-            else
-            {
-                AppendBytes(bytes);
-            }
+            _core.AppendFrom(typed, index, typed.GetBytes(index));
         }
 
         /// <summary>Produces the array and resets the builder.</summary>
-        public DecimalArray Build()
-        {
-            int length = Length;
-            (ArrowBuffer validity, int nullCount) = _validity.Build();
-            return new DecimalArray(new ArrayData(_type, length, nullCount, 0, [validity, _values.Build()]));
-        }
+        public DecimalArray Build() => new(_core.Build());
 
         /// <inheritdoc />
         void IBinaryValueAppender.AppendBytes(ReadOnlySpan<byte> value) => AppendBytes(value);

@@ -31,8 +31,7 @@ public sealed class FixedSizeBinaryArray : ArrowArray
     public sealed class Builder : IArrowArrayBuilder, IBinaryValueAppender
     {
         private readonly FixedSizeBinaryType _type;
-        private readonly BufferBuilder _values;
-        private readonly ValidityBuilder _validity;
+        private readonly FixedWidthBinaryBuilder _core;
 
         /// <summary>Creates a builder.</summary>
         /// <param name="type">The width.</param>
@@ -40,19 +39,17 @@ public sealed class FixedSizeBinaryArray : ArrowArray
         public Builder(FixedSizeBinaryType type, ArrowMemoryAllocator? allocator = null)
         {
             _type = type ?? throw new ArgumentNullException(nameof(type));
-            allocator ??= ArrowMemoryAllocator.Default;
-            _values = new BufferBuilder(allocator);
-            _validity = new ValidityBuilder(allocator);
+            _core = new FixedWidthBinaryBuilder(type, type.ByteWidth, allocator);
         }
 
         /// <inheritdoc />
         public ArrowType DataType => _type;
 
         /// <inheritdoc />
-        public int Length => _validity.Length;
+        public int Length => _core.Length;
 
         /// <inheritdoc />
-        public int NullCount => _validity.NullCount;
+        public int NullCount => _core.NullCount;
 
         /// <summary>Appends a value of exactly the type's width.</summary>
         /// <exception cref="ArgumentException"><paramref name="value"/> has another length.</exception>
@@ -63,24 +60,21 @@ public sealed class FixedSizeBinaryArray : ArrowArray
                 throw new ArgumentException($"A {_type} value must be {_type.ByteWidth} bytes, got {value.Length}.", nameof(value));
             }
 
-            _values.AppendRange(value);
-            _validity.AppendValid();
+            _core.Append(value);
             return this;
         }
 
         /// <summary>Appends a null (its slot is zeroed).</summary>
         public Builder AppendNull()
         {
-            _values.Extend(_type.ByteWidth);
-            _validity.AppendNull();
+            _core.AppendNull();
             return this;
         }
 
         /// <summary>Ensures room for <paramref name="additional"/> more values.</summary>
         public Builder Reserve(int additional)
         {
-            _values.Reserve(checked(additional * _type.ByteWidth));
-            _validity.Reserve(additional);
+            _core.Reserve(additional);
             return this;
         }
 
@@ -94,24 +88,11 @@ public sealed class FixedSizeBinaryArray : ArrowArray
                 return;
             }
 
-            ReadOnlySpan<byte> bytes = typed.GetBytes(index);
-            if (typed.IsNull(index))
-            {
-                AppendNull();
-            }
-            else
-            {
-                Append(bytes);
-            }
+            _core.AppendFrom(typed, index, typed.GetBytes(index));
         }
 
         /// <summary>Produces the array and resets the builder.</summary>
-        public FixedSizeBinaryArray Build()
-        {
-            int length = Length;
-            (ArrowBuffer validity, int nullCount) = _validity.Build();
-            return new FixedSizeBinaryArray(new ArrayData(_type, length, nullCount, 0, [validity, _values.Build()]));
-        }
+        public FixedSizeBinaryArray Build() => new(_core.Build());
 
         /// <inheritdoc />
         void IBinaryValueAppender.AppendBytes(ReadOnlySpan<byte> value) => Append(value);
