@@ -439,6 +439,47 @@ def test_batches_bounded_by_bytes_with_uneven_strings():
         assert b.num_rows == 1 or strings + 12 * b.num_rows <= 2000
 
 
+def _numeric_frame_with_nulls(n):
+    idx = np.arange(n)
+    return pd.DataFrame({
+        "i": idx * 3,
+        "ni": pd.array(np.where(idx % 7 == 3, None, idx), dtype="Int64"),
+        "f": np.where(idx % 5 == 2, np.nan, idx * 0.5),
+        "nf": pd.array(np.where(idx % 4 == 1, None, idx * 0.25), dtype="Float64"),
+        "b": idx % 3 == 0,
+        "nb": pd.array(np.where(idx % 6 == 5, None, idx % 2 == 0), dtype="boolean"),
+        "u8": (idx % 200).astype(np.uint8),
+    })
+
+
+@pytest.mark.parametrize("max_rows, max_bytes", [(300, 64 << 20), (64, 64 << 20), (1000, 2000)])
+def test_numeric_frame_in_many_batches_equals_each_slice_converted_alone(max_rows, max_bytes):
+    # Number and boolean columns are converted once and sliced (slices at bit offsets that are not
+    # multiples of 8 included); every batch must equal converting its rows on their own.
+    df = _numeric_frame_with_nulls(1001)
+    batches = list(pandas_to_batches(df, max_rows=max_rows, max_bytes=max_bytes))
+    assert sum(b.num_rows for b in batches) == 1001
+    assert all(b.num_rows <= max_rows for b in batches)
+    start = 0
+    for b in batches:
+        alone = next(pandas_to_batches(df.iloc[start:start + b.num_rows], max_rows=b.num_rows))
+        assert b.schema == alone.schema
+        for got, want in zip(b.columns, alone.columns):
+            assert got.null_count == want.null_count
+            assert got.to_pylist() == want.to_pylist()
+        start += b.num_rows
+    schema, back = read_stream(write_stream(batches[0].schema, batches))
+    assert batches_to_pandas(back).equals(batches_to_pandas(batches))
+
+
+def test_object_column_of_numbers_is_converted_batch_by_batch_with_the_same_result():
+    values = [None if i % 9 == 0 else i for i in range(500)]
+    df = pd.DataFrame({"o": pd.Series(values, dtype=object), "i": np.arange(500)})
+    batches = list(pandas_to_batches(df, max_rows=128))
+    assert [b.num_rows for b in batches] == [128, 128, 128, 116]
+    assert sum((b.column("o").to_pylist() for b in batches), []) == values
+
+
 def test_row_larger_than_max_bytes_is_a_batch_of_its_own():
     df = pd.DataFrame({"s": ["a" * 5000, "b", "c"]})
     batches = list(pandas_to_batches(df, max_bytes=100))
