@@ -17,6 +17,8 @@ from .exceptions import ProtocolError
 
 BytesLike = Union[bytes, bytearray, memoryview]
 
+_MAX_IOV = 512
+
 
 class FrameReader:
     """Reads frames from a socket, with a small read-ahead buffer for prefixes and control payloads."""
@@ -229,6 +231,19 @@ class FrameWriter:
             self._send(P.INT32.pack(len(part)), part)
             pos += len(part)
 
+    def write_data_parts(self, parts: "list[BytesLike]") -> None:
+        """Writes ``parts`` (one Arrow message) as data: small totals are coalesced like :meth:`write_data`;
+        larger ones go out as one data chunk in one gathered ``sendmsg``, without copying."""
+        views = [p if isinstance(p, memoryview) else memoryview(p) for p in parts]
+        views = [v if v.format == "B" and v.ndim == 1 else v.cast("B") for v in views]
+        total = sum(len(v) for v in views)
+        if total < self._limit // 2 or total >= (1 << 30):
+            for v in views:
+                self.write_data(v)
+            return
+        self._flush_data()
+        self._send(P.INT32.pack(total), *views)
+
     def _flush_data(self) -> None:
         if self._pending:
             payload = self._pending
@@ -258,7 +273,7 @@ class FrameWriter:
         # One system call for prefix + payload; sendmsg may send part of it, so advance and retry.
         views = [memoryview(p).cast("B") for p in parts]
         while views:
-            sent = self._sock.sendmsg(views)
+            sent = self._sock.sendmsg(views[:_MAX_IOV])  # at most IOV_MAX (1024 on Linux) buffers a call
             while sent and views:
                 if sent >= len(views[0]):
                     sent -= len(views[0])
@@ -280,6 +295,9 @@ class _DataSink:
     def write(self, b: BytesLike) -> int:
         self._writer.write_data(b)
         return len(b) if not isinstance(b, memoryview) else b.nbytes
+
+    def write_parts(self, parts: "list[BytesLike]") -> None:
+        self._writer.write_data_parts(parts)
 
     def flush(self) -> None:
         self._writer.flush()

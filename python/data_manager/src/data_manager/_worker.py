@@ -100,6 +100,11 @@ class _LockedWriter:
             self._writer.write_data(b)
         return memoryview(b).nbytes
 
+    def write_parts(self, parts: Any) -> None:
+        """One Arrow message as one data chunk (see ``FrameWriter.write_data_parts``)."""
+        with self._lock:
+            self._writer.write_data_parts(parts)
+
     def writable(self) -> bool:
         return True
 

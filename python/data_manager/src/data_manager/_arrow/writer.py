@@ -115,6 +115,9 @@ class StreamWriter:
             self._send = send
         else:
             raise TypeError(f"cannot write an Arrow stream to {type(sink).__name__}")
+        # A sink with write_parts(list) takes a whole message at once (the worker's: one data chunk, one
+        # gathered sendmsg); others get the message piece by piece.
+        self._send_parts = getattr(sink, "write_parts", None)
         self.legacy = legacy
         self.alignment = alignment
         self.schema = _assign_dictionary_ids(schema)
@@ -136,17 +139,23 @@ class StreamWriter:
         else:
             size = len(meta) + _pad(len(meta), 8)
             head = _CONTINUATION + struct.pack("<i", size) + meta + bytes(size - len(meta))
+        parts: List[Any] = []
         pending = bytearray(head)
         for c in chunks:
             if len(c) < _COALESCE:
                 pending += c
             else:
                 if pending:
-                    self._send(pending)
+                    parts.append(pending)
                     pending = bytearray()
-                self._send(c)
+                parts.append(c)
         if pending:
-            self._send(pending)
+            parts.append(pending)
+        if self._send_parts is not None:
+            self._send_parts(parts)
+            return
+        for part in parts:
+            self._send(part)
 
     def write_batch(self, batch: RecordBatch) -> None:
         """Writes ``batch`` (and the dictionaries it needs). Its fields must match the schema's."""
