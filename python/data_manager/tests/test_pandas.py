@@ -454,8 +454,8 @@ def _numeric_frame_with_nulls(n):
 
 @pytest.mark.parametrize("max_rows, max_bytes", [(300, 64 << 20), (64, 64 << 20), (1000, 2000)])
 def test_numeric_frame_in_many_batches_equals_each_slice_converted_alone(max_rows, max_bytes):
-    # Number and boolean columns are converted once and sliced (slices at bit offsets that are not
-    # multiples of 8 included); every batch must equal converting its rows on their own.
+    # Batches that start at bit offsets which are not multiples of 8, bounded by rows and by bytes: every
+    # batch must equal converting its rows on their own.
     df = _numeric_frame_with_nulls(1001)
     batches = list(pandas_to_batches(df, max_rows=max_rows, max_bytes=max_bytes))
     assert sum(b.num_rows for b in batches) == 1001

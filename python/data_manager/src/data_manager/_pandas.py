@@ -163,23 +163,8 @@ def pandas_to_batches(df: "pandas.DataFrame", *, max_rows: int = 65536, max_byte
     if n == 0:
         yield _convert_rows(out_schema, series, 0, 0)
         return
-    if n > max_rows and schema is None and all(_converts_in_place(f.type, s) for f, s in zip(out_schema.fields, series)):
-        # Numbers and booleans convert without copying their values: convert each column once and hand out
-        # zero-copy slices, instead of paying pandas' per-slice overhead (Series.iloc, dtype checks) for
-        # every batch — 2.4 ms instead of 6.0 ms for 1M rows of 8 columns in 16 batches.
-        whole = _convert_rows(out_schema, series, 0, n)
-        for start in range(0, n, max_rows):
-            yield from _split(whole.slice(start, min(max_rows, n - start)), max_bytes)
-        return
     for start in range(0, n, max_rows):
         yield from _bounded(out_schema, series, start, min(n, start + max_rows), max_bytes)
-
-
-def _converts_in_place(ty: t.DataType, s: Any) -> bool:
-    """Whether converting ``s`` (inferred as ``ty``) keeps its values in place — numpy or masked pandas numbers
-    and booleans, only a validity bitmap built — so converting the whole column at once costs no more memory
-    than batch by batch (object columns holding numbers are copied, so they do not qualify)."""
-    return isinstance(ty, (t.Int, t.FloatingPoint, t.Bool)) and getattr(s.dtype, "kind", "O") in "iufb"
 
 
 def _match_schema(names: List[str], series: List[Any], schema: t.Schema) -> List[Any]:
@@ -210,12 +195,7 @@ def _bounded(schema: t.Schema, series: List[Any], start: int, stop: int, max_byt
         yield from _bounded(schema, series, start, mid, max_bytes)
         yield from _bounded(schema, series, mid, stop, max_bytes)
         return
-    yield from _split(batch, max_bytes)
-
-
-def _split(batch: RecordBatch, max_bytes: int) -> Iterator[RecordBatch]:
-    """``batch`` as zero-copy slices of about ``max_bytes`` each (one row at least)."""
-    rows = batch.num_rows
+    rows = stop - start
     per_row, variable, fixed = _row_sizes(batch)
     if not variable:
         # fixed-width columns only: every row costs the same
