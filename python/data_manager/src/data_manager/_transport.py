@@ -20,6 +20,12 @@ BytesLike = Union[bytes, bytearray, memoryview]
 _MAX_IOV = 512
 
 
+def _byte_view(b: BytesLike) -> memoryview:
+    """``b`` as a flat memoryview of bytes (no copy)."""
+    view = b if isinstance(b, memoryview) else memoryview(b)
+    return view if view.format == "B" and view.ndim == 1 else view.cast("B")
+
+
 class FrameReader:
     """Reads frames from a socket, with a small read-ahead buffer for prefixes and control payloads."""
 
@@ -174,10 +180,7 @@ class _DataStream:
         return True
 
     def readinto(self, b: Any) -> int:
-        view = b if isinstance(b, memoryview) else memoryview(b)
-        if view.format != "B" or view.ndim != 1:
-            view = view.cast("B")
-        return self._reader.read_data_into(view)
+        return self._reader.read_data_into(_byte_view(b))
 
     def read(self, n: int = -1) -> bytes:
         if n is None or n < 0:
@@ -209,9 +212,7 @@ class FrameWriter:
         self.data = _DataSink(self)
 
     def write_data(self, data: BytesLike) -> None:
-        view = data if isinstance(data, memoryview) else memoryview(data)
-        if view.format != "B" or view.ndim != 1:
-            view = view.cast("B")
+        view = _byte_view(data)
         n = len(view)
         if n == 0:
             return
@@ -234,8 +235,7 @@ class FrameWriter:
     def write_data_parts(self, parts: "list[BytesLike]") -> None:
         """Writes ``parts`` (one Arrow message) as data: small totals are coalesced like :meth:`write_data`;
         larger ones go out as one data chunk in one gathered ``sendmsg``, without copying."""
-        views = [p if isinstance(p, memoryview) else memoryview(p) for p in parts]
-        views = [v if v.format == "B" and v.ndim == 1 else v.cast("B") for v in views]
+        views = [_byte_view(p) for p in parts]
         total = sum(len(v) for v in views)
         if total < self._limit // 2 or total >= (1 << 30):
             for v in views:
@@ -271,7 +271,7 @@ class FrameWriter:
                 self._sock.sendall(part)
             return
         # One system call for prefix + payload; sendmsg may send part of it, so advance and retry.
-        views = [memoryview(p).cast("B") for p in parts]
+        views = [_byte_view(p) for p in parts]
         while views:
             sent = self._sock.sendmsg(views[:_MAX_IOV])  # at most IOV_MAX (1024 on Linux) buffers a call
             while sent and views:
