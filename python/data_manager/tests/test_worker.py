@@ -153,7 +153,7 @@ def test_daemon_stdin_eof_kills_every_worker():
     conn = host.connect()
     pid = conn.pid
     host.close()  # closes stdin: the host "died"
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30  # a worker alive after 30 s is a leak, not a slow machine
     while time.monotonic() < deadline:
         if not _alive(pid):
             break
@@ -209,10 +209,14 @@ def test_run_header_servers_reach_data_servers_in_user_code(host):
 
 
 def test_boot_time_counts_from_the_fork_not_the_daemons_start(host):
-    time.sleep(1.0)  # the daemon is now a second old
+    time.sleep(1.0)  # the daemon is now over a second old
+    before_fork = time.monotonic()
     conn = host.connect()
     first = conn.run(IDENTITY, [batch(a=[1])])
+    since_fork_ms = (time.monotonic() - before_fork) * 1000.0
     second = conn.run(IDENTITY, [batch(a=[1])])
-    assert 0 < first.timing["boot_ms"] < 1000
+    # Bounded by what this test saw since it asked for the fork, not by a fixed figure: on a loaded machine the
+    # fork itself may take long, but a boot time counted from the daemon's start would exceed this bound.
+    assert 0 < first.timing["boot_ms"] <= since_fork_ms
     assert second.timing["boot_ms"] == 0
     conn.close()
