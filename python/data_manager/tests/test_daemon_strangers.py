@@ -224,3 +224,18 @@ def test_daemon_token_neither_inherited_by_user_code_nor_on_a_command_line():
         conn.close()
     finally:
         host.close()
+
+
+def test_daemon_listens_on_loopback_only():
+    host = FakeHost()
+    try:
+        listening = []
+        with open("/proc/net/tcp") as f:
+            for line in f.readlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, port = local.split(":")
+                if state == "0A" and int(port, 16) == host.port:  # 0A: LISTEN
+                    listening.append(address)
+        assert listening == ["0100007F"], f"the daemon's port {host.port} is bound to {listening}"  # 127.0.0.1
+    finally:
+        host.close()
