@@ -12,6 +12,12 @@ internal static class ProtocolConstants
     /// <summary>The largest token the handshake carries (the real one is 64 hex characters).</summary>
     public const int MaxTokenBytes = 1024;
 
+    /// <summary>
+    /// The most connections the daemon, and each data or model server, holds before they authenticate; a new one
+    /// beyond it closes the oldest waiting one.
+    /// </summary>
+    public const int MaxPendingHandshakes = 64;
+
     /// <summary>Environment variable carrying the bridge's secret to the daemon (never the command line).</summary>
     public const string EnvToken = "DATABRIDGE_TOKEN";
 

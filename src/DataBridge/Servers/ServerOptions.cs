@@ -39,7 +39,16 @@ public sealed class ServerOptions
     /// <summary>How long a new connection may take to complete the handshake. Default: 10 seconds.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The size of each connection's read and write buffers, in bytes. Default: 64 KiB.</summary>
+    /// <summary>
+    /// How many connections may wait for their handshake at once; a new one beyond it closes the one that has
+    /// waited longest. Fixed at 64 (docs/security.md); tests lower it.
+    /// </summary>
+    internal int MaxPendingHandshakes { get; set; } = Protocol.ProtocolConstants.MaxPendingHandshakes;
+
+    /// <summary>
+    /// The size of each authenticated connection's read and write buffers, in bytes (a connection that has not
+    /// authenticated has none). Default: 64 KiB.
+    /// </summary>
     public int BufferSize { get; set; } = 64 * 1024;
 
     /// <summary>
@@ -82,6 +91,11 @@ public sealed class ServerOptions
         if (BufferSize < 1024)
         {
             throw new ArgumentException($"BufferSize must be at least 1024 bytes, not {BufferSize}.", nameof(BufferSize));
+        }
+
+        if (MaxPendingHandshakes < 1)
+        {
+            throw new ArgumentException($"MaxPendingHandshakes must be at least 1, not {MaxPendingHandshakes}.", nameof(MaxPendingHandshakes));
         }
 
         if (MaxUploadBytes < 1)

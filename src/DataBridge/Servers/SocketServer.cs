@@ -11,14 +11,18 @@ namespace DataBridge.Servers;
 
 /// <summary>
 /// The machinery shared by the data and model servers (docs/protocol.md, section 3): a listener on a random
-/// port, one task per connection, the token handshake, per-connection deadlines, the request loop, and the
-/// idle timer that closes the server when no client came for <c>ServerIdleTimeout</c>.
+/// port, the token handshake, per-connection deadlines, the request loop, and the idle timer that closes the
+/// server when no client came for <c>ServerIdleTimeout</c>.
 /// </summary>
 /// <remarks>
-/// Idle rule: the timer only runs while no connection is open, and it counts from the last authenticated
-/// activity (the start, an authenticated connection's end, a request). A connection being handshaken holds
-/// the server open but, if it fails the handshake, does not reset the timer: a stranger knocking cannot keep a
-/// server alive.
+/// <para>Authenticate before spending: an accepted connection is a <see cref="PendingHandshake"/> (its socket, a
+/// buffer of the largest handshake, a deadline) until its token is verified; only then does it get a task of its
+/// own, a stream and its frame buffers. At most <c>MaxPendingHandshakes</c> connections wait for their
+/// handshake; a new one beyond that closes the oldest waiting one. Each is closed at <c>HandshakeTimeout</c>.</para>
+/// <para>Idle rule: the timer only runs while no authenticated connection is open, and it counts from the last
+/// authenticated activity (the start, an authenticated connection's end, a request). Connections that have not
+/// authenticated neither hold the server open nor reset the timer, and are closed with it: strangers cannot keep
+/// a server alive.</para>
 /// </remarks>
 internal sealed class SocketServer : IAsyncDisposable
 {
@@ -36,6 +40,7 @@ internal sealed class SocketServer : IAsyncDisposable
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
     private readonly HashSet<Task> _connections = [];
+    private readonly LinkedList<PendingHandshake> _pending = new();
     private readonly ITimer _idleTimer;
     private Task _acceptLoop = Task.CompletedTask;
 
@@ -74,7 +79,19 @@ internal sealed class SocketServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Connections currently open (tests wait for zero before advancing a fake clock).</summary>
+    /// <summary>Connections accepted and not authenticated yet (at most <c>MaxPendingHandshakes</c>).</summary>
+    internal int PendingHandshakes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>Authenticated connections currently open (tests wait for zero before advancing a fake clock).</summary>
     internal int ActiveConnections
     {
         get
@@ -130,9 +147,16 @@ internal sealed class SocketServer : IAsyncDisposable
         await _shutdown.CancelAsync().ConfigureAwait(false);
         await _acceptLoop.ConfigureAwait(false);
         Task[] connections;
+        PendingHandshake[] pending;
         lock (_gate)
         {
             connections = [.. _connections];
+            pending = [.. _pending];
+        }
+
+        foreach (PendingHandshake handshake in pending)
+        {
+            handshake.Abort("server closing");
         }
 
         // Connection tasks never fault: each one handles its own failures.
@@ -187,20 +211,37 @@ internal sealed class SocketServer : IAsyncDisposable
                 return;
             }
 
+            var pending = new PendingHandshake(socket, _options.HandshakeTimeout, _time);
+            PendingHandshake? evicted = null;
             lock (_gate)
             {
                 if (_closing)
                 {
+                    pending.Dispose();
                     socket.Dispose();
                     return;
                 }
 
-                _active++;
-                _idleTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                Task task = Task.Run(() => ServeAsync(socket), CancellationToken.None);
-                _connections.Add(task);
-                _ = task.ContinueWith(t => Forget(t), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                if (_pending.Count >= _options.MaxPendingHandshakes)
+                {
+                    // Bounded: the connection that has waited longest (the likeliest stalled stranger) makes room.
+                    evicted = _pending.First!.Value;
+                    _pending.RemoveFirst();
+                }
+
+                _pending.AddLast(pending.Node);
             }
+
+            evicted?.Abort("evicted");
+
+            // Not Task.Run: until it authenticates, a connection only awaits receives on its socket.
+            Task task = RunConnectionAsync(pending);
+            lock (_gate)
+            {
+                _connections.Add(task);
+            }
+
+            _ = task.ContinueWith(t => Forget(t), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -212,28 +253,146 @@ internal sealed class SocketServer : IAsyncDisposable
         }
     }
 
+    private async Task RunConnectionAsync(PendingHandshake pending)
+    {
+        if (await AuthenticateAsync(pending).ConfigureAwait(false))
+        {
+            // Authenticated: from here on the connection has a task, a stream and buffers of its own.
+            await Task.Run(() => ServeAsync(pending.Socket), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    // Handshake (section 3, the fields of 2.1):
+    //   client → server: magic "DBRG" (4) | int32 version | int32 n (1..MaxTokenBytes) | n bytes token (ASCII hex)
+    //   server → client: magic "DBRG" (4) | int32 version | int32 0
+    // Read straight from the socket into the pending connection's fixed buffer. Anything wrong, the deadline,
+    // an eviction or the server closing: the connection is closed without a byte written, the reason only logged.
+    // True: the connection is authenticated and counted in _active; its socket now belongs to ServeAsync.
+    private async Task<bool> AuthenticateAsync(PendingHandshake pending)
+    {
+        string? reason = null;
+        bool authenticated = false;
+        try
+        {
+            byte[] buffer = pending.Buffer;
+            await pending.ReceiveAsync(0, PendingHandshake.HeadBytes, _shutdown.Token).ConfigureAwait(false);
+            int length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(8));
+            if (!buffer.AsSpan(0, 4).SequenceEqual(ProtocolConstants.Magic))
+            {
+                reason = "wrong magic";
+            }
+            else if (BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(4)) != ProtocolConstants.Version)
+            {
+                reason = "wrong protocol version";
+            }
+            else if (length == 0)
+            {
+                reason = "missing token";
+            }
+            else if ((uint)length > ProtocolConstants.MaxTokenBytes)
+            {
+                reason = $"token length {length} out of range";
+            }
+            else
+            {
+                await pending.ReceiveAsync(PendingHandshake.HeadBytes, length, _shutdown.Token).ConfigureAwait(false);
+                if (!CryptographicOperations.FixedTimeEquals(buffer.AsSpan(PendingHandshake.HeadBytes, length), _token))
+                {
+                    reason = "wrong token";
+                }
+            }
+
+            if (reason is not null)
+            {
+                ServerLog.Rejected(_logger, _kind, Port, pending.Remote, reason);
+                return false;
+            }
+
+            if (!pending.TryClaim())
+            {
+                return false;
+            }
+
+            lock (_gate)
+            {
+                Unlist(pending);
+                if (_closing)
+                {
+                    return false;
+                }
+
+                _active++;
+                authenticated = true;
+                _idleTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+
+            ProtocolConstants.Magic.CopyTo(buffer);
+            BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), ProtocolConstants.Version);
+            BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(8), 0);
+            await pending.Socket.SendAsync(buffer.AsMemory(0, PendingHandshake.HeadBytes), SocketFlags.None, _shutdown.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        {
+            if (pending.AbortReason == "deadline")
+            {
+                ServerLog.ClientTimedOut(_logger, _kind, Port, pending.Remote, _options.HandshakeTimeout);
+            }
+            else if (pending.AbortReason == "evicted")
+            {
+                ServerLog.Rejected(_logger, _kind, Port, pending.Remote, $"more than {_options.MaxPendingHandshakes} connections awaiting their handshake: the oldest was closed");
+            }
+
+            if (authenticated)
+            {
+                // The answer could not be sent: end it as an authenticated connection (the counters, the timer).
+                EndAuthenticated("connection broken: " + ex.Message, pending.Remote);
+                authenticated = false;
+            }
+
+            return false;
+        }
+        finally
+        {
+            pending.Dispose();
+            if (!authenticated)
+            {
+                lock (_gate)
+                {
+                    Unlist(pending);
+                }
+
+                pending.Socket.Dispose();
+            }
+        }
+    }
+
+    // Under _gate. Idempotent: an evicted connection was already taken off the list.
+    private void Unlist(PendingHandshake pending)
+    {
+        if (pending.Node.List is not null)
+        {
+            _pending.Remove(pending.Node);
+        }
+    }
+
     private async Task ServeAsync(Socket socket)
     {
-        bool authenticated = false;
         ServerConnection? connection = null;
         string ended = "closed by the client";
         try
         {
             socket.NoDelay = true;
             connection = new ServerConnection(socket, _options, _shutdown.Token);
-            authenticated = await HandshakeAsync(connection).ConfigureAwait(false);
-            if (authenticated)
-            {
-                Touch();
-                ended = await RequestLoopAsync(connection).ConfigureAwait(false);
-            }
+            Touch();
+            ended = await RequestLoopAsync(connection).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException)
         {
             ended = _shutdown.IsCancellationRequested ? "server closing" : "deadline";
             if (!_shutdown.IsCancellationRequested)
             {
-                ServerLog.ClientTimedOut(_logger, _kind, Port, connection?.Remote, authenticated ? _options.ClientTimeout : _options.HandshakeTimeout);
+                ServerLog.ClientTimedOut(_logger, _kind, Port, connection?.Remote, _options.ClientTimeout);
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or ConnectionClosedException)
@@ -264,68 +423,22 @@ internal sealed class SocketServer : IAsyncDisposable
                 connection.Dispose();
             }
 
-            ServerLog.ConnectionEnded(_logger, _kind, Port, connection?.Remote, ended);
-            lock (_gate)
-            {
-                if (authenticated)
-                {
-                    _lastActivity = _time.GetUtcNow();
-                }
-
-                if (--_active == 0 && !_closing)
-                {
-                    TimeSpan remaining = _options.ServerIdleTimeout - (_time.GetUtcNow() - _lastActivity);
-                    _idleTimer.Change(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-                }
-            }
+            EndAuthenticated(ended, connection?.Remote);
         }
     }
 
-    // Handshake (section 3, the fields of 2.1):
-    //   client → server: magic "DBRG" (4) | int32 version | int32 n (0..MaxTokenBytes) | n bytes token (ASCII hex)
-    //   server → client: magic "DBRG" (4) | int32 version | int32 0
-    // Anything wrong: the connection is closed without a byte written, and the reason only logged.
-    private async Task<bool> HandshakeAsync(ServerConnection connection)
+    private void EndAuthenticated(string ended, EndPoint? remote)
     {
-        connection.Arm(_options.HandshakeTimeout);
-        CancellationToken token = connection.Token;
-        byte[] head = new byte[12];
-        await connection.Reader.ReadExactlyAsync(head, "reading the handshake", token).ConfigureAwait(false);
-        string? reason = null;
-        int length = BinaryPrimitives.ReadInt32LittleEndian(head.AsSpan(8));
-        if (!head.AsSpan(0, 4).SequenceEqual(ProtocolConstants.Magic))
+        ServerLog.ConnectionEnded(_logger, _kind, Port, remote, ended);
+        lock (_gate)
         {
-            reason = "wrong magic";
-        }
-        else if (BinaryPrimitives.ReadInt32LittleEndian(head.AsSpan(4)) != ProtocolConstants.Version)
-        {
-            reason = "wrong protocol version";
-        }
-        else if ((uint)length > ProtocolConstants.MaxTokenBytes)
-        {
-            reason = $"token length {length} out of range";
-        }
-        else
-        {
-            byte[] presented = new byte[length];
-            await connection.Reader.ReadExactlyAsync(presented, "reading the handshake token", token).ConfigureAwait(false);
-            if (!CryptographicOperations.FixedTimeEquals(presented, _token))
+            _lastActivity = _time.GetUtcNow();
+            if (--_active == 0 && !_closing)
             {
-                reason = length == 0 ? "missing token" : "wrong token";
+                TimeSpan remaining = _options.ServerIdleTimeout - (_time.GetUtcNow() - _lastActivity);
+                _idleTimer.Change(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
             }
         }
-
-        if (reason is not null)
-        {
-            ServerLog.Rejected(_logger, _kind, Port, connection.Remote, reason);
-            return false;
-        }
-
-        await connection.Writer.WriteRawAsync(ProtocolConstants.Magic.ToArray(), token).ConfigureAwait(false);
-        await connection.Writer.WriteInt32Async(ProtocolConstants.Version, token).ConfigureAwait(false);
-        await connection.Writer.WriteInt32Async(0, token).ConfigureAwait(false);
-        await connection.Writer.FlushAsync(token).ConfigureAwait(false);
-        return true;
     }
 
     // Requests one at a time until the client closes at a request boundary or sends END_OF_STREAM.

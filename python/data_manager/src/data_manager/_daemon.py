@@ -1,7 +1,9 @@
 """The forking daemon (docs/protocol.md, section 1): ``python -m data_manager._daemon``.
 
 Started by the .NET bridge with its secret in the environment. It listens on 127.0.0.1, reports its port
-over a callback connection (never on stdout), forks one worker per accepted connection, reports each
+over a callback connection (never on stdout), verifies each connection's handshake in its own event loop
+and forks one worker per authenticated connection (a stranger costs one small buffer until its deadline,
+never a process), reports each
 worker's end as a JSON line on stdout, kills a worker on ``kill <pid>`` from stdin, and kills every worker
 and exits when stdin reaches EOF (the host died).
 """
@@ -16,16 +18,25 @@ import signal
 import socket
 import sys
 import tempfile
+import time
 from typing import Dict, Optional
 
 from . import _protocol as P
+from ._handshake import PendingHandshake
 
 _STDERR_TAIL_BYTES = 8192
 
 
 class Daemon:
-    def __init__(self, token: str, callback_port: int, memory_limit_mb: int) -> None:
+    def __init__(self, token: str, callback_port: int, memory_limit_mb: int,
+                 handshake_timeout: float = P.HANDSHAKE_TIMEOUT_SECONDS,
+                 max_pending: int = P.MAX_PENDING_HANDSHAKES) -> None:
         self.token = token
+        self._token_bytes = token.encode("ascii")
+        self.handshake_timeout = handshake_timeout
+        self.max_pending = max(1, max_pending)
+        # Accepted connections that have not authenticated yet, oldest first (so also by deadline).
+        self.pending: Dict[int, PendingHandshake] = {}
         self.callback_port = callback_port
         self.memory_limit_mb = memory_limit_mb
         self.children: Dict[int, str] = {}
@@ -76,8 +87,10 @@ class Daemon:
         self.selector.register(0, selectors.EVENT_READ, "stdin")
         self.selector.register(self._wake_r, selectors.EVENT_READ, "wake")
         while True:
-            for key, _ in self.selector.select(timeout=1.0):
-                if key.data == "accept":
+            for key, _ in self.selector.select(timeout=self._select_timeout()):
+                if isinstance(key.data, PendingHandshake):
+                    self.continue_handshake(key.data)
+                elif key.data == "accept":
                     self.accept()
                 elif key.data == "stdin":
                     self.read_stdin()
@@ -87,8 +100,16 @@ class Daemon:
                             pass
                     except OSError:
                         pass
+            self.expire_handshakes()
             self.reap()
 
+    def _select_timeout(self) -> float:
+        if not self.pending:
+            return 1.0
+        oldest = next(iter(self.pending.values()))
+        return min(1.0, max(0.0, oldest.deadline - time.monotonic()))
+
+    # -- accepting: nothing but a fixed buffer is spent on a connection until its token is verified ---------
     def accept(self) -> None:
         while True:
             try:
@@ -100,11 +121,68 @@ class Daemon:
                     self.event(event="log", level="error", message=f"accept failed: {e}")
                     return
                 raise
+            conn.setblocking(False)
+            pending = PendingHandshake(conn, time.monotonic() + self.handshake_timeout)
+            # The host sends its handshake right after connecting, so it is usually complete already and the
+            # connection never waits among strangers.
+            verdict = pending.feed(self._token_bytes)
+            if verdict is not None:
+                self._conclude(pending, verdict)
+                continue
+            if len(self.pending) >= self.max_pending:
+                # Bounded: the oldest pending connection (the likeliest stalled stranger) makes room.
+                self._drop(next(iter(self.pending.values())))
+            self.pending[conn.fileno()] = pending
+            self.selector.register(conn, selectors.EVENT_READ, pending)
+
+    def continue_handshake(self, pending: PendingHandshake) -> None:
+        fd = pending.sock.fileno()
+        if self.pending.get(fd) is not pending:
+            return  # dropped earlier in this round of events
+        verdict = pending.feed(self._token_bytes)
+        if verdict is None:
+            return
+        self.selector.unregister(pending.sock)
+        del self.pending[fd]
+        self._conclude(pending, verdict)
+
+    def _conclude(self, pending: PendingHandshake, verdict: bool) -> None:
+        """A decided handshake: fork a worker for it, or close it without a byte (nothing is disclosed)."""
+        if verdict:
+            self.spawn(pending.sock)
+        else:
+            pending.close()
+
+    def _drop(self, pending: PendingHandshake) -> None:
+        self.selector.unregister(pending.sock)
+        del self.pending[pending.sock.fileno()]
+        pending.close()
+
+    def expire_handshakes(self) -> None:
+        now = time.monotonic()
+        while self.pending:
+            oldest = next(iter(self.pending.values()))
+            if oldest.deadline > now:
+                return
+            self._drop(oldest)
+
+    def spawn(self, conn: socket.socket) -> None:
+        """Forks the worker of an authenticated connection; the worker sends the handshake's answer."""
+        conn.setblocking(True)
+        try:
             pid = os.fork()
-            if pid == 0:
-                self.become_worker(conn)  # never returns
-            self.children[pid] = os.path.join(self.tmpdir, f"worker-{pid}.log")
+        except OSError as e:
+            self.event(event="log", level="error", message=f"fork failed: {e}")
             conn.close()
+            return
+        if pid == 0:
+            # The strangers still pending belong to the daemon: a worker must not keep them open.
+            for other in self.pending.values():
+                other.sock.close()
+            self.pending.clear()
+            self.become_worker(conn)  # never returns
+        self.children[pid] = os.path.join(self.tmpdir, f"worker-{pid}.log")
+        conn.close()
 
     def become_worker(self, conn: socket.socket) -> None:
         code = 1
@@ -138,7 +216,7 @@ class Daemon:
                 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             from ._worker import serve_connection
 
-            code = serve_connection(conn, self.token)
+            code = serve_connection(conn)
         except BaseException:  # the worker must never return into the daemon's loop
             import traceback
 
@@ -262,7 +340,11 @@ def main() -> int:
 
     gc.collect()
     gc.freeze()
-    daemon = Daemon(token, int(port_text), int(limit_text) if limit_text.isdigit() else 0)
+    timeout_text = os.environ.pop(P.ENV_HANDSHAKE_TIMEOUT_MS, "")
+    pending_text = os.environ.pop(P.ENV_MAX_PENDING_HANDSHAKES, "")
+    daemon = Daemon(token, int(port_text), int(limit_text) if limit_text.isdigit() else 0,
+                    int(timeout_text) / 1000.0 if timeout_text.isdigit() else P.HANDSHAKE_TIMEOUT_SECONDS,
+                    int(pending_text) if pending_text.isdigit() else P.MAX_PENDING_HANDSHAKES)
     daemon.report_port()
     daemon.run()
     return 0

@@ -49,12 +49,21 @@ JSON_FRAMES = frozenset({PYTHON_EXCEPTION, TIMING, LOG, RUN_HEADER, HELLO, REQUE
 
 MAX_CONTROL_FRAME_BYTES = 64 * 1024 * 1024
 HANDSHAKE_TIMEOUT_SECONDS = 10.0
+# The largest token a handshake may carry (the real one is 64 hex characters).
+MAX_TOKEN_BYTES = 1024
+# The most connections the daemon (and each data or model server) holds before they authenticate; a new one
+# beyond it closes the oldest pending one.
+MAX_PENDING_HANDSHAKES = 64
 
 # Environment variables set by the host for the daemon (never command-line arguments).
 ENV_TOKEN = "DATABRIDGE_TOKEN"
 ENV_CALLBACK_PORT = "DATABRIDGE_CALLBACK_PORT"
 ENV_MEMORY_LIMIT_MB = "DATABRIDGE_MEMORY_LIMIT_MB"
 ENV_PRELOAD = "DATABRIDGE_PRELOAD"
+# For tests only (the host never sets them): override HANDSHAKE_TIMEOUT_SECONDS (in ms) and
+# MAX_PENDING_HANDSHAKES for the daemon.
+ENV_HANDSHAKE_TIMEOUT_MS = "DATABRIDGE_HANDSHAKE_TIMEOUT_MS"
+ENV_MAX_PENDING_HANDSHAKES = "DATABRIDGE_MAX_PENDING_HANDSHAKES"
 
 INT32 = struct.Struct("<i")
 INT64 = struct.Struct("<q")

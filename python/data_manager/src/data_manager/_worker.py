@@ -1,8 +1,8 @@
-"""The worker side of a connection (docs/protocol.md, section 2): handshake, then runs until the host
-sends END_OF_STREAM or closes the connection.
+"""The worker side of a connection (docs/protocol.md, section 2): the handshake's answer, then runs until
+the host sends END_OF_STREAM or closes the connection.
 
-A worker is forked by the daemon with the connection already accepted. Each run gets its own
-``DataManager``: the run context arrives with the run header, never from the process environment or a
+A worker is forked by the daemon with the connection already accepted and its token verified. Each run gets
+its own ``DataManager``: the run context arrives with the run header, never from the process environment or a
 previous run.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import builtins
 import collections
 import hashlib
-import hmac
 import io
 import linecache
 import os
@@ -25,6 +24,7 @@ from typing import Any, Dict, Iterator, Optional, Tuple
 from . import _context
 from . import _protocol as P
 from ._arrow import RecordBatch, Schema, StreamReader, StreamWriter
+from ._handshake import answer
 from ._manager import DataManager
 from ._transport import FrameReader, FrameWriter
 from .exceptions import ProtocolError
@@ -39,41 +39,12 @@ def mark_started() -> None:
     _STARTED = time.monotonic()
 
 
-def _recv_exact(conn: socket.socket, n: int) -> bytes:
-    buf = bytearray(n)
-    view = memoryview(buf)
-    pos = 0
-    while pos < n:
-        got = conn.recv_into(view[pos:])
-        if got == 0:
-            raise EOFError("the connection was closed during the handshake")
-        pos += got
-    return bytes(buf)
-
-
-def handshake(conn: socket.socket, token: str) -> bool:
-    """Checks the host's magic, version and token (constant time); answers with our pid. False (and
-    nothing written) when any of them is wrong."""
-    conn.settimeout(P.HANDSHAKE_TIMEOUT_SECONDS)
+def serve_connection(conn: socket.socket) -> int:
+    """Serves one host connection, whose handshake the daemon has already verified (``_handshake``):
+    sends the handshake's answer (our pid), then runs. Returns the process exit code."""
     try:
-        head = _recv_exact(conn, 12)
-        version = P.INT32.unpack_from(head, 4)[0]
-        length = P.INT32.unpack_from(head, 8)[0]
-        if head[:4] != P.MAGIC or version != P.PROTOCOL_VERSION or not 0 <= length <= 1024:
-            return False
-        offered = _recv_exact(conn, length)
-    except (OSError, EOFError):
-        return False
-    if not hmac.compare_digest(offered, token.encode("ascii")):
-        return False
-    conn.sendall(P.MAGIC + P.INT32.pack(P.PROTOCOL_VERSION) + P.INT32.pack(os.getpid()))
-    conn.settimeout(None)
-    return True
-
-
-def serve_connection(conn: socket.socket, token: str) -> int:
-    """Serves one host connection; returns the process exit code."""
-    if not handshake(conn, token):
+        conn.sendall(answer(os.getpid()))
+    except OSError:
         conn.close()
         return 0
     try:
