@@ -4,14 +4,15 @@ namespace DataBridge.Tests.Workers;
 
 /// <summary>
 /// Issue 4, acceptance 5: a .NET process using a bridge is killed with SIGKILL mid-run (no cleanup code runs);
-/// within five seconds neither its daemon nor its worker may remain.
+/// within five seconds neither its daemon nor its worker nor a subprocess its user code started may remain
+/// (issue 13, item 5: the worker leads its own process group, which the daemon kills on its way out).
 /// </summary>
 [TestFixture]
 [CancelAfter(90_000)]
 public sealed class NoOrphansTests
 {
     [Test]
-    public async Task HostKilledWithSigKillMidRun_DaemonAndWorkerAreGoneWithinFiveSeconds()
+    public async Task HostKilledWithSigKillMidRun_DaemonWorkerAndUserSubprocessAreGoneWithinFiveSeconds()
     {
         PythonEnvironment.RequireWorkers();
         if (!OperatingSystem.IsLinux())
@@ -26,9 +27,10 @@ public sealed class NoOrphansTests
         using Process host = Process.Start(psi)!;
         int workerPid;
         int daemonPid;
+        int spinnerPid;
         try
         {
-            (workerPid, daemonPid) = await ReadPidsAsync(host).WaitAsync(TimeSpan.FromSeconds(60));
+            (workerPid, daemonPid, spinnerPid) = await ReadPidsAsync(host).WaitAsync(TimeSpan.FromSeconds(60));
             Assert.That(IsAlive(workerPid) && IsAlive(daemonPid), Is.True, "both Python processes run before the kill");
         }
         finally
@@ -38,16 +40,17 @@ public sealed class NoOrphansTests
         }
 
         var clock = Stopwatch.StartNew();
-        while ((IsAlive(workerPid) || IsAlive(daemonPid)) && clock.Elapsed < TimeSpan.FromSeconds(5))
+        while ((IsAlive(workerPid) || IsAlive(daemonPid) || IsAlive(spinnerPid)) && clock.Elapsed < TimeSpan.FromSeconds(5))
         {
             await Task.Delay(50);
         }
 
         Assert.That(IsAlive(daemonPid), Is.False, $"daemon {daemonPid} outlived its host");
         Assert.That(IsAlive(workerPid), Is.False, $"worker {workerPid} outlived its host");
+        Assert.That(IsAlive(spinnerPid), Is.False, $"the user code's subprocess {spinnerPid} outlived its host");
     }
 
-    private static async Task<(int Worker, int Daemon)> ReadPidsAsync(Process host)
+    private static async Task<(int Worker, int Daemon, int Spinner)> ReadPidsAsync(Process host)
     {
         while (await host.StandardOutput.ReadLineAsync() is { } line)
         {
@@ -55,7 +58,8 @@ public sealed class NoOrphansTests
             if (at >= 0)
             {
                 string[] parts = line[(at + 5)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                return (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+                return (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
             }
         }
 

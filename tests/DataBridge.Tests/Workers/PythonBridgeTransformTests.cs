@@ -134,6 +134,32 @@ public sealed class PythonBridgeTransformTests
         Assert.That(ArrayDataComparer.FirstDifference(input, result.Batches[0]), Is.Null);
     }
 
+    // Issue 13, item 3: the README's streaming pattern (a generator of frames) and a list of frames, with a
+    // column all missing in the first or in the last frame, come back as one int64 schema with nulls there.
+    [TestCase("iter", true, TestName = "OutputSchema_StreamedFramesFirstAllNull_ColumnTakesTheLaterFramesType")]
+    [TestCase("list", true, TestName = "OutputSchema_CollectedFramesFirstAllNull_ColumnTakesTheLaterFramesType")]
+    [TestCase("iter", false, TestName = "OutputSchema_StreamedFramesLastAllNull_ColumnKeepsItsTypeWithNulls")]
+    [TestCase("list", false, TestName = "OutputSchema_CollectedFramesLastAllNull_ColumnKeepsItsTypeWithNulls")]
+    public async Task OutputSchema_FramesWithAnAllNullColumn_AreOneSchemaWithNulls(string form, bool nullFirst)
+    {
+        PythonEnvironment.RequirePandas();
+        string frames = nullFirst ? "[None, None], [1, 2]" : "[1, 2], [None, None]";
+        using RunResult result = await _pandas!.RunAsync(
+            [],
+            $$"""
+            import pandas as pd
+            def frames():
+                for k, values in enumerate([{{frames}}]):
+                    yield pd.DataFrame({"k": [k, k], "v": values})
+            data_manager.set_output({{form}}(frames()))
+            """);
+
+        Field v = result.Schema.Fields.Single(f => f.Name == "v");
+        Assert.That(ArrayDataComparer.TypesEqual(v.DataType, IntType.Int64), Is.True, $"v is {v.DataType}");
+        long?[] values = [.. result.Batches.SelectMany(b => Enumerable.Range(0, b.Length).Select(i => ((Int64Array)b.Column("v")).IsNull(i) ? (long?)null : ((Int64Array)b.Column("v")).GetValue(i)))];
+        Assert.That(values, Is.EqualTo(nullFirst ? new long?[] { null, null, 1, 2 } : new long?[] { 1, 2, null, null }));
+    }
+
     [Test]
     public async Task Identity_ThroughPandasDataFrame_ReturnsTheSameColumns()
     {

@@ -6,6 +6,12 @@ and forks one worker per authenticated connection (a stranger costs one small bu
 never a process), reports each
 worker's end as a JSON line on stdout, kills a worker on ``kill <pid>`` from stdin, and kills every worker
 and exits when stdin reaches EOF (the host died).
+
+Processes (docs/protocol.md, "Processes that user code starts"): every worker leads its own process group,
+which the processes its user code starts inherit; whenever a worker ends (killed on cancel, crashed, exited
+because its connection closed) the daemon kills that whole group. A small janitor process, forked before
+anything else, kills the groups of the workers still alive if the daemon itself dies without its shutdown
+(SIGKILL, the OOM killer).
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ _STDERR_TAIL_BYTES = 8192
 
 
 class Daemon:
+    # The write end of the janitor's pipe (see _start_janitor); -1 without a janitor.
+    janitor_fd = -1
+
     def __init__(self, token: str, callback_port: int, memory_limit_mb: int,
                  handshake_timeout: float = P.HANDSHAKE_TIMEOUT_SECONDS,
                  max_pending: int = P.MAX_PENDING_HANDSHAKES) -> None:
@@ -190,6 +199,13 @@ class Daemon:
             from . import _worker
 
             _worker.mark_started()  # boot_ms counts from the fork
+            # Our own process group, inherited by whatever user code starts: the daemon kills the group when
+            # this worker ends. Done before any user code runs, so no child of ours is ever outside it.
+            _own_group()
+            if self.janitor_fd >= 0:
+                _tell_janitor(self.janitor_fd, f"+{os.getpid()}\n")
+                # The janitor sees EOF only when the daemon is gone: no worker may hold this end.
+                os.close(self.janitor_fd)
             signal.set_wakeup_fd(-1)
             for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
                 signal.signal(sig, signal.SIG_DFL)
@@ -244,21 +260,27 @@ class Daemon:
             if len(parts) == 2 and parts[0] == "kill" and parts[1].isdigit():
                 pid = int(parts[1])
                 if pid in self.children:
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
+                    _kill_worker(pid)  # and everything its user code started
             elif parts:
                 self.event(event="log", level="warning", message=f"unknown daemon command: {line[:100]!r}")
 
     def reap(self) -> None:
-        while self.children:
+        # Not only while self.children: as a subreaper the daemon also adopts (and must reap) processes
+        # that user code started and whose worker ended, and the janitor is a child too.
+        while True:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
+            if pid not in self.children:
+                continue  # an adopted orphan, or the janitor: no worker, no event
+            # What the worker's user code started may outlive it: the group goes too. Its id stays valid (and
+            # cannot be reused) while any member lives, which is exactly when this kill matters.
+            _kill_group(pid)
+            if self.janitor_fd >= 0:
+                _tell_janitor(self.janitor_fd, f"-{pid}\n")
             path = self.children.pop(pid, None)
             tail = _read_tail(path)
             exit_code: Optional[int] = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
@@ -266,11 +288,10 @@ class Daemon:
             self.event(event="exit", pid=pid, exit_code=exit_code, signal=sig, stderr_tail=tail)
 
     def shutdown(self) -> None:
+        # Each worker leads its own group (its user code's processes): killing our own group below would
+        # miss them.
         for pid in list(self.children):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            _kill_worker(pid)
         try:
             import shutil
 
@@ -296,6 +317,99 @@ def _read_tail(path: Optional[str]) -> str:
     except OSError:
         return ""
     return data.decode("utf-8", "replace")
+
+
+def _kill_group(pgid: int) -> bool:
+    """SIGKILL to every process of group ``pgid``; False when the group has no member left."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
+
+
+def _kill_worker(pid: int) -> None:
+    """Kills a worker and its process group (the worker alone if it died before making its group)."""
+    if not _kill_group(pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _own_group() -> None:
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass  # cannot happen for a freshly forked child; the daemon then kills the worker alone
+
+
+def _tell_janitor(fd: int, line: str) -> None:
+    # One short write is atomic on a pipe (under PIPE_BUF), so workers and the daemon never interleave.
+    try:
+        os.write(fd, line.encode("ascii"))
+    except OSError:
+        pass  # the janitor is gone: the daemon's own kills still work
+
+
+def _start_janitor() -> int:
+    """Forks the janitor; returns the write end of its pipe (-1 when it could not start).
+
+    The janitor learns each worker's group from ``+pid`` / ``-pid`` lines and reads until EOF, which comes
+    only when the daemon has died (the daemon holds the only write end; workers close theirs at once).
+    Then it kills every group still listed and exits. On an orderly shutdown the daemon kills the groups
+    itself and the janitor dies with the daemon's own group. PR_SET_PDEATHSIG would not do: it is not
+    inherited across fork, so it cannot reach the processes user code starts.
+    """
+    try:
+        r, w = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return -1
+    if pid != 0:
+        os.close(r)
+        return w
+    try:
+        os.close(w)
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):  # never hold the host's pipes open
+            os.dup2(null, fd)
+        os.close(null)
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(sig, signal.SIG_IGN)
+        groups = set()
+        pending = b""
+        while True:
+            chunk = os.read(r, 4096)
+            if not chunk:
+                break
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                if line[:1] == b"+" and line[1:].isdigit():
+                    groups.add(int(line[1:]))
+                elif line[:1] == b"-" and line[1:].isdigit():
+                    groups.discard(int(line[1:]))
+        for pgid in groups:
+            _kill_group(pgid)
+    finally:
+        os._exit(0)
+
+
+def _become_subreaper() -> None:
+    """Processes orphaned below the daemon (user code's children whose worker ended) are re-parented to the
+    daemon instead of init, so the daemon reaps them after killing their group (no zombies left to an init
+    that may not reap, as in some containers)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_CHILD_SUBREAPER = 36
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _die_with_parent() -> None:
@@ -325,6 +439,9 @@ def main() -> int:
         os.setpgid(0, 0)
     except OSError:
         pass  # already a group leader
+    # Before numpy/pandas are imported: the janitor stays a small process.
+    janitor_fd = _start_janitor()
+    _become_subreaper()
     if not os.environ.get("DATA_MANAGER_NO_NUMPY"):
         for name in filter(None, (m.strip() for m in preload.split(","))):
             try:
@@ -345,6 +462,7 @@ def main() -> int:
     daemon = Daemon(token, int(port_text), int(limit_text) if limit_text.isdigit() else 0,
                     int(timeout_text) / 1000.0 if timeout_text.isdigit() else P.HANDSHAKE_TIMEOUT_SECONDS,
                     int(pending_text) if pending_text.isdigit() else P.MAX_PENDING_HANDSHAKES)
+    daemon.janitor_fd = janitor_fd
     daemon.report_port()
     daemon.run()
     return 0

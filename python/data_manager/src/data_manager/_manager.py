@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 
 from ._arrow import RecordBatch, Schema
 from ._arrow.compat import numpy_disabled
+from ._output import SchemaUnifier, estimate_bytes, type_mismatch
 from .exceptions import DataManagerError
 
 __all__ = ["DataManager", "ListSink"]
@@ -85,7 +86,7 @@ class DataManager:
         self._data_server = dict(data_server) if data_server else None
         self._model_server = dict(model_server) if model_server else None
         self._output_set = False
-        self._output_schema: Optional[Schema] = None
+        self._unifier: Optional[SchemaUnifier] = None
         self.output_rows = 0
         self.output_batches = 0
 
@@ -215,16 +216,24 @@ class DataManager:
     def set_output(self, value: Any, schema: Any = None) -> None:
         """Sets the run's output. ``value`` is a pandas DataFrame, an iterable of DataFrames, a dict of
         columns, a record batch or an iterable of them, or pyjava's ``[[series, ...], ...]`` batches of
-        columns. Column names are kept. Output is written in bounded batches; a second call, or a schema
-        that changes between batches, raises ``DataManagerError``. ``schema`` (a :class:`Schema`), when
-        given, is the output schema every batch must match (pandas input is converted to it)."""
+        columns. Column names are kept. Output is written in bounded batches; a second call raises
+        ``DataManagerError``. The frames of one run get one schema, unified the way ``pandas.concat``
+        would (docs/pandas-mapping.md, "One schema per run"): a column all missing in some frames takes
+        the type of the frames that have values, whichever comes first; a frame whose column cannot take
+        the earlier frames' type without loss, or that lacks a column, raises ``DataManagerError`` naming
+        the column. ``schema`` (a :class:`Schema`), when given, is the output schema every batch must
+        match (pandas input is converted to it)."""
         if self._output_set:
             raise DataManagerError("set_output can only be called once per run")
         self._output_set = True
         if schema is not None and not isinstance(schema, Schema):
             raise TypeError(f"schema must be a data_manager Schema, not {type(schema).__name__}")
+        # While a column's type is still null, batches are held back, at most one output batch's bytes.
+        unifier = self._unifier = SchemaUnifier(self._emit_batch, self.max_batch_bytes, schema)
         for batch, bounded in self._to_batches(value, schema):
-            self._emit(batch, bounded)
+            for part in ([batch] if bounded else self._bounded(batch)):
+                unifier.add(part)
+        unifier.finish()
 
     def build_result(self, items: Iterable[Mapping[str, Any]], block_size: int = 1024) -> None:
         """Sets the output from dict rows, ``block_size`` rows per batch."""
@@ -232,40 +241,34 @@ class DataManager:
             raise ValueError("block_size must be positive")
 
         def blocks() -> Iterator[RecordBatch]:
+            # A key missing from every row of a block is a null column there; the unifier types it.
             block: List[Mapping[str, Any]] = []
             for item in items:
                 block.append(item)
                 if len(block) >= block_size:
-                    yield _rows_to_batch(block, self._output_schema)
+                    yield _rows_to_batch(block, self.output_schema)
                     block = []
             if block:
-                yield _rows_to_batch(block, self._output_schema)
+                yield _rows_to_batch(block, self.output_schema)
 
         self.set_output(blocks())
 
     @property
     def output_schema(self) -> Optional[Schema]:
         """The schema of the output so far (None before the first batch)."""
-        return self._output_schema
+        return self._unifier.schema if self._unifier is not None else None
 
-    def _emit(self, batch: RecordBatch, bounded: bool = False) -> None:
-        if self._output_schema is None:
-            self._output_schema = batch.schema
-        elif batch.schema != self._output_schema:
-            raise DataManagerError(
-                "the output schema changed between batches:\n"
-                f"  first: {_describe(self._output_schema)}\n  now:   {_describe(batch.schema)}")
-        for part in ([batch] if bounded else self._bounded(batch)):
-            self.sink.write_batch(part)
-            self.output_rows += part.num_rows
-            self.output_batches += 1
+    def _emit_batch(self, batch: RecordBatch) -> None:
+        self.sink.write_batch(batch)
+        self.output_rows += batch.num_rows
+        self.output_batches += 1
 
     def _bounded(self, batch: RecordBatch) -> Iterator[RecordBatch]:
         rows = batch.num_rows
         if rows == 0:
             yield batch
             return
-        per_row = max(1, _estimate_bytes(batch) // rows)
+        per_row = max(1, estimate_bytes(batch) // rows)
         step = max(1, min(self.max_batch_rows, self.max_batch_bytes // per_row))
         if rows <= step:
             yield batch
@@ -274,8 +277,9 @@ class DataManager:
             yield batch.slice(start, min(step, rows - start))
 
     def _to_batches(self, value: Any, schema: Optional[Schema]) -> Iterator[Tuple[RecordBatch, bool]]:
-        """The output as (batch, already bounded) pairs. Later pandas frames are converted to the schema
-        of the first batch, so a column's type does not flip between frames (an all-None column, say)."""
+        """The output as (batch, already bounded) pairs, converted lazily (a generator of frames is
+        streamed). Later pandas frames are converted to the unifier's target (the types earlier frames
+        set), so pandas does the checked casts; other forms are brought to the schema by the unifier."""
         pd = self._pandas
         if isinstance(value, RecordBatch):
             yield value, False
@@ -291,11 +295,10 @@ class DataManager:
                 "set_output takes a DataFrame, an iterable of DataFrames, a dict of columns, record "
                 f"batches or [[series, ...], ...]; got {type(value).__name__}")
         for item in value:
-            target = schema if schema is not None else self._output_schema
             if isinstance(item, RecordBatch):
                 yield item, False
             elif pd is not None and isinstance(item, pd.DataFrame):
-                yield from self._from_pandas(item, target)
+                yield from self._from_pandas(item, schema)
             elif isinstance(item, Mapping):
                 yield from self._from_columns(item, schema)
             elif isinstance(item, (list, tuple)):
@@ -305,10 +308,19 @@ class DataManager:
                                 "DataFrames, dicts of columns, record batches or lists of series")
 
     def _from_pandas(self, df: Any, schema: Optional[Schema]) -> Iterator[Tuple[RecordBatch, bool]]:
-        from ._pandas import pandas_to_batches
+        from ._pandas import infer_type, pandas_to_batches
 
-        for batch in pandas_to_batches(df, max_rows=self.max_batch_rows, max_bytes=self.max_batch_bytes, schema=schema):
-            yield batch, True
+        target = schema
+        if target is None and self._unifier is not None:
+            target = self._unifier.frame_target([str(c) for c in df.columns], lambda i: infer_type(df.iloc[:, i]))
+        batches = pandas_to_batches(df, max_rows=self.max_batch_rows, max_bytes=self.max_batch_bytes, schema=target)
+        try:
+            for batch in batches:
+                yield batch, True
+        except (TypeError, ValueError, OverflowError) as e:
+            if schema is not None or target is None:
+                raise
+            raise _frame_mismatch(df, target, e, infer_type) from e
 
     def _from_columns(self, columns: Mapping[str, Any], schema: Optional[Schema]) -> Iterator[Tuple[RecordBatch, bool]]:
         pd = self._pandas
@@ -326,17 +338,18 @@ class DataManager:
         return RecordBatch.from_pydict({str(n): list(c) for n, c in zip(names, columns)})
 
 
-def _column_bytes(column: Any) -> int:
-    total = sum(b.nbytes for b in column.buffers if b is not None)
-    total += sum(_column_bytes(c) for c in column.children)
-    if column.dictionary is not None:
-        total += _column_bytes(column.dictionary)
-    return total
-
-
-def _estimate_bytes(batch: RecordBatch) -> int:
-    """Bytes of the batch's buffers (an upper bound for a slice, which shares its parent's buffers)."""
-    return sum(_column_bytes(c) for c in batch.columns)
+def _frame_mismatch(df: Any, target: Schema, error: Exception, infer_type: Callable[[Any], Any]) -> Exception:
+    """A later frame failed to convert to the types earlier frames set: the error names the column and
+    both types when the failing column's own type differs (else the conversion's error stands)."""
+    names = [str(c) for c in df.columns]
+    text = str(error)
+    for f in target.fields:
+        if f"{f.name!r}" not in text or names.count(f.name) != 1:
+            continue
+        own = infer_type(df.iloc[:, names.index(f.name)])
+        if own != f.type:
+            return type_mismatch(f.name, f.type, own, text)
+    return error
 
 
 def _is_array_like(value: Any) -> bool:
@@ -344,13 +357,10 @@ def _is_array_like(value: Any) -> bool:
 
 
 def _rows_to_batch(rows: Sequence[Mapping[str, Any]], schema: Optional[Schema]) -> RecordBatch:
-    names: List[str] = []
+    """The rows as one batch; the columns of ``schema`` (earlier blocks) first, types inferred."""
+    names: List[str] = list(schema.names) if schema is not None else []
     for row in rows:
         for key in row:
             if key not in names:
                 names.append(key)
-    return RecordBatch.from_pydict({n: [row.get(n) for row in rows] for n in names}, schema=schema)
-
-
-def _describe(schema: Schema) -> str:
-    return ", ".join(f"{f.name}: {f.type}" for f in schema.fields)
+    return RecordBatch.from_pydict({n: [row.get(n) for row in rows] for n in names})
