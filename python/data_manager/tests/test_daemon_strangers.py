@@ -21,7 +21,8 @@ NO_HANG = 20.0
 
 
 def _children(pid: int) -> List[int]:
-    """The live (non-zombie) processes whose parent is ``pid`` (Linux /proc)."""
+    """The live (non-zombie) workers of daemon ``pid`` (Linux /proc): its children that lead a process group
+    of their own. The daemon's janitor, a child in the daemon's own group, is not a worker."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -31,7 +32,7 @@ def _children(pid: int) -> List[int]:
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if fields[0] != "Z" and int(fields[1]) == pid:
+        if fields[0] != "Z" and int(fields[1]) == pid and int(fields[2]) == int(entry):
             found.append(int(entry))
     return found
 

@@ -161,7 +161,7 @@ public sealed class DaemonStrangerTests
         }
     }
 
-    // Live (not zombie) processes whose parent is pid.
+    // The live (not zombie) workers of daemon pid: its children that lead a process group of their own.
     private static int[] Children(int pid)
     {
         var found = new List<int>();
@@ -176,7 +176,9 @@ public sealed class DaemonStrangerTests
             {
                 string stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (fields[0] != "Z" && int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == pid)
+                // Workers lead a process group of their own; the daemon's janitor, a child in the daemon's group, is no worker.
+                if (fields[0] != "Z" && int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == pid
+                    && int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) == candidate)
                 {
                     found.Add(candidate);
                 }
