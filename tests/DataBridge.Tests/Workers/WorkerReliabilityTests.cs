@@ -79,6 +79,20 @@ public sealed class WorkerReliabilityTests
     [TestCase("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)", null, 11, "Segmentation fault", TestName = "Crash_SigSegv_ClassifiedTheSameEveryTime")]
     [TestCase("import ctypes\nctypes.string_at(0)", null, 11, "string_at", TestName = "Crash_NullPointerRead_ClassifiedTheSameEveryTime")]
     [TestCase("import os, signal\nos.write(2, b'marker: about to SIGKILL myself\\n')\nos.kill(os.getpid(), signal.SIGKILL)", null, 9, "marker: about to SIGKILL myself", TestName = "Crash_SigKillSelf_ClassifiedTheSameEveryTime")]
+    // A worker whose connection closes before its process ends (atexit work, a C extension's teardown, a big
+    // stderr flush): simulated by shutting its socket down and exiting 0.3 s later. A host that kills as soon
+    // as it sees the end of the connection reports signal 9; the report read first says exit code 5.
+    [TestCase("""
+        import gc, os, socket, time
+        for s in [o for o in gc.get_objects() if isinstance(o, socket.socket)]:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # the daemon's listener, closed in the worker
+        os.write(2, b'marker: connection closed, exiting slowly\n')
+        time.sleep(0.3)
+        os._exit(5)
+        """, 5, null, "marker: connection closed, exiting slowly", TestName = "Crash_ExitShortlyAfterTheConnectionClosed_ClassifiedTheSameEveryTime")]
     public async Task Crash_RepeatedTwentyTimes_SameClassification(string code, int? exitCode, int? signal, string tailContains)
     {
         PythonEnvironment.RequireWorkers();
