@@ -357,3 +357,16 @@ def test_an_exception_whose_str_raises_is_still_reported_and_the_worker_stays(in
     assert "Odd" in out.error["message"]
     assert out.reusable
     assert inproc.conn.run(IDENTITY, [batch(a=[8])]).rows() == {"a": [8]}
+
+
+def test_daemon_drops_an_endless_command_line_and_keeps_serving(host):
+    assert host.proc.stdin is not None
+    host.proc.stdin.write(b"k" * 100_000)  # no newline
+    host.proc.stdin.write(b"\n")
+    host.proc.stdin.flush()
+    with host._events_lock:
+        assert host._events_lock.wait_for(
+            lambda: any("longer than" in str(e.get("message")) for e in host.events), 10), host.events
+    conn = host.connect()
+    assert conn.run(IDENTITY, [batch(a=[9])]).rows() == {"a": [9]}
+    conn.close()
