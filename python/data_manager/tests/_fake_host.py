@@ -117,18 +117,23 @@ class FakeHost:
 
 
 class Connection:
-    def __init__(self, host: FakeHost, token: str) -> None:
-        self.sock = socket.create_connection(("127.0.0.1", host.port), timeout=30)
-        raw = token.encode()
-        self.sock.sendall(P.MAGIC + P.INT32.pack(P.PROTOCOL_VERSION) + P.INT32.pack(len(raw)) + raw)
-        reply = b""
-        while len(reply) < 12:
-            part = self.sock.recv(12 - len(reply))
-            if not part:
-                raise EOFError("handshake refused")
-            reply += part
-        assert reply[:4] == P.MAGIC
-        self.pid = P.INT32.unpack_from(reply, 8)[0]
+    def __init__(self, host: Optional[FakeHost], token: str, sock: Optional[socket.socket] = None) -> None:
+        if sock is not None:  # an in-process worker (InProcessWorker): no handshake
+            self.sock = sock
+            self.pid = os.getpid()
+        else:
+            assert host is not None
+            self.sock = socket.create_connection(("127.0.0.1", host.port), timeout=30)
+            raw = token.encode()
+            self.sock.sendall(P.MAGIC + P.INT32.pack(P.PROTOCOL_VERSION) + P.INT32.pack(len(raw)) + raw)
+            reply = b""
+            while len(reply) < 12:
+                part = self.sock.recv(12 - len(reply))
+                if not part:
+                    raise EOFError("handshake refused")
+                reply += part
+            assert reply[:4] == P.MAGIC
+            self.pid = P.INT32.unpack_from(reply, 8)[0]
         self.reader = FrameReader(self.sock)
         self.writer = FrameWriter(self.sock)
         self.sent_code: set = set()
@@ -239,3 +244,38 @@ class _CollectingStream(io.RawIOBase):
                 self._outcome.record(code, payload)
             if code != P.LOG:
                 raise _StreamInterrupted(code)
+
+
+class InProcessWorker:
+    """A ``Worker`` serving one end of a socket pair on a thread of this process, the other end wrapped in a
+    ``Connection``: what the worker keeps alive between runs can then be inspected directly (weak references,
+    ``gc``). ``close()`` ends the worker; ``exit_code`` / ``failure`` say how ``serve`` ended."""
+
+    def __init__(self) -> None:
+        from data_manager._worker import Worker
+
+        host_end, worker_end = socket.socketpair()
+        host_end.settimeout(60)
+        self._worker_end = worker_end
+        self.worker = Worker(FrameReader(worker_end), FrameWriter(worker_end))
+        self.conn = Connection(None, "", sock=host_end)
+        self.exit_code: Optional[int] = None
+        self.failure: Optional[BaseException] = None
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        try:
+            self.exit_code = self.worker.serve()
+        except BaseException as e:  # noqa: B902 - recorded for the test to assert on
+            self.failure = e
+        finally:
+            self._worker_end.close()
+
+    def join(self, timeout: float = 30.0) -> bool:
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def close(self) -> None:
+        self.conn.close()
+        assert self.join(), "the in-process worker did not end after END_OF_STREAM"

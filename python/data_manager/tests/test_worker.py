@@ -13,7 +13,7 @@ import pytest
 from data_manager import _protocol as P
 from data_manager._arrow import RecordBatch
 
-from _fake_host import FakeHost
+from _fake_host import FakeHost, InProcessWorker, RunOutcome
 
 IDENTITY = "data_manager.set_output(list(data_manager.fetch_once_as_batches()))"
 
@@ -219,4 +219,158 @@ def test_boot_time_counts_from_the_fork_not_the_daemons_start(host):
     # fork itself may take long, but a boot time counted from the daemon's start would exceed this bound.
     assert 0 < first.timing["boot_ms"] <= since_fork_ms
     assert second.timing["boot_ms"] == 0
+    conn.close()
+
+
+# -- user errors are never the worker's protocol failure (issue 13, item 2) -------------------------------
+
+REFUSED_BY_A_SERVER = """
+import socket, threading
+import data_manager_client
+from data_manager_client import DataServerEndpoint
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen(1)
+def refuse():
+    conn, _ = listener.accept()
+    got = b""
+    while len(got) < 76:  # the whole handshake (magic, version, length, 64-character token): no reset on close
+        part = conn.recv(76 - len(got))
+        if not part:
+            break
+        got += part
+    conn.close()  # a wrong token is answered by closing the connection without a byte
+threading.Thread(target=refuse, daemon=True).start()
+endpoint = DataServerEndpoint("127.0.0.1", listener.getsockname()[1], 0, "00" * 32)
+list(data_manager_client.fetch_batches(endpoint, timeout=10))
+"""
+
+
+def test_protocol_error_of_a_refused_client_connection_is_the_runs_error_and_worker_stays(host):
+    conn = host.connect()
+    out = conn.run(REFUSED_BY_A_SERVER, [batch(a=[1])])
+    assert out.error is not None and out.error["type"] == "ProtocolError", out.error
+    assert out.reusable
+    assert conn.run(IDENTITY, [batch(a=[4])]).rows() == {"a": [4]}
+    conn.close()
+
+
+def test_protocol_error_raised_by_user_code_is_the_runs_error_and_worker_stays(host):
+    conn = host.connect()
+    out = conn.run("from data_manager import ProtocolError\nraise ProtocolError('wrong token')", [])
+    assert out.error["type"] == "ProtocolError" and out.error["message"] == "wrong token"
+    assert out.reusable
+    assert conn.run(IDENTITY, [batch(a=[5])]).rows() == {"a": [5]}
+    conn.close()
+
+
+def _send_run_with_bad_trailer(conn, code):
+    import hashlib
+
+    from data_manager._arrow import StreamWriter
+
+    conn.writer.write_control(P.RUN_HEADER, {"code_hash": hashlib.sha256(code.encode()).hexdigest(), "code": code, "conf": {}})
+    w = StreamWriter(conn.writer.data, batch(a=[1, 2]).schema)
+    w.write_batch(batch(a=[1, 2]))
+    w.close()
+    conn.writer.write_control(P.TRAILER, (99, 1))  # the stream held 2 rows
+    conn.writer.write_control(P.END_OF_DATA)
+    conn.writer.flush()
+
+
+@pytest.mark.parametrize("code", [
+    "data_manager.noops_fetch()",
+    "try:\n    data_manager.noops_fetch()\nexcept Exception:\n    pass  # swallowing the failure does not hide it",
+], ids=["reported", "swallowed_by_user_code"])
+def test_host_breaking_the_input_protocol_ends_the_worker(host, code):
+    conn = host.connect()
+    _send_run_with_bad_trailer(conn, code)
+    outcome = RunOutcome()
+    conn._receive(outcome)
+    assert not outcome.reusable
+    event = host.wait_exit_event(conn.pid)
+    assert event["exit_code"] == 1
+    assert "input truncated or altered" in event["stderr_tail"]
+
+
+# -- every frame the Python side sends is bounded (issue 13, item 6) ---------------------------------------
+
+def test_truncate_text_keeps_short_text_and_marks_what_it_cut():
+    assert P.truncate_text("abc", 3) == "abc"
+    assert P.truncate_text("abcdef", 3) == "abc… [truncated 3 characters]"
+    assert P.truncate_text("x" * 80_000_000, 1000).endswith("… [truncated 79,999,000 characters]")
+    cut = P.truncate_text("head" + "-" * 100 + "tail", 10, keep_tail=True)
+    assert cut.startswith("head-") and cut.endswith("tail") and "[truncated 98 characters]" in cut
+
+
+def test_frame_writer_refuses_an_oversized_control_frame_before_writing_a_byte():
+    from data_manager._transport import FrameWriter
+    from data_manager.exceptions import ProtocolError
+
+    a, b = socket.socketpair()
+    with a, b:
+        with pytest.raises(ProtocolError, match="exceeds"):
+            FrameWriter(a).write_control(P.LOG, {"message": "x" * (P.MAX_CONTROL_FRAME_BYTES + 1)})
+        b.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            b.recv(1)
+
+
+@pytest.fixture()
+def inproc():
+    w = InProcessWorker()
+    yield w
+    w.close()
+
+
+def test_an_80_mb_print_becomes_one_truncated_log_record_and_the_run_succeeds(inproc):
+    out = inproc.conn.run("print('x' * 80_000_000)\ndata_manager.set_output({'ok': [1]})", [])
+    assert out.error is None, out.error
+    assert out.rows() == {"ok": [1]}
+    [record] = out.logs
+    dropped = 80_000_000 - P.MAX_TEXT_CHARS
+    assert record["message"] == "x" * P.MAX_TEXT_CHARS + f"… [truncated {dropped:,} characters]"
+    assert out.reusable
+
+
+def test_a_huge_log_message_and_non_ascii_worst_case_stay_within_the_frame_limit(inproc):
+    # 12 bytes of JSON per character (a surrogate pair escaped): the worst case for the frame size.
+    code = "data_manager.log('\\U0001F600' * 3_000_000)\nprint('\\udc80' * 3_000_000)\ndata_manager.noops_fetch()"
+    out = inproc.conn.run(code, [])
+    assert out.error is None, out.error
+    assert [len(r["message"]) > P.MAX_TEXT_CHARS for r in out.logs] == [True, True]
+    assert all("characters]" in r["message"][-40:] for r in out.logs)
+    assert out.reusable
+
+
+def test_a_160_mb_exception_message_is_truncated_and_the_worker_stays(inproc):
+    out = inproc.conn.run("def fail():\n    raise ValueError('y' * 160_000_000)\nfail()", [])
+    assert out.error["type"] == "ValueError"
+    assert out.error["message"].endswith(f"… [truncated {160_000_000 - P.MAX_TEXT_CHARS:,} characters]")
+    assert len(out.error["message"]) < P.MAX_TEXT_CHARS + 100
+    assert len(out.error["traceback"]) < 2 * P.MAX_TEXT_CHARS
+    assert "in fail" in out.error["traceback"] and "characters]" in out.error["traceback"]
+    assert out.reusable
+    assert inproc.conn.run(IDENTITY, [batch(a=[6])]).rows() == {"a": [6]}
+
+
+def test_an_exception_whose_str_raises_is_still_reported_and_the_worker_stays(inproc):
+    code = "class Odd(Exception):\n    def __str__(self):\n        raise RuntimeError('no str')\nraise Odd()"
+    out = inproc.conn.run(code, [])
+    assert out.error["type"] == "Odd"
+    assert "Odd" in out.error["message"]
+    assert out.reusable
+    assert inproc.conn.run(IDENTITY, [batch(a=[8])]).rows() == {"a": [8]}
+
+
+def test_daemon_drops_an_endless_command_line_and_keeps_serving(host):
+    assert host.proc.stdin is not None
+    host.proc.stdin.write(b"k" * 100_000)  # no newline
+    host.proc.stdin.write(b"\n")
+    host.proc.stdin.flush()
+    with host._events_lock:
+        assert host._events_lock.wait_for(
+            lambda: any("longer than" in str(e.get("message")) for e in host.events), 10), host.events
+    conn = host.connect()
+    assert conn.run(IDENTITY, [batch(a=[9])]).rows() == {"a": [9]}
     conn.close()

@@ -8,7 +8,10 @@ namespace DataBridge.Benchmarks.Workers;
 /// <summary>
 /// Latency of Python runs (issue 4, acceptance 8): a warm run (1 row in, 1 row out) on a reused worker, the
 /// first run of a freshly forked worker through the warm daemon, against a cold <c>python3 -c "import pandas"</c>
-/// process measured in the same run as the baseline.
+/// process measured in the same run as the baseline. Warm runs go back to back, so each includes the worker's
+/// release of the run before it (docs/protocol.md, 2.5: the next PING is answered only after it):
+/// <see cref="WarmRun"/> after a trivial run, <see cref="WarmRunAfterRunLeavingGarbage"/> after one that left a
+/// 10,000-entry dict in a reference cycle, which the release has to collect.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -16,6 +19,14 @@ namespace DataBridge.Benchmarks.Workers;
 public class WorkerBenchmarks
 {
     private const string Identity = "data_manager.set_output(data_manager.fetch_once_as_batches())";
+
+    // The identity run, leaving globals tied into a cycle by a function: the release must collect them.
+    private const string IdentityLeavingGarbage = """
+        table = {i: str(i) for i in range(10_000)}
+        def lookup(i):
+            return table[i]
+        data_manager.set_output(data_manager.fetch_once_as_batches())
+        """;
 
     private readonly string _python = Environment.GetEnvironmentVariable("DATABRIDGE_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
     private PythonBridge _reused = null!;
@@ -62,6 +73,15 @@ public class WorkerBenchmarks
     public async Task<long> WarmRun()
     {
         using RunResult result = await _reused.RunAsync(_oneRow, Identity).ConfigureAwait(false);
+        return result.RowCount;
+    }
+
+    /// <summary>One row in, one row out, on a reused worker, each run leaving garbage for the release before the next.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Workers")]
+    public async Task<long> WarmRunAfterRunLeavingGarbage()
+    {
+        using RunResult result = await _reused.RunAsync(_oneRow, IdentityLeavingGarbage).ConfigureAwait(false);
         return result.RowCount;
     }
 

@@ -9,6 +9,14 @@ internal static class ProtocolConstants
     /// <summary>The largest control frame payload (JSON) either side accepts: 64 MiB.</summary>
     public const int MaxControlFrameBytes = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// The most characters one text field of a frame the Python side sends may hold (a LOG message, an
+    /// exception's message or traceback): 1 Mi. Longer text is cut there with a marker
+    /// <c>"… [truncated N characters]"</c>, so even at 12 bytes of JSON per character a PYTHON_EXCEPTION frame
+    /// stays far below <see cref="MaxControlFrameBytes"/> (docs/protocol.md, 2.2).
+    /// </summary>
+    public const int MaxTextChars = 1024 * 1024;
+
     /// <summary>The largest token the handshake carries (the real one is 64 hex characters).</summary>
     public const int MaxTokenBytes = 1024;
 

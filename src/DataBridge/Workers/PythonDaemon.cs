@@ -169,7 +169,12 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
         }
         finally
         {
-            _exits.TryRemove(processId, out _);
+            // A slot still pending stays: the report may come after this wait gave up, and a second wait (after
+            // a kill) must find it. Pending slots end with the report or with the daemon's stdout.
+            if (exit.Task.IsCompleted)
+            {
+                _exits.TryRemove(processId, out _);
+            }
         }
     }
 

@@ -16,6 +16,7 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private int _aborted;
+    private int _killed;
 
     private WorkerConnection(IWorkerHost host, Socket socket, int bufferSize, TimeSpan connectTimeout)
     {
@@ -142,14 +143,24 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
     /// </summary>
     public void Abort()
     {
+        if (ProcessId > 0 && Interlocked.Exchange(ref _killed, 1) == 0)
+        {
+            _ = KillQuietlyAsync();
+        }
+
+        Disconnect();
+    }
+
+    /// <summary>
+    /// Closes the socket without killing the worker: for a connection that broke by itself, whose worker is
+    /// (most likely) ending on its own. Its exit report must be read before any kill, or the kill would be
+    /// what the report says (signal 9, no stderr) instead of the real cause. Idempotent, safe from any thread.
+    /// </summary>
+    public void Disconnect()
+    {
         if (Interlocked.Exchange(ref _aborted, 1) != 0)
         {
             return;
-        }
-
-        if (ProcessId > 0)
-        {
-            _ = KillQuietlyAsync();
         }
 
         _stream.Dispose();

@@ -17,8 +17,12 @@ namespace DataBridge.Workers;
 /// </summary>
 internal sealed class WorkerRun : IAsyncDisposable
 {
-    /// <summary>How long the daemon's exit report of a crashed worker is awaited.</summary>
-    public static readonly TimeSpan ExitReportTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long the daemon's exit report of a crashed worker is awaited before the worker is killed (and then
+    /// again for the report of that kill). A report normally comes within milliseconds; the margin is for a
+    /// loaded machine, and it is only ever waited in full for a worker that broke its connection but lives on.
+    /// </summary>
+    public static readonly TimeSpan ExitReportTimeout = TimeSpan.FromSeconds(5);
 
     private readonly WorkerConnection _connection;
     private readonly RunHeader _header;
@@ -29,6 +33,7 @@ internal sealed class WorkerRun : IAsyncDisposable
     private Task _input = Task.CompletedTask;
     private ExceptionDispatchInfo? _inputFailure;
     private bool _clean;
+    private bool _exitReported;
 
     private WorkerRun(WorkerConnection connection, RunHeader header, Action<LogRecord> log, ILogger logger, CancellationToken cancellationToken)
     {
@@ -145,37 +150,56 @@ internal sealed class WorkerRun : IAsyncDisposable
 
             // No END_OF_STREAM after the error: the worker ended itself (sys.exit) or broke down. Its exit is
             // the fact the caller must see (exit code 3 after sys.exit(3)); the Python error is the cause.
-            _connection.Abort();
-            WorkerExit? ended = await _connection.Host.WaitForWorkerExitAsync(_connection.ProcessId, ExitReportTimeout).ConfigureAwait(false);
-            return Crashed(ended, python);
+            return Crashed(await AwaitExitThenKillAsync().ConfigureAwait(false), python);
         }
 
-        _connection.Abort();
         if (_cancellationToken.IsCancellationRequested)
         {
+            _connection.Abort();
             return new OperationCanceledException("The Python run was cancelled; its worker was killed.", error, _cancellationToken);
         }
 
         if (_inputFailure is not null)
         {
+            _connection.Abort();
             return _inputFailure.SourceException;
         }
 
         if (IsTransportFailure(error))
         {
-            WorkerExit? exit = await _connection.Host.WaitForWorkerExitAsync(_connection.ProcessId, ExitReportTimeout).ConfigureAwait(false);
-            return Crashed(exit, error);
+            return Crashed(await AwaitExitThenKillAsync().ConfigureAwait(false), error);
         }
 
+        // The worker broke the protocol while alive: nothing it says can be trusted any more.
+        _connection.Abort();
         return error;
+    }
+
+    // The connection broke by itself, so the worker is most likely ending on its own: read the daemon's report
+    // of how (exit code, signal, stderr tail) before anything could kill it. A kill first would race with that
+    // end and could become the report ("signal 9", empty stderr). Only a worker that did not end within the
+    // timeout is killed, and the report of that kill is then what the caller sees.
+    private async ValueTask<WorkerExit?> AwaitExitThenKillAsync()
+    {
+        _connection.Disconnect();
+        WorkerExit? exit = await _connection.Host.WaitForWorkerExitAsync(_connection.ProcessId, ExitReportTimeout).ConfigureAwait(false);
+        if (exit is null)
+        {
+            _connection.Abort();
+            exit = await _connection.Host.WaitForWorkerExitAsync(_connection.ProcessId, ExitReportTimeout).ConfigureAwait(false);
+        }
+
+        _exitReported = exit is not null;
+        return exit;
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _registration.DisposeAsync().ConfigureAwait(false);
-        if (!_clean)
+        if (!_clean && !_exitReported)
         {
+            // A worker whose end was reported is gone already; any other may be alive in an unknown state.
             _connection.Abort();
         }
 
@@ -243,9 +267,10 @@ internal sealed class WorkerRun : IAsyncDisposable
         }
         catch (Exception ex) when (IsTransportFailure(ex) || ex is OperationCanceledException)
         {
-            // The connection broke or the run was cancelled: the output side sees it too and reports it with
-            // the daemon's exit report. Break the connection so that side never waits for nothing.
-            _connection.Abort();
+            // The connection broke or the run was cancelled (which killed the worker already): the output side
+            // sees it too and reports it with the daemon's exit report. Close the socket so that side never waits
+            // for nothing, but do not kill: the worker's own end must be what that report says.
+            _connection.Disconnect();
         }
         catch (Exception ex)
         {

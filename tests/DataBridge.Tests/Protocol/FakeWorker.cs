@@ -46,13 +46,21 @@ internal sealed class FakeWorker : IWorkerHost, IAsyncDisposable
 
     public ConcurrentQueue<Exception> ScriptFailures { get; } = new();
 
+    /// <summary>"kill" and "wait-exit", in the order the host side called them.</summary>
+    public ConcurrentQueue<string> HostCalls { get; } = new();
+
     public ValueTask KillWorkerAsync(int processId)
     {
+        HostCalls.Enqueue("kill");
         KillRequests.Enqueue(processId);
         return ValueTask.CompletedTask;
     }
 
-    public Task<WorkerExit?> WaitForWorkerExitAsync(int processId, TimeSpan timeout) => Task.FromResult(ExitReport);
+    public Task<WorkerExit?> WaitForWorkerExitAsync(int processId, TimeSpan timeout)
+    {
+        HostCalls.Enqueue("wait-exit");
+        return Task.FromResult(ExitReport);
+    }
 
     public Task<WorkerConnection> ConnectAsync(TimeSpan? connectTimeout = null, SecretToken? token = null) =>
         WorkerConnection.ConnectAsync(this, token ?? Token, 4096, connectTimeout ?? TimeSpan.FromSeconds(5), CancellationToken.None);

@@ -189,6 +189,47 @@ public sealed class WorkerProtocolTests
         Assert.That(ex.Message, Does.Contain("SIGSEGV"));
         Assert.That(ex.IsTransient, Is.True);
         Assert.That(connection.IsAborted, Is.True);
+        Assert.That(fake.KillRequests, Is.Empty, "a worker that ended by itself is never killed: the report says how it ended");
+    }
+
+    [Test]
+    public async Task Run_ConnectionBrokenWithoutExitReport_WaitsForTheReportBeforeKilling()
+    {
+        await using var fake = new FakeWorker(async s =>
+        {
+            await s.AcceptHandshakeAsync();
+            await s.ReadRunAsync();
+            await s.WriteInt32Async(1000);
+            await s.Stream.WriteAsync(Output);
+        });
+        fake.ExitReport = null;
+        await using WorkerConnection connection = await fake.ConnectAsync().WaitAsync(NoHang);
+
+        var ex = Assert.ThrowsAsync<WorkerCrashedException>(() => RawRun.ExecuteAsync(connection, Input, new Trailer(1, 1), new Trailer(0, 0)).WaitAsync(NoHang));
+
+        Assert.That(ex!.Message, Does.Contain("reported no exit"));
+        Assert.That(fake.HostCalls.Take(3), Is.EqualTo(new[] { "wait-exit", "kill", "wait-exit" }), "the report is awaited first; the kill only after it did not come");
+    }
+
+    [Test]
+    public async Task Run_WorkerClosesBeforeReadingItsInput_ReportIsReadAndWorkerNeverKilled()
+    {
+        await using var fake = new FakeWorker(async s =>
+        {
+            await s.AcceptHandshakeAsync();
+            await s.ReadExactAsync(4);
+            await s.ReadExactAsync(await s.ReadInt32Async());
+        });
+        fake.ExitReport = new WorkerExit(FakeWorker.WorkerPid, 3, null, "exit 3 after reading the header\n");
+        await using WorkerConnection connection = await fake.ConnectAsync().WaitAsync(NoHang);
+        byte[] largeInput = new byte[8 << 20];
+
+        // The input writer fails on the closed socket while the output reader sees the end: neither may kill.
+        var ex = Assert.ThrowsAsync<WorkerCrashedException>(() => RawRun.ExecuteAsync(connection, largeInput, new Trailer(1, 1), new Trailer(0, 0)).WaitAsync(NoHang));
+
+        Assert.That(ex!.ExitCode, Is.EqualTo(3));
+        Assert.That(ex.StderrTail, Does.Contain("exit 3 after reading the header"));
+        Assert.That(fake.KillRequests, Is.Empty);
     }
 
     [Test]

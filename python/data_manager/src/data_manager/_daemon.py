@@ -31,6 +31,7 @@ from . import _protocol as P
 from ._handshake import PendingHandshake
 
 _STDERR_TAIL_BYTES = 8192
+_MAX_COMMAND_BYTES = 4096
 
 
 class Daemon:
@@ -80,7 +81,9 @@ class Daemon:
     # -- events to the host -----------------------------------------------------------------------
     @staticmethod
     def event(**fields: object) -> None:
-        line = json.dumps(fields, separators=(",", ":")) + "\n"
+        # One line per event, each text field bounded (docs/protocol.md, 1): the host reads these lines whole.
+        bounded = {k: P.truncate_text(v) if isinstance(v, str) else v for k, v in fields.items()}
+        line = json.dumps(bounded, separators=(",", ":")) + "\n"
         try:
             os.write(1, line.encode("utf-8"))
         except OSError:
@@ -254,6 +257,11 @@ class Daemon:
             self.shutdown()
             return
         self._stdin_buffer += chunk
+        if b"\n" not in self._stdin_buffer and len(self._stdin_buffer) > _MAX_COMMAND_BYTES:
+            # Commands are a few bytes: a longer line is garbage, dropped rather than buffered without bound.
+            self.event(event="log", level="warning",
+                       message=f"dropped a daemon command line longer than {_MAX_COMMAND_BYTES} bytes")
+            self._stdin_buffer = b""
         while b"\n" in self._stdin_buffer:
             line, self._stdin_buffer = self._stdin_buffer.split(b"\n", 1)
             parts = line.decode("ascii", "replace").split()

@@ -48,6 +48,12 @@ NAMES = {
 JSON_FRAMES = frozenset({PYTHON_EXCEPTION, TIMING, LOG, RUN_HEADER, HELLO, REQUEST, ERROR, RESPONSE})
 
 MAX_CONTROL_FRAME_BYTES = 64 * 1024 * 1024
+
+# The most characters of text one field of a frame the Python side sends may carry: a LOG message, an
+# exception's message, its traceback. Longer text is cut with a marker (``truncate_text``), so no print or
+# exception can make a frame exceed MAX_CONTROL_FRAME_BYTES: even at 12 bytes of JSON per character (a
+# surrogate pair as two \u escapes) the two text fields of PYTHON_EXCEPTION stay below 25 MiB.
+MAX_TEXT_CHARS = 1024 * 1024
 HANDSHAKE_TIMEOUT_SECONDS = 10.0
 # The largest token a handshake may carry (the real one is 64 hex characters).
 MAX_TOKEN_BYTES = 1024
@@ -68,6 +74,20 @@ ENV_MAX_PENDING_HANDSHAKES = "DATABRIDGE_MAX_PENDING_HANDSHAKES"
 INT32 = struct.Struct("<i")
 INT64 = struct.Struct("<q")
 TRAILER_BODY = struct.Struct("<qq")
+
+
+def truncate_text(text: str, limit: int = MAX_TEXT_CHARS, keep_tail: bool = False) -> str:
+    """``text`` when it has at most ``limit`` characters, else ``limit`` of them with a marker naming how many
+    were dropped: ``"… [truncated 79,999,000 characters]"``. The head is kept; with ``keep_tail`` the first and
+    last halves are kept around the marker (a traceback's last lines say what was raised)."""
+    dropped = len(text) - limit
+    if dropped <= 0:
+        return text
+    marker = f"… [truncated {dropped:,} characters]"
+    if not keep_tail:
+        return text[:limit] + marker
+    head = limit - limit // 2
+    return text[:head] + marker + "\n" + text[len(text) - limit // 2:]
 
 
 def frame_name(code: int) -> str:

@@ -255,6 +255,11 @@ class FrameWriter:
         self._flush_data()
         if code in P.JSON_FRAMES:
             raw = json.dumps(payload, separators=(",", ":"), default=str).encode("utf-8")
+            if len(raw) > P.MAX_CONTROL_FRAME_BYTES:
+                # Refused before a byte is written, so the connection stays in a clean state. Text the worker
+                # sends is cut to MAX_TEXT_CHARS first; this guards every other caller.
+                raise ProtocolError(f"a {P.frame_name(code)} frame of {len(raw):,} bytes exceeds the maximum of "
+                                    f"{P.MAX_CONTROL_FRAME_BYTES:,} bytes")
             self._send(P.INT32.pack(code) + P.INT32.pack(len(raw)), raw)
         elif code == P.TRAILER:
             rows, batches = payload

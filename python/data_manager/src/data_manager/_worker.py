@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import collections
+import gc
 import hashlib
 import io
 import linecache
@@ -58,47 +59,88 @@ def serve_connection(conn: socket.socket) -> int:
         conn.close()
 
 
+class _HostLink:
+    """Remembers the first failure of the worker's own connection with its host.
+
+    Code run by the worker can raise anything, ``ProtocolError`` included (``data_manager_client`` raises it for
+    a refused upload), so what is raised says nothing about *where* it failed. Every read and write of the host
+    connection goes through ``_Input`` or ``_LockedWriter``, which record here what broke them; the worker
+    ends itself only when this holds a failure, and reports every other exception as the run's Python error."""
+
+    def __init__(self) -> None:
+        self.failure: Optional[BaseException] = None
+
+    def broke(self, error: BaseException) -> None:
+        if self.failure is None:
+            self.failure = error
+
+
 class _LockedWriter:
     """Serialises frame writes from user threads (print from a thread) with the run's own writes."""
 
-    def __init__(self, writer: FrameWriter) -> None:
+    def __init__(self, writer: FrameWriter, link: _HostLink) -> None:
         self._writer = writer
+        self._link = link
         self._lock = threading.Lock()
         self.data = self
 
     def write(self, b: Any) -> int:
         with self._lock:
-            self._writer.write_data(b)
+            try:
+                self._writer.write_data(b)
+            except BaseException as e:
+                self._link.broke(e)
+                raise
         return memoryview(b).nbytes
 
     def write_parts(self, parts: Any) -> None:
         """One Arrow message as one data chunk (see ``FrameWriter.write_data_parts``)."""
         with self._lock:
-            self._writer.write_data_parts(parts)
+            try:
+                self._writer.write_data_parts(parts)
+            except BaseException as e:
+                self._link.broke(e)
+                raise
 
     def writable(self) -> bool:
         return True
 
     def flush(self) -> None:
         with self._lock:
-            self._writer.flush()
+            try:
+                self._writer.flush()
+            except BaseException as e:
+                self._link.broke(e)
+                raise
 
     def close(self) -> None:
         """The Arrow writer closing its sink only ends the Arrow stream, not the connection."""
 
     def control(self, code: int, payload: Any = None) -> None:
         with self._lock:
-            self._writer.write_control(code, payload)
+            try:
+                self._writer.write_control(code, payload)
+            except BaseException as e:
+                self._link.broke(e)
+                raise
+
+    def log(self, level: str, stream: str, message: str) -> None:
+        """One LOG frame; the message is cut to ``MAX_TEXT_CHARS`` with a marker (docs/protocol.md, 2.2)."""
+        self.control(P.LOG, {"level": level, "stream": stream, "message": P.truncate_text(message)})
 
 
 class _LogStream(io.TextIOBase):
-    """sys.stdout / sys.stderr of user code: each line becomes a LOG frame of the current run."""
+    """sys.stdout / sys.stderr of user code: each line becomes a LOG frame of the current run.
+
+    Text without a newline is sent once 64 KiB of it accumulate (or on flush); the newline that later ends
+    that line then adds no empty record. Each record is cut to ``MAX_TEXT_CHARS`` by ``_LockedWriter.log``."""
 
     def __init__(self, out: _LockedWriter, stream: str, level: str) -> None:
         self._out = out
         self._stream = stream
         self._level = level
         self._partial = ""
+        self._continued = False  # the current line's start was already sent
 
     def writable(self) -> bool:
         return True
@@ -109,7 +151,9 @@ class _LogStream(io.TextIOBase):
         text = self._partial + s
         *lines, self._partial = text.split("\n")
         for line in lines:
-            self._out.control(P.LOG, {"level": self._level, "stream": self._stream, "message": line})
+            if line or not self._continued:
+                self._out.log(self._level, self._stream, line)
+            self._continued = False
         if len(self._partial) > 65536:
             self.flush()
         return len(s)
@@ -117,7 +161,8 @@ class _LogStream(io.TextIOBase):
     def flush(self) -> None:
         if self._partial:
             line, self._partial = self._partial, ""
-            self._out.control(P.LOG, {"level": self._level, "stream": self._stream, "message": line})
+            self._out.log(self._level, self._stream, line)
+            self._continued = True
 
 
 class _OutputSink:
@@ -146,18 +191,25 @@ class _OutputSink:
 class _Input:
     """The run's input: the Arrow stream read lazily, then its trailer checked against what was read."""
 
-    def __init__(self, reader: FrameReader) -> None:
+    def __init__(self, reader: FrameReader, link: _HostLink) -> None:
         self._reader = reader
+        self._link = link
         self.done = False
         self.rows = 0
         self.batches = 0
 
     def __iter__(self) -> Iterator[RecordBatch]:
-        for batch in StreamReader(self._reader.data):
+        # The Arrow reader's own errors (malformed input) are reported to the run like any other; a failure of
+        # the connection itself is recorded by _RecordingStream on its way up.
+        for batch in StreamReader(_RecordingStream(self._reader.data, self._link)):
             self.rows += batch.num_rows
             self.batches += 1
             yield batch
-        self._finish()
+        try:
+            self._finish()
+        except BaseException as e:
+            self._link.broke(e)
+            raise
 
     def _finish(self) -> None:
         code = self._reader.next_control()
@@ -179,12 +231,41 @@ class _Input:
             self.done = True
 
 
+class _RecordingStream:
+    """The input's data chunks for the Arrow reader; a failure of the connection is recorded on the link."""
+
+    def __init__(self, data: Any, link: _HostLink) -> None:
+        self._data = data
+        self._link = link
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        try:
+            return self._data.readinto(b)
+        except BaseException as e:
+            self._link.broke(e)
+            raise
+
+    def read(self, n: int = -1) -> bytes:
+        try:
+            return self._data.read(n)
+        except BaseException as e:
+            self._link.broke(e)
+            raise
+
+
 class Worker:
     def __init__(self, reader: FrameReader, writer: FrameWriter) -> None:
         self._reader = reader
-        self._out = _LockedWriter(writer)
+        self._writer = writer
         self._code: "collections.OrderedDict[str, Any]" = collections.OrderedDict()
         self._runs = 0
+        # What the last run left behind, dropped by release_run() before the next frame is read.
+        self._namespace: Optional[Dict[str, Any]] = None
+        self._error: Optional[BaseException] = None
+        self.last_release_ms = 0.0
 
     def serve(self) -> int:
         while True:
@@ -193,7 +274,7 @@ class Worker:
             except EOFError:
                 return 0
             if code == P.PING:
-                self._out.control(P.PONG)
+                self._writer.write_control(P.PONG)
             elif code == P.END_OF_STREAM:
                 return 0
             elif code == P.RUN_HEADER:
@@ -201,47 +282,59 @@ class Worker:
                 keep_going, exit_code = self.run(header)
                 if not keep_going:
                     return exit_code
+                # The run's result is already with the host; the next PING or RUN_HEADER is read only once the
+                # run's memory is freed, so no run ever starts on top of the previous one's leftovers.
+                self.release_run()
             else:
                 raise ProtocolError(f"unexpected {P.frame_name(code)} between runs")
 
-    def _compile(self, header: Dict[str, Any]) -> Any:
+    def _code_for(self, header: Dict[str, Any]) -> Tuple[str, Optional[str]]:
+        """Checks the header's code fields (the host's part of the protocol): (hash, text to compile or None)."""
         code_hash = header.get("code_hash")
         if not isinstance(code_hash, str):
             raise ProtocolError("the run header has no code_hash")
         text = header.get("code")
+        if text is None:
+            if code_hash not in self._code:
+                raise ProtocolError(f"the run header names code {code_hash[:12]}… that this worker has not received")
+            return code_hash, None
+        if not isinstance(text, str):
+            raise ProtocolError("the run header's code must be a string")
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != code_hash:
+            raise ProtocolError("the run header's code does not match its code_hash")
+        return code_hash, text
+
+    def _compile(self, code_hash: str, text: Optional[str]) -> Any:
+        """The compiled code (user errors such as SyntaxError propagate); cached by hash only when it compiled."""
         if text is not None:
-            if not isinstance(text, str):
-                raise ProtocolError("the run header's code must be a string")
-            if hashlib.sha256(text.encode("utf-8")).hexdigest() != code_hash:
-                raise ProtocolError("the run header's code does not match its code_hash")
-            # A per-code file name registered in linecache: tracebacks then show the user's source lines.
-            filename = f"<databridge-{code_hash[:12]}>"
-            linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+            filename = _code_filename(code_hash)
             self._code[code_hash] = compile(text, filename, "exec")
+            # Registered in linecache so tracebacks show the user's source lines; forgotten with the code.
+            linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
             while len(self._code) > _CODE_CACHE_SIZE:
-                self._code.popitem(last=False)
-        compiled = self._code.get(code_hash)
-        if compiled is None:
-            raise ProtocolError(f"the run header names code {code_hash[:12]}… that this worker has not received")
+                evicted, _ = self._code.popitem(last=False)
+                linecache.cache.pop(_code_filename(evicted), None)
         self._code.move_to_end(code_hash)
-        return compiled
+        return self._code[code_hash]
 
     def run(self, header: Dict[str, Any]) -> Tuple[bool, int]:
-        """One run; returns (reusable, exit code)."""
+        """One run; returns (reusable, exit code). Raises when the host broke the protocol or the connection."""
         t_start = time.monotonic()
         boot_ms = (t_start - _STARTED) * 1000.0 if self._runs == 0 else 0.0
         self._runs += 1
-        out = self._out
-        source = _Input(self._reader)
+        link = _HostLink()
+        out = _LockedWriter(self._writer, link)
+        source = _Input(self._reader, link)
         sink = _OutputSink(out)
         error: Optional[BaseException] = None
         exit_code: Optional[int] = None
         conf = header.get("conf") or {}
         if not isinstance(conf, dict):
             raise ProtocolError("the run header's conf must be an object")
+        code_hash, text = self._code_for(header)
 
         def log(level: str, message: str) -> None:
-            out.control(P.LOG, {"level": level, "stream": "log", "message": message})
+            out.log(level, "log", message)
 
         manager = DataManager(
             source,
@@ -253,16 +346,18 @@ class Worker:
             data_server=header.get("data_server"),
             model_server=header.get("model_server"),
         )
+        namespace: Dict[str, Any] = {"__name__": "__databridge__", "__builtins__": builtins, "data_manager": manager}
+        self._namespace = namespace
         stdout, stderr = sys.stdout, sys.stderr
         t_init = t_start
         try:
-            compiled = self._compile(header)
+            compiled = self._compile(code_hash, text)
             t_init = time.monotonic()
             sys.stdout = _LogStream(out, "stdout", "info")
             sys.stderr = _LogStream(out, "stderr", "warning")
             _context.set_current(manager)
             try:
-                exec(compiled, {"__name__": "__databridge__", "__builtins__": builtins, "data_manager": manager})
+                exec(compiled, namespace)
             finally:
                 _context.set_current(None)
                 for stream in (sys.stdout, sys.stderr):
@@ -274,25 +369,31 @@ class Worker:
         except SystemExit as e:
             error = e
             exit_code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-        except ProtocolError:
-            raise
         except BaseException as e:  # noqa: B902 - every user failure is reported, KeyboardInterrupt included
+            # ProtocolError included: raised by user code (data_manager_client) it is the run's error. Only a
+            # failure of this worker's own connection, recorded on the link, ends the worker (below).
             error = e
+        self._error = error
+        del manager, namespace
         t_run = time.monotonic()
-        try:
-            source.drain()
-        except (ProtocolError, EOFError, OSError):
-            return False, 1
-        if error is None:
+        if link.failure is None:
+            try:
+                source.drain()
+            except BaseException as e:
+                link.broke(e)
+        if link.failure is None and error is None:
             try:
                 sink.finish()
             except Exception as e:  # e.g. an output value that cannot be converted at the end
-                error = e
+                error = self._error = e
+        if link.failure is not None:
+            # The host connection broke or the host broke the protocol: nothing more can be said on it.
+            raise _HostConnectionFailed(f"the connection with the host failed: {link.failure!r}") from link.failure
         if error is not None:
             out.control(P.PYTHON_EXCEPTION, {
-                "type": type(error).__name__,
-                "message": _message(error),
-                "traceback": _user_traceback(error),
+                "type": _type_name(error),
+                "message": P.truncate_text(_message(error)),
+                "traceback": P.truncate_text(_user_traceback(error), keep_tail=True),
             })
         t_end = time.monotonic()
         out.control(P.TIMING, {
@@ -309,16 +410,99 @@ class Worker:
         out.flush()
         return True, 0
 
+    def release_run(self) -> None:
+        """Drops everything the last run left reachable and gives its freed memory back to the OS.
+
+        A run's globals are usually part of a reference cycle (a function defined by the code points back at
+        them), and its exception's traceback holds the run's frames and so its globals: plain reference
+        counting frees neither, and the worker would carry every run's data into the next. So: clear the
+        namespace, cut the tracebacks of the error (and its causes), forget ``sys.last_*``, collect, and trim
+        the C heap (``malloc_trim``), where pandas and small objects leave freed pages otherwise kept."""
+        t0 = time.monotonic()
+        namespace, error = self._namespace, self._error
+        self._namespace = self._error = None
+        if error is not None:
+            _forget_tracebacks(error)
+            del error
+        if namespace is not None:
+            namespace.clear()
+            del namespace
+        for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+            try:
+                delattr(sys, name)
+            except AttributeError:
+                pass
+        gc.collect()
+        if _MALLOC_TRIM is not None:
+            _MALLOC_TRIM(0)
+        self.last_release_ms = (time.monotonic() - t0) * 1000.0
+
+
+class _HostConnectionFailed(ProtocolError):
+    """The worker's own connection with its host failed: the worker exits (never raised into user code)."""
+
+
+def _code_filename(code_hash: str) -> str:
+    # A per-code file name: tracebacks then name the code and, through linecache, show its source lines.
+    return f"<databridge-{code_hash[:12]}>"
+
+
+def _forget_tracebacks(error: BaseException) -> None:
+    """Clears the frames of ``error``'s traceback and of its causes and contexts, and detaches them."""
+    seen = set()
+    pending = [error]
+    while pending and len(seen) < 10_000:  # chains are short; the bound only guards against pathological ones
+        e = pending.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if e.__traceback__ is not None:
+            traceback.clear_frames(e.__traceback__)
+            e.__traceback__ = None
+        pending.extend(x for x in (e.__cause__, e.__context__) if x is not None)
+        pending.extend(x for x in getattr(e, "exceptions", ()) if isinstance(x, BaseException))
+
+
+def _load_malloc_trim() -> Any:
+    """glibc's ``malloc_trim`` (returns freed heap pages to the OS), or None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, ImportError):  # musl and other C libraries have no malloc_trim
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
+
+
+# Resolved when the daemon imports this module, before it forks: workers share it.
+_MALLOC_TRIM = _load_malloc_trim()
+
 
 def _user_traceback(error: BaseException) -> str:
-    """The traceback from the user's code down: the worker's own frames above it are noise to the user."""
+    """The traceback from the user's code down (the worker's own frames above it are noise to the user), each
+    piece cut to ``MAX_TEXT_CHARS`` as it is formatted, so a huge message is never copied whole again."""
     tb = error.__traceback__
     while tb is not None and not tb.tb_frame.f_code.co_filename.startswith("<databridge"):
         tb = tb.tb_next
-    return "".join(traceback.format_exception(type(error), error, tb if tb is not None else error.__traceback__))
+    try:
+        formatted = traceback.TracebackException(type(error), error, tb if tb is not None else error.__traceback__)
+        return "".join(P.truncate_text(part, keep_tail=True) for part in formatted.format())
+    except Exception as e:  # a broken __str__ or __repr__ of user objects must not break the report
+        return f"{_type_name(error)}: <the traceback could not be formatted: {_type_name(e)}>\n"
+
+
+def _type_name(error: BaseException) -> str:
+    return P.truncate_text(type(error).__name__, 1000)
 
 
 def _message(error: BaseException) -> str:
     if isinstance(error, SystemExit):
-        return f"exit code {error.code}"
-    return str(error)
+        return P.truncate_text(f"exit code {error.code}")
+    try:
+        return str(error)
+    except Exception as e:  # an exception whose __str__ raises is still reported, by its type
+        return f"<{_type_name(error)}.__str__ raised {_type_name(e)}>"
