@@ -28,7 +28,7 @@ from ._arrow import RecordBatch, Schema, StreamReader, StreamWriter
 from ._handshake import answer
 from ._manager import DataManager
 from ._transport import FrameReader, FrameWriter
-from .exceptions import ProtocolError
+from .exceptions import DataManagerError, ProtocolError
 
 _CODE_CACHE_SIZE = 64
 _STARTED = time.monotonic()
@@ -76,16 +76,34 @@ class _HostLink:
 
 
 class _LockedWriter:
-    """Serialises frame writes from user threads (print from a thread) with the run's own writes."""
+    """Serialises frame writes from user threads (print from a thread) with the run's own writes.
+
+    One per run. Once the run's user part is over (``end_user_writes``), what user code may still do through it
+    from threads it left running is kept off the connection: output is refused with ``DataManagerError`` and
+    log lines go to the worker's stderr log, so nothing reaches the host between runs or under a later run's
+    context. The worker's own closing frames (``control``) are not affected."""
 
     def __init__(self, writer: FrameWriter, link: _HostLink) -> None:
         self._writer = writer
         self._link = link
         self._lock = threading.Lock()
         self.data = self
+        self.ended = False
+
+    def end_user_writes(self) -> None:
+        """From now on user code's writes stay off the connection; waits for one in progress to finish."""
+        with self._lock:
+            self.ended = True
+
+    def _refuse_if_ended(self) -> None:
+        if self.ended:
+            raise DataManagerError(
+                "this run has ended: its data_manager cannot send output any more "
+                "(a thread started by the run outlived it)")
 
     def write(self, b: Any) -> int:
         with self._lock:
+            self._refuse_if_ended()
             try:
                 self._writer.write_data(b)
             except BaseException as e:
@@ -96,6 +114,7 @@ class _LockedWriter:
     def write_parts(self, parts: Any) -> None:
         """One Arrow message as one data chunk (see ``FrameWriter.write_data_parts``)."""
         with self._lock:
+            self._refuse_if_ended()
             try:
                 self._writer.write_data_parts(parts)
             except BaseException as e:
@@ -124,9 +143,29 @@ class _LockedWriter:
                 self._link.broke(e)
                 raise
 
-    def log(self, level: str, stream: str, message: str) -> None:
-        """One LOG frame; the message is cut to ``MAX_TEXT_CHARS`` with a marker (docs/protocol.md, 2.2)."""
-        self.control(P.LOG, {"level": level, "stream": stream, "message": P.truncate_text(message)})
+    def log(self, level: str, stream: str, message: str) -> bool:
+        """One LOG frame; the message is cut to ``MAX_TEXT_CHARS`` with a marker (docs/protocol.md, 2.2).
+        False (nothing sent) once the run's user part has ended."""
+        payload = {"level": level, "stream": stream, "message": P.truncate_text(message)}
+        with self._lock:
+            if self.ended:
+                return False
+            try:
+                self._writer.write_control(P.LOG, payload)
+            except BaseException as e:
+                self._link.broke(e)
+                raise
+        return True
+
+
+def _to_worker_stderr(what: str, message: str) -> None:
+    """A line from a run that has ended goes to the worker's own stderr log (the crash report's tail), cut to a
+    few KiB so that a thread left spinning cannot fill the disk quickly."""
+    try:
+        sys.__stderr__.write(f"databridge: {what} after its run ended: {P.truncate_text(message, 4096)}\n")
+        sys.__stderr__.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 class _LogStream(io.TextIOBase):
@@ -148,11 +187,13 @@ class _LogStream(io.TextIOBase):
     def write(self, s: str) -> int:
         if not isinstance(s, str):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+        if self._out.ended:
+            return self._write_after_run(s)
         text = self._partial + s
         *lines, self._partial = text.split("\n")
         for line in lines:
-            if line or not self._continued:
-                self._out.log(self._level, self._stream, line)
+            if (line or not self._continued) and not self._out.log(self._level, self._stream, line):
+                _to_worker_stderr(self._stream, line)
             self._continued = False
         if len(self._partial) > 65536:
             self.flush()
@@ -161,8 +202,18 @@ class _LogStream(io.TextIOBase):
     def flush(self) -> None:
         if self._partial:
             line, self._partial = self._partial, ""
-            self._out.log(self._level, self._stream, line)
+            if not self._out.log(self._level, self._stream, line):
+                _to_worker_stderr(self._stream, line)
             self._continued = True
+
+    def _write_after_run(self, s: str) -> int:
+        """Kept by someone past its run (a logging handler made during the run holds sys.stderr): plain output,
+        so it goes where the process's stream goes now — the current run's, or the worker's stderr log."""
+        current = sys.stdout if self._stream == "stdout" else sys.stderr
+        if isinstance(current, _LogStream) and current is not self and not current._out.ended:
+            return current.write(s)
+        _to_worker_stderr(self._stream, s.rstrip("\n"))
+        return len(s)
 
 
 class _OutputSink:
@@ -171,10 +222,15 @@ class _OutputSink:
     def __init__(self, out: _LockedWriter) -> None:
         self._out = out
         self._writer: Optional[StreamWriter] = None
+        self._finished = False
         self.rows = 0
         self.batches = 0
 
     def write_batch(self, batch: RecordBatch) -> None:
+        if self._finished:
+            raise DataManagerError(
+                "this run has ended: its data_manager cannot send output any more "
+                "(a thread started by the run outlived it)")
         if self._writer is None:
             self._writer = StreamWriter(self._out, batch.schema)
         self._writer.write_batch(batch)
@@ -182,6 +238,7 @@ class _OutputSink:
         self.batches += 1
 
     def finish(self) -> None:
+        self._finished = True
         if self._writer is None:
             self._writer = StreamWriter(self._out, Schema([]))
         self._writer.close()
@@ -334,7 +391,9 @@ class Worker:
         code_hash, text = self._code_for(header)
 
         def log(level: str, message: str) -> None:
-            out.log(level, "log", message)
+            # This run's data_manager: after the run, its lines never go out under a later run's context.
+            if not out.log(level, "log", message):
+                _to_worker_stderr("data_manager.log", message)
 
         manager = DataManager(
             source,
@@ -386,6 +445,8 @@ class Worker:
                 sink.finish()
             except Exception as e:  # e.g. an output value that cannot be converted at the end
                 error = self._error = e
+        # The user part of the run is over: threads it left running write nothing more on this connection.
+        out.end_user_writes()
         if link.failure is not None:
             # The host connection broke or the host broke the protocol: nothing more can be said on it.
             raise _HostConnectionFailed(f"the connection with the host failed: {link.failure!r}") from link.failure
