@@ -124,3 +124,26 @@ def test_output_from_a_thread_of_an_ended_run_is_refused(host, tmp_path):
     assert conn.ping()
     assert conn.run("data_manager.set_output({'n': [3]})", []).rows() == {"n": [3]}
     conn.close()
+
+
+def _stderr_log_of(pid: int) -> str:
+    return os.readlink(f"/proc/{pid}/fd/2")
+
+
+def test_c_level_output_of_a_reused_worker_is_kept_to_its_tail_between_runs(host):
+    conn = host.connect()
+    path = _stderr_log_of(conn.pid)
+    spew = "import os\nos.write(2, b'x' * 3_000_000 + b'\\nend of run %d\\n')\ndata_manager.noops_fetch()\n"
+    for i in range(3):
+        out = conn.run(spew.replace("%d", str(i)), [])
+        assert out.error is None, out.error
+    assert conn.ping()  # answered after the release, so the log has been trimmed by now
+    size = os.path.getsize(path)
+    assert size < 64 * 1024, f"the worker's stderr log holds {size} bytes after 9 MB of output"
+    with open(path, "rb") as f:
+        assert f.read().endswith(b"end of run 2\n")
+    # A crash still reports the tail, with what was written after the trim.
+    out = conn.run("import os\nos.write(2, b'last words\\n')\nos._exit(3)\n", [])
+    event = host.wait_exit_event(conn.pid)
+    assert event["exit_code"] == 3
+    assert "last words" in event["stderr_tail"]

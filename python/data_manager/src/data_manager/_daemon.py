@@ -218,7 +218,9 @@ class Daemon:
             os.close(self._wake_w)
             _die_with_parent()
             log_path = os.path.join(self.tmpdir, f"worker-{os.getpid()}.log")
-            fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            # Appending (and readable): the worker trims it between runs to its tail (_worker.trim_stderr_log),
+            # and every write then still lands at the end.
+            fd = os.open(log_path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(fd, 1)
             os.dup2(fd, 2)
             os.close(fd)

@@ -496,7 +496,32 @@ class Worker:
         gc.collect()
         if _MALLOC_TRIM is not None:
             _MALLOC_TRIM(0)
+        trim_stderr_log()
         self.last_release_ms = (time.monotonic() - t0) * 1000.0
+
+
+# The worker's stderr (fd 2, and fd 1) is its crash log, a file the daemon reads the tail of when the worker
+# ends. C-level output of user code goes there for as long as a reused worker lives, so between runs a log
+# past STDERR_LOG_MAX_BYTES is cut to its last STDERR_LOG_KEEP_BYTES (what a crash report shows anyway).
+STDERR_LOG_MAX_BYTES = 1 << 20
+STDERR_LOG_KEEP_BYTES = 8192
+
+
+def trim_stderr_log(fd: int = 2) -> None:
+    """Cuts the worker's stderr log to its tail when it grew past ``STDERR_LOG_MAX_BYTES``. The daemon opens
+    it appending, so writes after the cut still land at its end. Anything else on fd 2 (a terminal, a pipe:
+    the worker runs outside the daemon) is left alone."""
+    try:
+        info = os.fstat(fd)
+        import stat
+
+        if not stat.S_ISREG(info.st_mode) or info.st_size <= STDERR_LOG_MAX_BYTES:
+            return
+        tail = os.pread(fd, STDERR_LOG_KEEP_BYTES, info.st_size - STDERR_LOG_KEEP_BYTES)
+        os.ftruncate(fd, 0)
+        os.write(fd, b"[databridge: earlier stderr output of this worker was cut]\n" + tail)
+    except OSError:
+        pass
 
 
 class _HostConnectionFailed(ProtocolError):
