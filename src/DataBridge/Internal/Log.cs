@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "The Python daemon could not be started with {Interpreter}")]
     public static partial void DaemonStartFailed(ILogger logger, Exception exception, string interpreter);
 
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "A connection to the daemon's callback port did not present this bridge's token and was closed ({Pending} others pending)")]
+    public static partial void CallbackStranger(ILogger logger, int pending);
+
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "Worker pid {WorkerPid} started")]
     public static partial void WorkerStarted(ILogger logger, int workerPid);
 

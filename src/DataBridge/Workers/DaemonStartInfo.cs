@@ -18,4 +18,8 @@ internal sealed record DaemonStartInfo(
     SecretToken Token,
     int MemoryLimitMb,
     TimeSpan ConnectTimeout,
-    ILogger Logger);
+    ILogger Logger)
+{
+    /// <summary>Called with the callback port once it listens, before the interpreter starts (tests play strangers there).</summary>
+    public Action<int>? CallbackListening { get; init; }
+}

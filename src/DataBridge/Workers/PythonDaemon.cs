@@ -77,8 +77,10 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(info);
         using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start(1);
+        // A backlog, not 1: strangers racing for the port must not keep the daemon's own callback out of it.
+        listener.Start(ProtocolConstants.MaxPendingHandshakes);
         int callbackPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        info.CallbackListening?.Invoke(callbackPort);
 
         ProcessStartInfo psi = CreateStartInfo(info, callbackPort);
         var process = new Process { StartInfo = psi };
@@ -292,6 +294,11 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
         return psi;
     }
 
+    // The callback listener is a port on 127.0.0.1 that any local process can reach, so whoever connects first
+    // may be a stranger: every connection is read on its own (a 4 KiB reader, a HELLO of at most 64 KiB, at most
+    // MaxPendingHandshakes at once, the oldest closed for a newer one), and only one that presents this bridge's
+    // token is the daemon. The others are closed without a byte and logged; none of them fails the start or
+    // delays the daemon's own callback. The whole wait ends at ConnectTimeout or when the daemon exits.
     private async Task AwaitHelloAsync(TcpListener listener, DaemonStartInfo info, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -299,41 +306,102 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
 
         // Wait for the callback or for the daemon's death, whichever comes first: a daemon that fails to import
         // fails the start at once instead of after the whole timeout.
-        Task<TcpClient> accept = listener.AcceptTcpClientAsync(deadline.Token).AsTask();
         Task exited = _process.WaitForExitAsync(deadline.Token);
-        if (await Task.WhenAny(accept, exited).ConfigureAwait(false) != accept)
+        Task<TcpClient> accept = listener.AcceptTcpClientAsync(deadline.Token).AsTask();
+        var callers = new List<(TcpClient Client, Task<DaemonHello?> Hello)>();
+        try
         {
-            await exited.ConfigureAwait(false);
-            throw new DataBridgeException($"the daemon exited with code {SafeExitCode()} before reporting its port");
-        }
+            while (true)
+            {
+                Task done = await Task.WhenAny([exited, accept, .. callers.Select(c => (Task)c.Hello)]).ConfigureAwait(false);
+                if (done == exited)
+                {
+                    await exited.ConfigureAwait(false);
+                    throw new DataBridgeException($"the daemon exited with code {SafeExitCode()} before reporting its port");
+                }
 
-        using TcpClient client = await accept.ConfigureAwait(false);
-        NetworkStream stream = client.GetStream();
-        var reader = new FrameReader(stream, 4096);
-        int code = await reader.ReadPrefixAsync(deadline.Token).ConfigureAwait(false);
-        if (code != FrameCode.Hello)
+                if (done == accept)
+                {
+                    TcpClient client = await accept.ConfigureAwait(false);
+                    if (callers.Count >= ProtocolConstants.MaxPendingHandshakes)
+                    {
+                        callers[0].Client.Dispose(); // its read ends; its task completes with null
+                        callers.RemoveAt(0);
+                    }
+
+                    callers.Add((client, ReadHelloAsync(client, info.Token, deadline.Token)));
+                    accept = listener.AcceptTcpClientAsync(deadline.Token).AsTask();
+                    continue;
+                }
+
+                int index = callers.FindIndex(c => c.Hello == done);
+                (TcpClient caller, Task<DaemonHello?> read) = callers[index];
+                callers.RemoveAt(index);
+                caller.Dispose();
+                DaemonHello? hello = await read.ConfigureAwait(false);
+                if (hello is null)
+                {
+                    Log.CallbackStranger(info.Logger, callers.Count);
+                    continue;
+                }
+
+                if (hello.Protocol != ProtocolConstants.Version)
+                {
+                    throw new DataBridgeException($"the daemon speaks protocol version {hello.Protocol}, this bridge speaks {ProtocolConstants.Version}");
+                }
+
+                if (hello.Port is <= 0 or > 65535)
+                {
+                    throw new DataBridgeException($"the daemon reported an invalid port {hello.Port}");
+                }
+
+                Hello = hello;
+                Port = hello.Port;
+                return;
+            }
+        }
+        finally
         {
-            ProtocolErrors.ThrowUnexpectedFrame(code, "on the daemon's callback connection (expected HELLO)");
-        }
+            foreach ((TcpClient client, _) in callers)
+            {
+                client.Dispose();
+            }
 
-        DaemonHello hello = ProtocolJson.ParseHello(await reader.ReadPayloadAsync(code, 64 * 1024, deadline.Token).ConfigureAwait(false));
-        if (!info.Token.Matches(hello.Token))
+            // Ends the accept and the pending reads (they never fault: ReadHelloAsync turns failures into null).
+            await deadline.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(callers.Select(c => (Task)c.Hello)).ConfigureAwait(false);
+            try
+            {
+                await accept.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                // Cancelled above, as intended.
+            }
+        }
+    }
+
+    // One callback connection: its HELLO when it is the daemon's (right token), else null (a stranger, a broken
+    // or slow connection). Never throws: a failure of one caller is not the start's failure.
+    //   HELLO = int32 code (HELLO) | int32 length | JSON {token, port, pid, python, protocol, numpy, pandas}
+    private static async Task<DaemonHello?> ReadHelloAsync(TcpClient client, SecretToken token, CancellationToken cancellationToken)
+    {
+        try
         {
-            throw new DataBridgeException("the process that called back did not present this bridge's token");
-        }
+            var reader = new FrameReader(client.GetStream(), 4096);
+            int code = await reader.ReadPrefixAsync(cancellationToken).ConfigureAwait(false);
+            if (code != FrameCode.Hello)
+            {
+                return null;
+            }
 
-        if (hello.Protocol != ProtocolConstants.Version)
+            DaemonHello hello = ProtocolJson.ParseHello(await reader.ReadPayloadAsync(code, 64 * 1024, cancellationToken).ConfigureAwait(false));
+            return token.Matches(hello.Token) ? hello : null;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            throw new DataBridgeException($"the daemon speaks protocol version {hello.Protocol}, this bridge speaks {ProtocolConstants.Version}");
+            return null;
         }
-
-        if (hello.Port is <= 0 or > 65535)
-        {
-            throw new DataBridgeException($"the daemon reported an invalid port {hello.Port}");
-        }
-
-        Hello = hello;
-        Port = hello.Port;
     }
 
     private async Task<string> StderrTailAfterExitAsync()

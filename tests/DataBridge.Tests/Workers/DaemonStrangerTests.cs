@@ -102,6 +102,70 @@ public sealed class DaemonStrangerTests
         }
     }
 
+    [Test]
+    public async Task Daemon_StrangersAtTheStartupCallbackPort_NeitherFailNorImpersonateTheDaemon()
+    {
+        RequireLinux();
+        var strangers = new List<Socket>();
+        var info = new DaemonStartInfo(
+            PythonEnvironment.Interpreter,
+            new Dictionary<string, string>(StringComparer.Ordinal),
+            DataBridge.Internal.EmbeddedPackage.EnsureExtracted(),
+            DataBridge.Internal.SecretToken.Create(),
+            0,
+            TimeSpan.FromSeconds(60),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+        {
+            // Before the interpreter starts, so all three are queued ahead of the daemon's own callback: one
+            // silent, one sending bytes that are no frame, one sending a HELLO with another token and port.
+            CallbackListening = port =>
+            {
+                strangers.Add(Connect(port, []));
+                strangers.Add(Connect(port, [1, 2, 3, 4, 5, 6, 7, 8, 9]));
+                strangers.Add(Connect(port, Hello("{\"token\": \"" + new string('0', 64) + "\", \"port\": 9, \"pid\": 1, \"python\": \"3.11.0\", \"protocol\": 1, \"numpy\": false, \"pandas\": false}")));
+            },
+        };
+
+        try
+        {
+            await using PythonDaemon daemon = await PythonDaemon.StartAsync(info, CancellationToken.None);
+
+            Assert.That(strangers, Has.Count.EqualTo(3));
+            Assert.That(daemon.Port, Is.Not.EqualTo(9), "a stranger's HELLO was taken for the daemon's");
+            Assert.That(daemon.Hello!.Token, Is.EqualTo(info.Token.Hex).IgnoreCase);
+            foreach (Socket stranger in strangers)
+            {
+                Assert.That(await BytesUntilClosedAsync(stranger, TimeSpan.FromSeconds(20)), Is.Zero, "a stranger was sent bytes or kept open");
+            }
+        }
+        finally
+        {
+            strangers.ForEach(s => s.Dispose());
+        }
+    }
+
+    private static Socket Connect(int port, byte[] send)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Connect(IPAddress.Loopback, port);
+        if (send.Length > 0)
+        {
+            socket.Send(send);
+        }
+
+        return socket;
+    }
+
+    private static byte[] Hello(string json)
+    {
+        byte[] payload = System.Text.Encoding.UTF8.GetBytes(json);
+        byte[] frame = new byte[8 + payload.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(frame, DataBridge.Protocol.FrameCode.Hello);
+        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), payload.Length);
+        payload.CopyTo(frame, 8);
+        return frame;
+    }
+
     private static void RequireLinux()
     {
         PythonEnvironment.RequireWorkers();
