@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using DataBridge.Arrow;
 using DataBridge.Servers;
+using DataBridge.Tests.Support;
 using static DataBridge.Tests.Servers.ServerTestData;
 
 namespace DataBridge.Tests.Servers;
@@ -178,33 +179,7 @@ public sealed class StrangerTests(string kind)
     // A stranger closed by the server reads end-of-stream (or a reset); one still held has nothing to read.
     private static bool IsOpen(Socket socket) => !(socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0);
 
-    private static async Task<int> BytesUntilClosedAsync(Socket socket)
-    {
-        using var cts = new CancellationTokenSource(NoHang);
-        byte[] buffer = new byte[256];
-        int total = 0;
-        try
-        {
-            while (true)
-            {
-                int read = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
-                if (read == 0)
-                {
-                    return total;
-                }
-
-                total += read;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return -1;
-        }
-        catch (SocketException)
-        {
-            return total;
-        }
-    }
+    private static Task<int> BytesUntilClosedAsync(Socket socket) => RawSocket.BytesUntilClosedAsync(socket, NoHang);
 
     // Bounded polling of a counter the server keeps (as WaitIdleAsync does); the condition is what we wait for.
     private static async Task WaitUntilAsync(Func<bool> condition, string what)

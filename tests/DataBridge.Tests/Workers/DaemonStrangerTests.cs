@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using DataBridge.Tests.Support;
 using DataBridge.Workers;
 
 namespace DataBridge.Tests.Workers;
@@ -197,33 +198,7 @@ public sealed class DaemonStrangerTests
         return socket;
     }
 
-    private static async Task<int> BytesUntilClosedAsync(Socket socket, TimeSpan within)
-    {
-        using var cts = new CancellationTokenSource(within);
-        byte[] buffer = new byte[256];
-        int total = 0;
-        try
-        {
-            while (true)
-            {
-                int read = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
-                if (read == 0)
-                {
-                    return total;
-                }
-
-                total += read;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return -1;
-        }
-        catch (SocketException)
-        {
-            return total;
-        }
-    }
+    private static Task<int> BytesUntilClosedAsync(Socket socket, TimeSpan within) => RawSocket.BytesUntilClosedAsync(socket, within);
 
     // The live (not zombie) workers of daemon pid: its children that lead a process group of their own.
     private static int[] Children(int pid)
