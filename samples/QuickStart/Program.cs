@@ -11,11 +11,11 @@ await using var bridge = new PythonBridge(new PythonBridgeOptions
     Logger = NullLogger.Instance,
 });
 
-DataFrame orders = DataFrame.LoadCsv(input);
+ArrowFrame orders = ArrowFrame.LoadCsv(input);
 Console.WriteLine($"Loaded {orders.RowCount} orders from {input}");
 
 // Driver mode: the whole frame flows through one worker.
-DataFrame enriched = await bridge.RunAsync(orders, """
+ArrowFrame enriched = await bridge.RunAsync(orders, """
     rows = []
     for row in data_manager.fetch_once_as_rows():
         row["total"] = round(row["qty"] * row["price"], 2)
@@ -25,7 +25,7 @@ DataFrame enriched = await bridge.RunAsync(orders, """
 Console.WriteLine(enriched.Head(5));
 
 // Executor mode: each partition in its own worker, two at once; results in partition order.
-DataFrame perPartition = await bridge.MapPartitionsAsync(enriched.Repartition(4), """
+ArrowFrame perPartition = await bridge.MapPartitionsAsync(enriched.Repartition(4), """
     totals = {}
     for row in data_manager.fetch_once_as_rows():
         key = row["customer"] or "(none)"

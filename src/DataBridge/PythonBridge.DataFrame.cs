@@ -11,9 +11,9 @@ public sealed partial class PythonBridge
     /// <param name="code">Python source; it sees <c>data_manager</c>.</param>
     /// <param name="context">The run context (<c>data_manager.conf</c>), or null for an empty one.</param>
     /// <param name="cancellationToken">Cancelling kills the worker; the call ends at once with <see cref="OperationCanceledException"/>.</param>
-    /// <returns>The output frame (<see cref="DataFrame.Empty"/> when the code set no output).</returns>
+    /// <returns>The output frame (<see cref="ArrowFrame.Empty"/> when the code set no output).</returns>
     /// <exception cref="PythonWorkerException">The Python code raised.</exception>
-    public async Task<DataFrame> RunAsync(DataFrame input, string code, RunContext? context = null, CancellationToken cancellationToken = default)
+    public async Task<ArrowFrame> RunAsync(ArrowFrame input, string code, RunContext? context = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         RunResult result = await RunAsync(InputBatches(input), code, context, cancellationToken).ConfigureAwait(false);
@@ -25,7 +25,7 @@ public sealed partial class PythonBridge
     /// worker run (<c>data_manager.fetch_once()</c> sees that partition only), up to
     /// <paramref name="parallelism"/> at once. The outputs are concatenated in partition order.
     /// </summary>
-    /// <param name="input">The input frame; <see cref="DataFrame.Repartition(int)"/> sets the number of tasks.</param>
+    /// <param name="input">The input frame; <see cref="ArrowFrame.Repartition(int)"/> sets the number of tasks.</param>
     /// <param name="code">Python source; it sees <c>data_manager</c>.</param>
     /// <param name="context">The run context shared by every partition, or null.</param>
     /// <param name="parallelism">The most partitions running at once; 0 means <see cref="PythonBridgeOptions.MaxWorkers"/>.</param>
@@ -33,7 +33,7 @@ public sealed partial class PythonBridge
     /// <returns>The outputs of all partitions, in partition order (partitions without output contribute nothing).</returns>
     /// <exception cref="PartitionFailedException">A partition failed (the others still ran; their results are on the exception).</exception>
     /// <exception cref="ArgumentException">Partitions produced outputs with different columns.</exception>
-    public async Task<DataFrame> MapPartitionsAsync(DataFrame input, string code, RunContext? context = null, int parallelism = 0, CancellationToken cancellationToken = default)
+    public async Task<ArrowFrame> MapPartitionsAsync(ArrowFrame input, string code, RunContext? context = null, int parallelism = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         IEnumerable<RecordBatch>[] partitions = [.. input.Partitions.Select(p => (IEnumerable<RecordBatch>)[p])];
@@ -42,30 +42,30 @@ public sealed partial class PythonBridge
     }
 
     /// <summary>The frame's partitions, or one empty batch so that a frame without partitions still sends its schema.</summary>
-    private static IEnumerable<RecordBatch> InputBatches(DataFrame input) =>
+    private static IEnumerable<RecordBatch> InputBatches(ArrowFrame input) =>
         input.Partitions.Count > 0 || input.ColumnCount == 0 ? input.Partitions : input.Repartition(1).Partitions;
 
     /// <summary>
     /// The results' batches as one frame. The results are not disposed: the frame keeps their batches
     /// (their memory is released when the frame is collected).
     /// </summary>
-    private static DataFrame ToFrame(IEnumerable<RunResult> results)
+    private static ArrowFrame ToFrame(IEnumerable<RunResult> results)
     {
         RunResult[] withOutput = [.. results.Where(r => r.Schema.Fields.Count > 0)];
         if (withOutput.Length == 0)
         {
-            return DataFrame.Empty;
+            return ArrowFrame.Empty;
         }
 
         Schema target = UnifyNullColumns(withOutput);
-        return DataFrame.Concat(withOutput.Select(r => DataFrame.FromArrow(target, r.Batches.Select(b => Conform(b, target)))));
+        return ArrowFrame.Concat(withOutput.Select(r => ArrowFrame.FromArrow(target, r.Batches.Select(b => Conform(b, target)))));
     }
 
     /// <summary>
     /// Partitions infer their output types independently, so a column that is all null in one partition
     /// arrives there as the null type, or as whatever pandas made of a column of NaN (float64), and typed
     /// elsewhere. The unified schema takes, per column, the type of the first partition that has a non-null
-    /// value in it; anything else that differs is left for <see cref="DataFrame.Concat(IEnumerable{DataFrame})"/>
+    /// value in it; anything else that differs is left for <see cref="ArrowFrame.Concat(IEnumerable{ArrowFrame})"/>
     /// to report.
     /// </summary>
     private static Schema UnifyNullColumns(RunResult[] results)

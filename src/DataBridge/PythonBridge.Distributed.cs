@@ -31,7 +31,7 @@ public sealed partial class PythonBridge
     /// <see cref="RunDistributedAsync(Schema, IReadOnlyList{IReadOnlyList{RecordBatch}}, string, RunContext?, ModelServer?, CancellationToken)"/>)
     /// and returns the uploaded results as one frame, in partition order. The driver's own output is discarded.
     /// </summary>
-    /// <param name="input">The input frame; <see cref="DataFrame.Repartition(int)"/> sets the number of tasks.</param>
+    /// <param name="input">The input frame; <see cref="ArrowFrame.Repartition(int)"/> sets the number of tasks.</param>
     /// <param name="code">The driver's Python source.</param>
     /// <param name="context">The run context (<c>data_manager.conf</c>), or null for an empty one.</param>
     /// <param name="cancellationToken">Cancelling kills the driver worker and closes the data server.</param>
@@ -39,7 +39,7 @@ public sealed partial class PythonBridge
     /// <exception cref="DataBridgeException">Some partitions have no uploaded result when the driver returns (the message lists them).</exception>
     /// <exception cref="PythonWorkerException">The driver code raised.</exception>
     /// <exception cref="ArgumentException">Partitions uploaded results with different columns.</exception>
-    public async Task<DataFrame> RunDistributedAsync(DataFrame input, string code, RunContext? context = null, CancellationToken cancellationToken = default)
+    public async Task<ArrowFrame> RunDistributedAsync(ArrowFrame input, string code, RunContext? context = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         DistributedRunResult result = await RunDistributedAsync(
@@ -53,8 +53,8 @@ public sealed partial class PythonBridge
         // The frame keeps the uploaded batches (as RunAsync's frames keep theirs); only the driver's output goes.
         result.Driver.Dispose();
         return result.Partitions.Count == 0
-            ? DataFrame.Empty
-            : DataFrame.Concat(result.Partitions.Select(p => DataFrame.FromArrow(p.Schema, p.Batches)));
+            ? ArrowFrame.Empty
+            : ArrowFrame.Concat(result.Partitions.Select(p => ArrowFrame.FromArrow(p.Schema, p.Batches)));
     }
 
     /// <summary>

@@ -144,7 +144,7 @@ public sealed partial class PythonBridge
         bool succeeded = false;
         WorkerLease lease = await _pool.AcquireAsync(cancellationToken).ConfigureAwait(false);
         WorkerRun? run = null;
-        ArrowStreamReader? reader = null;
+        ArrowIpcReader? reader = null;
         try
         {
             run = await lease.Connection.StartRunAsync(
@@ -159,7 +159,7 @@ public sealed partial class PythonBridge
                 completion.ProcessId = run.ProcessId;
             }
 
-            reader = new ArrowStreamReader(run.Output, leaveOpen: true);
+            reader = new ArrowIpcReader(run.Output, leaveOpen: true);
             try
             {
                 Schema schema = await reader.ReadSchemaAsync(cancellationToken).ConfigureAwait(false);
@@ -242,14 +242,14 @@ public sealed partial class PythonBridge
     {
         long rows = 0;
         long batches = 0;
-        ArrowStreamWriter? writer = null;
+        ArrowIpcWriter? writer = null;
         try
         {
             await foreach (RecordBatch batch in input.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
                 {
-                    writer ??= new ArrowStreamWriter(destination, batch.Schema, leaveOpen: true);
+                    writer ??= new ArrowIpcWriter(destination, batch.Schema, leaveOpen: true);
                     foreach (RecordBatch slice in BatchSlicer.Slice(batch, _options.MaxBatchRows, _options.MaxBatchBytes))
                     {
                         await writer.WriteRecordBatchAsync(slice, cancellationToken).ConfigureAwait(false);
@@ -269,7 +269,7 @@ public sealed partial class PythonBridge
                 await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            writer ??= new ArrowStreamWriter(destination, input.Schema ?? Schema.Empty, leaveOpen: true);
+            writer ??= new ArrowIpcWriter(destination, input.Schema ?? Schema.Empty, leaveOpen: true);
             await writer.WriteEndAsync(cancellationToken).ConfigureAwait(false);
         }
         finally

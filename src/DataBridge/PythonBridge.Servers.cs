@@ -35,7 +35,7 @@ public sealed partial class PythonBridge
     /// <summary>Starts a <see cref="DataServer"/> serving the partitions of <paramref name="frame"/> (see <see cref="ServeData(IReadOnlyList{RecordBatch}, ServerOptions?)"/>).</summary>
     /// <param name="frame">The frame; partition i of the server is <c>frame.Partitions[i]</c>.</param>
     /// <param name="options">Server settings, or null for the defaults with this bridge's logger and clock.</param>
-    public DataServer ServeData(DataFrame frame, ServerOptions? options = null)
+    public DataServer ServeData(ArrowFrame frame, ServerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(frame);
         return ServeData(frame.Schema, [.. frame.Partitions.Select(p => (IReadOnlyList<RecordBatch>)[p])], options);

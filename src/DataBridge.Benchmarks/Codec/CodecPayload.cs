@@ -17,7 +17,7 @@ internal static class CodecPayload
     public static byte[] ToStream(RecordBatch batch)
     {
         using var stream = new MemoryStream();
-        using (var writer = new ArrowStreamWriter(stream, batch.Schema, leaveOpen: true))
+        using (var writer = new ArrowIpcWriter(stream, batch.Schema, leaveOpen: true))
         {
             writer.WriteRecordBatch(batch);
             writer.WriteEnd();

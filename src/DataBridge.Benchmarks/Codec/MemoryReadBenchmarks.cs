@@ -41,7 +41,7 @@ public class MemoryReadBenchmarks
 
     private static int Read(byte[] bytes)
     {
-        using var reader = new ArrowStreamReader(bytes);
+        using var reader = new ArrowIpcReader(bytes);
         using RecordBatch batch = reader.ReadNextRecordBatch()!;
         return batch.Length;
     }

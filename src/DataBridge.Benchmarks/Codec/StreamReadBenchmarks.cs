@@ -41,12 +41,12 @@ public class StreamReadBenchmarks
         return total;
     }
 
-    [Benchmark(Description = "ArrowStreamReader over the MemoryStream")]
+    [Benchmark(Description = "ArrowIpcReader over the MemoryStream")]
     [BenchmarkCategory("Codec", "ReadStream")]
     public int ReadStream()
     {
         _stream.Position = 0;
-        using var reader = new ArrowStreamReader(_stream, leaveOpen: true);
+        using var reader = new ArrowIpcReader(_stream, leaveOpen: true);
         using RecordBatch batch = reader.ReadNextRecordBatch()!;
         return batch.Length;
     }

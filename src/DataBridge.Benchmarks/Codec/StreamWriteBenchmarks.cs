@@ -37,12 +37,12 @@ public class StreamWriteBenchmarks
         return _target.Length;
     }
 
-    [Benchmark(Description = "ArrowStreamWriter to a pre-sized MemoryStream")]
+    [Benchmark(Description = "ArrowIpcWriter to a pre-sized MemoryStream")]
     [BenchmarkCategory("Codec", "Write")]
     public long WriteStream()
     {
         _stream.Position = 0;
-        using (var writer = new ArrowStreamWriter(_stream, _batch.Schema, leaveOpen: true))
+        using (var writer = new ArrowIpcWriter(_stream, _batch.Schema, leaveOpen: true))
         {
             writer.WriteRecordBatch(_batch);
             writer.WriteEnd();

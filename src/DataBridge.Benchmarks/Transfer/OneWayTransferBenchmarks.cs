@@ -41,7 +41,7 @@ public class OneWayTransferBenchmarks
                     values = np.where(idx % 10 == 7, np.nan, values)
                 cols[f"f{c}"] = values
             cache.clear()
-            cache[n] = pd.DataFrame(cols)
+            cache[n] = pd.ArrowFrame(cols)
         data_manager.noops_fetch()
         data_manager.set_output(cache[n])
         """;
@@ -59,7 +59,7 @@ public class OneWayTransferBenchmarks
             pool = ["".join(rnd.choice(alphabet) for _ in range(32)) for _ in range(997)]
             values = [pool[i % 997][: 8 + (i * 7) % 25] for i in range(n)]
             cache.clear()
-            cache[n] = pd.DataFrame({"s0": pd.Series(values, dtype=object)})
+            cache[n] = pd.ArrowFrame({"s0": pd.Series(values, dtype=object)})
         data_manager.noops_fetch()
         data_manager.set_output(cache[n])
         """;

@@ -20,7 +20,7 @@ internal static class TransferData
     public static long ArrowStreamBytes(IReadOnlyList<RecordBatch> batches)
     {
         var counter = new CountingStream();
-        using (var writer = new ArrowStreamWriter(counter, batches[0].Schema, leaveOpen: true))
+        using (var writer = new ArrowIpcWriter(counter, batches[0].Schema, leaveOpen: true))
         {
             foreach (RecordBatch batch in batches)
             {

@@ -1,13 +1,13 @@
 namespace DataBridge.Frames;
 
 /// <summary>
-/// Element values as boxed objects, for inspection (rows, <see cref="DataFrame.ToString()"/>, untyped
+/// Element values as boxed objects, for inspection (rows, <see cref="ArrowFrame.ToString()"/>, untyped
 /// columns): every Arrow type has a readable .NET value here, nested ones as lists and dictionaries.
 /// Hot paths use <see cref="ValueReader"/>'s typed getters instead.
 /// </summary>
 internal static class BoxedValue
 {
-    /// <summary>The .NET type <see cref="DataFrame.this[string]"/> uses for a column of <paramref name="field"/>'s type.</summary>
+    /// <summary>The .NET type <see cref="ArrowFrame.this[string]"/> uses for a column of <paramref name="field"/>'s type.</summary>
     public static Type NaturalType(Field field) => field.DataType switch
     {
         BooleanType => typeof(bool?),

@@ -1,6 +1,6 @@
 namespace DataBridge.Frames;
 
-/// <summary>How <see cref="DataFrame.LoadCsv(string, CsvOptions?)"/> reads and <see cref="DataFrame.SaveCsv(string, CsvOptions?)"/> writes CSV (rules in docs/dataframe.md).</summary>
+/// <summary>How <see cref="ArrowFrame.LoadCsv(string, CsvOptions?)"/> reads and <see cref="ArrowFrame.SaveCsv(string, CsvOptions?)"/> writes CSV (rules in docs/dataframe.md).</summary>
 public sealed class CsvOptions
 {
     /// <summary>The field separator (an ASCII character). Default <c>,</c>.</summary>
@@ -28,8 +28,8 @@ public sealed class CsvOptions
     /// </summary>
     public int InferenceRows { get; set; } = 1000;
 
-    /// <summary>Rows per partition (record batch) when reading. Default <see cref="DataFrame.DefaultPartitionRows"/>.</summary>
-    public int PartitionRows { get; set; } = DataFrame.DefaultPartitionRows;
+    /// <summary>Rows per partition (record batch) when reading. Default <see cref="ArrowFrame.DefaultPartitionRows"/>.</summary>
+    public int PartitionRows { get; set; } = ArrowFrame.DefaultPartitionRows;
 
     /// <summary>
     /// Unquoted field texts that mean null, besides the empty unquoted field (always null). Default none;

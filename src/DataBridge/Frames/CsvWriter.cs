@@ -11,7 +11,7 @@ namespace DataBridge.Frames;
 /// </summary>
 internal static class CsvWriter
 {
-    public static void Write(DataFrame frame, TextWriter writer, CsvOptions options)
+    public static void Write(ArrowFrame frame, TextWriter writer, CsvOptions options)
     {
         options.Validate();
         string separator = options.Separator.ToString();

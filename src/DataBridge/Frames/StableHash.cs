@@ -5,7 +5,7 @@ namespace DataBridge.Frames;
 /// <summary>
 /// A 64-bit FNV-1a hash of one Arrow value's bytes, the same in every process and on every machine
 /// (unlike <see cref="string.GetHashCode()"/>, which is randomised per process): what
-/// <see cref="DataFrame.PartitionBy"/> needs for its partitions to be reproducible.
+/// <see cref="ArrowFrame.PartitionBy"/> needs for its partitions to be reproducible.
 /// </summary>
 internal static class StableHash
 {

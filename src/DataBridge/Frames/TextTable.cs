@@ -4,12 +4,12 @@ using System.Text;
 
 namespace DataBridge.Frames;
 
-/// <summary>The aligned text rendering of <see cref="DataFrame.ToString()"/>, culture-invariant.</summary>
+/// <summary>The aligned text rendering of <see cref="ArrowFrame.ToString()"/>, culture-invariant.</summary>
 internal static class TextTable
 {
     private const int MaxCellWidth = 32;
 
-    public static string Render(DataFrame frame, int maxRows)
+    public static string Render(ArrowFrame frame, int maxRows)
     {
         var sb = new StringBuilder();
         Schema schema = frame.Schema;
@@ -26,7 +26,7 @@ internal static class TextTable
 
         var numeric = new bool[columns + 1];
         numeric[0] = true;
-        DataFrame head = frame.Head((int)shown);
+        ArrowFrame head = frame.Head((int)shown);
         for (int c = 0; c < columns; c++)
         {
             Field field = schema[c];
@@ -45,7 +45,7 @@ internal static class TextTable
             cells[c + 1] = column;
         }
 
-        sb.Append("DataFrame: ").Append(frame.RowCount.ToString(CultureInfo.InvariantCulture)).Append(" rows x ")
+        sb.Append("ArrowFrame: ").Append(frame.RowCount.ToString(CultureInfo.InvariantCulture)).Append(" rows x ")
             .Append(columns.ToString(CultureInfo.InvariantCulture)).Append(" columns, ")
             .Append(frame.Partitions.Count.ToString(CultureInfo.InvariantCulture)).Append(frame.Partitions.Count == 1 ? " partition" : " partitions")
             .AppendLine();

@@ -52,7 +52,7 @@ internal sealed class InputSource
         }
         else
         {
-            var reader = new ArrowStreamReader(_stream!, leaveOpen: true);
+            var reader = new ArrowIpcReader(_stream!, leaveOpen: true);
             await using (reader.ConfigureAwait(false))
             {
                 Schema = await reader.ReadSchemaAsync(cancellationToken).ConfigureAwait(false);

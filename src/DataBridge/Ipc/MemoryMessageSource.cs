@@ -7,7 +7,7 @@ internal sealed class MemoryMessageSource : MessageSource
     private readonly byte[] _prefix = new byte[8];
     private int _position;
 
-    public MemoryMessageSource(ReadOnlyMemory<byte> data, ArrowStreamReaderOptions options)
+    public MemoryMessageSource(ReadOnlyMemory<byte> data, ArrowIpcReaderOptions options)
         : base(options) => _data = data;
 
     protected override Memory<byte> PrefixBuffer => _prefix;

@@ -13,9 +13,9 @@ internal abstract class MessageSource : IDisposable
 {
     private bool _ended;
 
-    protected MessageSource(ArrowStreamReaderOptions options) => Options = options;
+    protected MessageSource(ArrowIpcReaderOptions options) => Options = options;
 
-    protected ArrowStreamReaderOptions Options { get; }
+    protected ArrowIpcReaderOptions Options { get; }
 
     /// <summary>The metadata flatbuffer of the message last read; valid until the next read.</summary>
     public ReadOnlyMemory<byte> Metadata { get; protected set; }

@@ -24,7 +24,7 @@ internal sealed class StreamMessageSource : MessageSource
     private readonly byte[] _prefix = new byte[8];
     private byte[] _metadata = new byte[4096];
 
-    public StreamMessageSource(Stream stream, ArrowStreamReaderOptions options, bool leaveOpen)
+    public StreamMessageSource(Stream stream, ArrowIpcReaderOptions options, bool leaveOpen)
         : base(options)
     {
         _stream = stream;

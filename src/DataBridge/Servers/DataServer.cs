@@ -263,7 +263,7 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
     {
         using (var data = new DataWriteStream(connection.Writer))
         {
-            var writer = new ArrowStreamWriter(data, Schema, leaveOpen: true);
+            var writer = new ArrowIpcWriter(data, Schema, leaveOpen: true);
             await using (writer.ConfigureAwait(false))
             {
                 foreach (RecordBatch batch in batches)
@@ -294,7 +294,7 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
         {
             Schema schema;
             long rows = 0;
-            var reader = new ArrowStreamReader(stream, leaveOpen: true);
+            var reader = new ArrowIpcReader(stream, leaveOpen: true);
             await using (reader.ConfigureAwait(false))
             {
                 schema = await reader.ReadSchemaAsync(cancellationToken).ConfigureAwait(false);

@@ -140,7 +140,7 @@ public static class CommandLineTool
         // holds (no allocation sized by an unchecked number) and slices bodies without copying. All batches
         // are read before any output, so a bad stream prints nothing but its error line; they are views of
         // the input, so holding them costs little.
-        using var reader = new ArrowStreamReader(ReadInput(path));
+        using var reader = new ArrowIpcReader(ReadInput(path));
         Schema schema = reader.Schema;
         var batches = new List<RecordBatch>();
         try
@@ -192,7 +192,7 @@ public static class CommandLineTool
 
     private static void WriteStream(CanonicalJsonContent content, Stream destination)
     {
-        using var writer = new ArrowStreamWriter(destination, content.Schema, null, leaveOpen: true);
+        using var writer = new ArrowIpcWriter(destination, content.Schema, null, leaveOpen: true);
         foreach (RecordBatch batch in content.Batches)
         {
             writer.WriteRecordBatch(batch);

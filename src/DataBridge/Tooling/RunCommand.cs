@@ -162,10 +162,10 @@ internal static class RunCommand
         var stopwatch = Stopwatch.StartNew();
         var bridge = new PythonBridge(bridgeOptions);
         await using ConfiguredAsyncDisposable disposeBridge = bridge.ConfigureAwait(false);
-        DataFrame output;
+        ArrowFrame output;
         if (options.Partitions > 0)
         {
-            DataFrame input = Load(options);
+            ArrowFrame input = Load(options);
             progress.Report($"running {options.Partitions} partitions of {input.RowCount:N0} rows, {options.Parallelism} at once");
             output = await bridge.MapPartitionsAsync(input.Repartition(options.Partitions), code, options.Context, options.Parallelism, ct).ConfigureAwait(false);
         }
@@ -193,7 +193,7 @@ internal static class RunCommand
                 progress.Report(rowsIn, rowsOut);
             }
 
-            output = batches.Count > 0 ? DataFrame.FromArrow(batches[0].Schema, batches) : DataFrame.Empty;
+            output = batches.Count > 0 ? ArrowFrame.FromArrow(batches[0].Schema, batches) : ArrowFrame.Empty;
         }
 
         Save(output, options.Output!);
@@ -203,14 +203,14 @@ internal static class RunCommand
 
     private static bool IsCsv(string path) => path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase);
 
-    private static DataFrame Load(Options options) =>
-        IsCsv(options.Input!) ? DataFrame.LoadCsv(options.Input!) : DataFrame.FromArrow(File.OpenRead(options.Input!));
+    private static ArrowFrame Load(Options options) =>
+        IsCsv(options.Input!) ? ArrowFrame.LoadCsv(options.Input!) : ArrowFrame.FromArrow(File.OpenRead(options.Input!));
 
     private static IEnumerable<RecordBatch> Stream(Options options)
     {
         if (IsCsv(options.Input!))
         {
-            foreach (RecordBatch batch in DataFrame.ReadCsvPartitions(options.Input!))
+            foreach (RecordBatch batch in ArrowFrame.ReadCsvPartitions(options.Input!))
             {
                 yield return batch;
             }
@@ -218,14 +218,14 @@ internal static class RunCommand
             yield break;
         }
 
-        using var reader = new ArrowStreamReader(File.OpenRead(options.Input!));
+        using var reader = new ArrowIpcReader(File.OpenRead(options.Input!));
         while (reader.ReadNextRecordBatch() is { } batch)
         {
             yield return batch;
         }
     }
 
-    private static void Save(DataFrame output, string path)
+    private static void Save(ArrowFrame output, string path)
     {
         string temp = path + ".partial";
         if (IsCsv(path))

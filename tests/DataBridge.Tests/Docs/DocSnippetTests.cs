@@ -37,15 +37,15 @@ public partial class DocSnippetTests
             MaxWorkers = 2,                                // interpreter: DATABRIDGE_PYTHON, else python3 on PATH
         });
 
-        DataFrame orders = DataFrame.LoadCsv("samples/data/orders.csv");
-        DataFrame enriched = await bridge.RunAsync(orders, """
+        ArrowFrame orders = ArrowFrame.LoadCsv("samples/data/orders.csv");
+        ArrowFrame enriched = await bridge.RunAsync(orders, """
             frames = [df.assign(total=df.qty * df.price) for df in data_manager.fetch_once()]
             data_manager.set_output(frames)
             """, new RunContext { Owner = "etl", GroupId = "nightly-42" });
         Console.WriteLine(enriched);                        // an aligned table, like pandas prints
 
         // Executor mode: one worker per partition, two at once, results in partition order.
-        DataFrame perCustomer = await bridge.MapPartitionsAsync(orders.PartitionBy("customer", 4), """
+        ArrowFrame perCustomer = await bridge.MapPartitionsAsync(orders.PartitionBy("customer", 4), """
             df = data_manager.fetch_once_as_dataframe()
             data_manager.set_output(df.groupby("customer", dropna=False, as_index=False)["qty"].sum())
             """, parallelism: 2);
@@ -60,8 +60,8 @@ public partial class DocSnippetTests
     {
         // snippet: getting-started
         await using var bridge = new PythonBridge();            // python3 on PATH, or DATABRIDGE_PYTHON
-        DataFrame orders = DataFrame.LoadCsv("samples/data/orders.csv");
-        DataFrame result = await bridge.RunAsync(orders, """
+        ArrowFrame orders = ArrowFrame.LoadCsv("samples/data/orders.csv");
+        ArrowFrame result = await bridge.RunAsync(orders, """
             import pandas as pd
             df = data_manager.fetch_once_as_dataframe()
             data_manager.set_output(df.groupby("customer", dropna=False, as_index=False)["qty"].sum())
@@ -75,23 +75,23 @@ public partial class DocSnippetTests
     private static async Task DataFrameFragment(PythonBridge bridge, IEnumerable<Order> myOrders, string code, RunContext context)
     {
         // snippet: dataframe
-        DataFrame orders = DataFrame.FromRecords(myOrders);          // one column per public property
-        DataFrame csv = DataFrame.LoadCsv("orders.csv");              // types inferred
+        ArrowFrame orders = ArrowFrame.FromRecords(myOrders);          // one column per public property
+        ArrowFrame csv = ArrowFrame.LoadCsv("orders.csv");              // types inferred
         Console.WriteLine(csv);                                       // aligned table + schema
-        DataFrameColumn<long> qty = csv.Column<long>("qty");          // typed, no boxing
-        DataFrame scored = await bridge.MapPartitionsAsync(csv.Repartition(8), code, context, parallelism: 4);
+        ArrowFrameColumn<long> qty = csv.Column<long>("qty");          // typed, no boxing
+        ArrowFrame scored = await bridge.MapPartitionsAsync(csv.Repartition(8), code, context, parallelism: 4);
         List<Order> back = scored.ToRecords<Order>().ToList();
         // end snippet
         GC.KeepAlive((orders, qty, back));
     }
 
-    private static async Task DistributedFragment(DataFrame input, IReadOnlyList<RecordBatch> partitions, string driverCode, RunContext context, CancellationToken cancellationToken)
+    private static async Task DistributedFragment(ArrowFrame input, IReadOnlyList<RecordBatch> partitions, string driverCode, RunContext context, CancellationToken cancellationToken)
     {
         // snippet: distributed
         await using var bridge = new PythonBridge(new PythonBridgeOptions { MaxWorkers = 1 });
 
-        // With a DataFrame: one task per partition (Repartition(n) sets n); the results as one frame, in partition order.
-        DataFrame output = await bridge.RunDistributedAsync(input.Repartition(8), driverCode, context, cancellationToken);
+        // With a ArrowFrame: one task per partition (Repartition(n) sets n); the results as one frame, in partition order.
+        ArrowFrame output = await bridge.RunDistributedAsync(input.Repartition(8), driverCode, context, cancellationToken);
 
         // With batches: the per-partition results, duplicates count and the driver's own output as well.
         using DistributedRunResult result = await bridge.RunDistributedAsync(partitions, driverCode, context, cancellationToken);
@@ -120,7 +120,7 @@ public partial class DocSnippetTests
         // end snippet
     }
 
-    /// <summary>A POCO for the DataFrame fragment.</summary>
+    /// <summary>A POCO for the ArrowFrame fragment.</summary>
     public sealed class Order
     {
         public long Qty { get; set; }

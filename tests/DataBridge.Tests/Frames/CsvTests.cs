@@ -10,8 +10,8 @@ namespace DataBridge.Tests.Frames;
 [TestFixture]
 public sealed class CsvTests
 {
-    private static DataFrame Load(string text, CsvOptions? options = null) =>
-        DataFrame.LoadCsv(new MemoryStream(Encoding.UTF8.GetBytes(text)), options);
+    private static ArrowFrame Load(string text, CsvOptions? options = null) =>
+        ArrowFrame.LoadCsv(new MemoryStream(Encoding.UTF8.GetBytes(text)), options);
 
     private static CsvOptions Tiny(CsvOptions? options = null)
     {
@@ -27,7 +27,7 @@ public sealed class CsvTests
     {
         const string csv = "id,text\r\n1,\"a,b\"\r\n2,\"line1\r\nline2\nline3\"\r\n3,\"say \"\"hi\"\"\"\r\n4,plain\r\n";
 
-        DataFrame frame = Load(csv, tinyBuffer ? Tiny() : null);
+        ArrowFrame frame = Load(csv, tinyBuffer ? Tiny() : null);
 
         Assert.That(frame.Column<long>("id").ToArray(), Is.EqualTo(new long[] { 1, 2, 3, 4 }));
         Assert.That(frame.Column<string>("text").ToArray(), Is.EqualTo(new[] { "a,b", "line1\r\nline2\nline3", "say \"hi\"", "plain" }));
@@ -37,7 +37,7 @@ public sealed class CsvTests
     [TestCase(true)]
     public void LoadCsv_EmptyUnquotedIsNull_QuotedEmptyIsEmptyString(bool tinyBuffer)
     {
-        DataFrame frame = Load("a,b,c\n,\"\",x\n\"\",,\n", tinyBuffer ? Tiny() : null);
+        ArrowFrame frame = Load("a,b,c\n,\"\",x\n\"\",,\n", tinyBuffer ? Tiny() : null);
 
         Assert.That(frame.Column<string>("a").ToArray(), Is.EqualTo(new[] { null, string.Empty }));
         Assert.That(frame.Column<string>("b").ToArray(), Is.EqualTo(new[] { string.Empty, null }));
@@ -50,7 +50,7 @@ public sealed class CsvTests
         var options = new CsvOptions();
         options.NullValues.Add("NA");
 
-        DataFrame frame = Load("a,b\nNA,\"NA\"\n1,x\n", options);
+        ArrowFrame frame = Load("a,b\nNA,\"NA\"\n1,x\n", options);
 
         Assert.That(frame.Column<long?>("a").ToArray(), Is.EqualTo(new long?[] { null, 1 }));
         Assert.That(frame.Column<string>("b").ToArray(), Is.EqualTo(new[] { "NA", "x" }));
@@ -61,7 +61,7 @@ public sealed class CsvTests
     {
         byte[] bytes = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("name,n\r\nÄpfel,1\r\nß,2")];
 
-        DataFrame frame = DataFrame.LoadCsv(new MemoryStream(bytes), Tiny());
+        ArrowFrame frame = ArrowFrame.LoadCsv(new MemoryStream(bytes), Tiny());
 
         Assert.That(frame.Columns, Is.EqualTo(new[] { "name", "n" }));
         Assert.That(frame.Column<string>("name").ToArray(), Is.EqualTo(new[] { "Äpfel", "ß" }));
@@ -71,7 +71,7 @@ public sealed class CsvTests
     [Test]
     public void LoadCsv_LoneCrLineEndsAndBlankLinesSkipped()
     {
-        DataFrame frame = Load("a\r1\r\r2\n\n3\r\n");
+        ArrowFrame frame = Load("a\r1\r\r2\n\n3\r\n");
 
         Assert.That(frame.Column<long>("a").ToArray(), Is.EqualTo(new long[] { 1, 2, 3 }));
     }
@@ -84,7 +84,7 @@ public sealed class CsvTests
                            "FALSE,-7,1e3,1999-12-31,2024-01-02 00:00:00,2024-01-02T05:04:05+02:00,1,\n" +
                            ",,,,,,,\n";
 
-        DataFrame frame = Load(csv);
+        ArrowFrame frame = Load(csv);
 
         Assert.That(frame.Schema.Fields.Select(f => f.DataType.Name), Is.EqualTo(new[]
         {
@@ -104,7 +104,7 @@ public sealed class CsvTests
         CultureInfo.CurrentCulture = new CultureInfo("de-DE");
         try
         {
-            DataFrame frame = Load("x;y\n1.5;\"2,5\"\n", new CsvOptions { Separator = ';' });
+            ArrowFrame frame = Load("x;y\n1.5;\"2,5\"\n", new CsvOptions { Separator = ';' });
 
             Assert.That(frame.Column<double>("x")[0], Is.EqualTo(1.5));
             Assert.That(frame.Column<string>("y")[0], Is.EqualTo("2,5"));
@@ -120,7 +120,7 @@ public sealed class CsvTests
     {
         var schema = new Schema([new Field("price", new DecimalType(10, 2)), new Field("id", IntType.Int32, isNullable: false), new Field("at", new TimeType(TimeUnit.Microsecond))]);
 
-        DataFrame frame = Load("id,price,at,note\n1,9.99,12:30:00.5,x\n2,-0.5,00:00:01,y\n", new CsvOptions { Schema = schema });
+        ArrowFrame frame = Load("id,price,at,note\n1,9.99,12:30:00.5,x\n2,-0.5,00:00:01,y\n", new CsvOptions { Schema = schema });
 
         Assert.That(frame.Schema.Fields.Select(f => f.DataType.Name), Is.EqualTo(new[] { "int32", "decimal128(10, 2)", "time64[us]", "utf8" }));
         Assert.That(frame.Column<decimal>("price").ToArray(), Is.EqualTo(new[] { 9.99m, -0.5m }));
@@ -131,17 +131,17 @@ public sealed class CsvTests
     public void LoadCsv_NoHeader_ColumnNamesGivenOrNumbered()
     {
         Assert.That(Load("1,2\n3,4\n", new CsvOptions { HasHeader = false }).Columns, Is.EqualTo(new[] { "column1", "column2" }));
-        DataFrame named = Load("1,2\n3,4\n", new CsvOptions { HasHeader = false, ColumnNames = ["a", "b"] });
+        ArrowFrame named = Load("1,2\n3,4\n", new CsvOptions { HasHeader = false, ColumnNames = ["a", "b"] });
         Assert.That(named.Column<long>("b").ToArray(), Is.EqualTo(new long[] { 2, 4 }));
     }
 
     [Test]
     public void LoadCsv_HeaderOnly_ZeroRowsWithColumns_EmptyInput_NoColumns()
     {
-        DataFrame headerOnly = Load("a,b\n");
+        ArrowFrame headerOnly = Load("a,b\n");
         Assert.That((headerOnly.RowCount, headerOnly.ColumnCount), Is.EqualTo((0L, 2)));
 
-        DataFrame empty = Load(string.Empty);
+        ArrowFrame empty = Load(string.Empty);
         Assert.That((empty.RowCount, empty.ColumnCount), Is.EqualTo((0L, 0)));
     }
 
@@ -192,7 +192,7 @@ public sealed class CsvTests
     {
         string csv = "n\n" + string.Concat(Enumerable.Range(0, 10).Select(i => i + "\n"));
 
-        RecordBatch[] batches = [.. DataFrame.ReadCsvPartitions(new MemoryStream(Encoding.UTF8.GetBytes(csv)), new CsvOptions { PartitionRows = 4, InferenceRows = 6 })];
+        RecordBatch[] batches = [.. ArrowFrame.ReadCsvPartitions(new MemoryStream(Encoding.UTF8.GetBytes(csv)), new CsvOptions { PartitionRows = 4, InferenceRows = 6 })];
 
         Assert.That(batches.Select(b => b.Length), Is.EqualTo(new[] { 4, 4, 2 }));
         Assert.That(batches.SelectMany(b => ((Int64Array)b.Column(0)).Values.ToArray()), Is.EqualTo(Enumerable.Range(0, 10).Select(i => (long)i)));
@@ -202,7 +202,7 @@ public sealed class CsvTests
     public void ReadCsvPartitions_OpensTheFileOnlyWhenEnumerated()
     {
         string path = Path.Combine(Path.GetTempPath(), $"databridge-lazy-{Guid.NewGuid():N}.csv");
-        IEnumerable<RecordBatch> batches = DataFrame.ReadCsvPartitions(path);
+        IEnumerable<RecordBatch> batches = ArrowFrame.ReadCsvPartitions(path);
         File.WriteAllText(path, "a\n1\n");
         try
         {
@@ -220,7 +220,7 @@ public sealed class CsvTests
         string csv = "n,s\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{i},\"v\n{i}\"\n"));
         var batches = new List<RecordBatch>();
 
-        await foreach (RecordBatch b in DataFrame.ReadCsvPartitionsAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), Tiny(new CsvOptions { PartitionRows = 30 })))
+        await foreach (RecordBatch b in ArrowFrame.ReadCsvPartitionsAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), Tiny(new CsvOptions { PartitionRows = 30 })))
         {
             batches.Add(b);
         }
@@ -232,7 +232,7 @@ public sealed class CsvTests
     [Test]
     public void SaveCsv_ThenLoadCsv_GivesTheSameValues()
     {
-        DataFrame frame = DataFrame.FromColumns(
+        ArrowFrame frame = ArrowFrame.FromColumns(
             ("i", new long?[] { 1, null, -3 }),
             ("d", new double[] { 0.1, double.NaN, -1e-300 }),
             ("s", new[] { "plain", "", null }),
@@ -244,7 +244,7 @@ public sealed class CsvTests
 
         frame.SaveCsv(stream);
         stream.Position = 0;
-        DataFrame back = DataFrame.LoadCsv(stream);
+        ArrowFrame back = ArrowFrame.LoadCsv(stream);
 
         Assert.That(back.Schema.Fields.Select(f => f.DataType.Name), Is.EqualTo(new[] { "int64", "float64", "utf8", "utf8", "bool", "date32", "timestamp[us]" }));
         foreach (string name in frame.Columns)
@@ -256,7 +256,7 @@ public sealed class CsvTests
     [Test]
     public void SaveCsv_QuotesOnlyWhatNeedsIt()
     {
-        DataFrame frame = DataFrame.FromColumns(("a", new[] { "x", "", null, "a;b" }), ("b", new[] { 1, 2, 3, 4 }));
+        ArrowFrame frame = ArrowFrame.FromColumns(("a", new[] { "x", "", null, "a;b" }), ("b", new[] { 1, 2, 3, 4 }));
         using var stream = new MemoryStream();
 
         frame.SaveCsv(stream, new CsvOptions { Separator = ';', NewLine = "\r\n" });
@@ -282,7 +282,7 @@ public sealed class CsvTests
             var watch = Stopwatch.StartNew();
             int batches = 0;
 
-            foreach (RecordBatch batch in DataFrame.ReadCsvPartitions(path, new CsvOptions { PartitionRows = 65536 }))
+            foreach (RecordBatch batch in ArrowFrame.ReadCsvPartitions(path, new CsvOptions { PartitionRows = 65536 }))
             {
                 rows += batch.Length;
 

@@ -12,9 +12,9 @@ public class PartitionSchemaUnificationTests
     {
         PythonEnvironment.RequireWorkers();
         await using var bridge = new PythonBridge(PythonEnvironment.Options());
-        DataFrame input = DataFrame.FromColumns(("p", new long[] { 0, 1, 2 })).Repartition(3);
+        ArrowFrame input = ArrowFrame.FromColumns(("p", new long[] { 0, 1, 2 })).Repartition(3);
         // Partition 0 outputs a column of None (the null type without pandas, float64 NaN with it).
-        DataFrame output = await bridge.MapPartitionsAsync(input, """
+        ArrowFrame output = await bridge.MapPartitionsAsync(input, """
             p = [b.column(0).to_pylist() for b in data_manager.fetch_once_as_batches()][0][0]
             data_manager.set_output({"p": [p], "name": [None if p == 0 else "n%d" % p]})
             """, parallelism: 2);

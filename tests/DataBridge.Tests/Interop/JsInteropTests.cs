@@ -125,7 +125,7 @@ public class JsInteropTests
         File.WriteAllText(expected, CanonicalJson.ToJson(content.Schema, sliced));
         string ours = temp.TempPath(".arrows");
         using (FileStream file = File.Create(ours))
-        using (var writer = new ArrowStreamWriter(file, content.Schema))
+        using (var writer = new ArrowIpcWriter(file, content.Schema))
         {
             foreach (RecordBatch batch in sliced)
             {
@@ -160,7 +160,7 @@ public class JsInteropTests
         using var temp = new TempFiles();
         string ours = temp.TempPath(".arrows");
         using (FileStream file = File.Create(ours))
-        using (var writer = new ArrowStreamWriter(file, schema))
+        using (var writer = new ArrowIpcWriter(file, schema))
         {
             writer.WriteRecordBatch(batch);
             writer.WriteRecordBatch(batch.Slice(1, 2));

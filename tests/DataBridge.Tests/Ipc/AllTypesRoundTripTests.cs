@@ -97,7 +97,7 @@ public class AllTypesRoundTripTests
     {
         RecordBatch batch = EveryType();
         using var stream = new MemoryStream();
-        await using (var writer = new ArrowStreamWriter(stream, batch.Schema, leaveOpen: true))
+        await using (var writer = new ArrowIpcWriter(stream, batch.Schema, leaveOpen: true))
         {
             await writer.WriteRecordBatchAsync(batch);
             await writer.WriteRecordBatchAsync(batch.Slice(1, 4));
@@ -106,7 +106,7 @@ public class AllTypesRoundTripTests
 
         stream.Position = 0;
         var read = new List<RecordBatch>();
-        await using (var reader = new ArrowStreamReader(stream))
+        await using (var reader = new ArrowIpcReader(stream))
         {
             await foreach (RecordBatch b in reader.ReadRecordBatchesAsync())
             {
@@ -184,14 +184,14 @@ public class AllTypesRoundTripTests
     {
         RecordBatch batch = Batch(("i", Int32(1, 2)));
         using var stream = new MemoryStream();
-        using (var writer = new ArrowStreamWriter(stream, batch.Schema, leaveOpen: true))
+        using (var writer = new ArrowIpcWriter(stream, batch.Schema, leaveOpen: true))
         {
             writer.WriteRecordBatch(batch, [new("batch", "first")]);
             writer.WriteRecordBatch(batch);
             writer.WriteEnd();
         }
 
-        using var reader = new ArrowStreamReader(stream.ToArray());
+        using var reader = new ArrowIpcReader(stream.ToArray());
         using RecordBatch? first = reader.ReadNextRecordBatch();
         Assert.That(reader.LastBatchMetadata, Is.EqualTo(new KeyValuePair<string, string>[] { new("batch", "first") }));
         using RecordBatch? second = reader.ReadNextRecordBatch();
@@ -202,7 +202,7 @@ public class AllTypesRoundTripTests
     public void Write_LegacyFormat_NoContinuationAndFourByteEos_ReaderAcceptsIt()
     {
         RecordBatch batch = EveryType();
-        byte[] bytes = Write(batch.Schema, [batch], new ArrowStreamWriterOptions { LegacyFormat = true });
+        byte[] bytes = Write(batch.Schema, [batch], new ArrowIpcWriterOptions { LegacyFormat = true });
         Assert.That(BitConverter.ToInt32(bytes, 0), Is.GreaterThan(0));
         Assert.That(bytes[^4..], Is.EqualTo(new byte[4]));
         Assert.That(BitConverter.ToInt32(bytes, bytes.Length - 8), Is.Not.EqualTo(-1));
@@ -215,7 +215,7 @@ public class AllTypesRoundTripTests
     {
         RecordBatch batch = Batch(("i", Int64(1, 2, 3)));
         byte[] bytes = Write(batch.Schema, [batch]);
-        using var reader = new ArrowStreamReader(bytes);
+        using var reader = new ArrowIpcReader(bytes);
         using RecordBatch read = reader.ReadNextRecordBatch()!;
         Assert.That(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(read.Column(0).Data.Buffers[1].Memory, out ArraySegment<byte> segment), Is.True);
         Assert.That(segment.Array, Is.SameAs(bytes));

@@ -51,7 +51,7 @@ public class DictionaryStreamTests
         var schema = new Schema([new Field("d", Dict)]);
         RecordBatch b1 = RecordBatch.FromData(schema, [Dictionary(Dict, Utf8("a"), 0)], 1);
         RecordBatch b2 = RecordBatch.FromData(schema, [Dictionary(Dict, Utf8("a", "b"), 1)], 1);
-        byte[] bytes = Write(schema, [b1, b2], new ArrowStreamWriterOptions { EmitDictionaryDeltas = false });
+        byte[] bytes = Write(schema, [b1, b2], new ArrowIpcWriterOptions { EmitDictionaryDeltas = false });
         Assert.That(Messages(bytes)[3], Is.EqualTo((MessageHeaderType.DictionaryBatch, false, 2L)));
         AssertSameBatches([b1, b2], ReadAll(bytes, out _));
     }

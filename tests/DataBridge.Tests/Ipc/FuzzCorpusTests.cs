@@ -32,21 +32,21 @@ public class FuzzCorpusTests
         }
 
         byte[] bytes = File.ReadAllBytes(path);
-        string memoryOutcome = RunWithLimit(() => new ArrowStreamReader(bytes));
-        string streamOutcome = RunWithLimit(() => new ArrowStreamReader(new NonSeekableStream(bytes)));
+        string memoryOutcome = RunWithLimit(() => new ArrowIpcReader(bytes));
+        string streamOutcome = RunWithLimit(() => new ArrowIpcReader(new NonSeekableStream(bytes)));
         TestContext.Out.WriteLine($"memory: {memoryOutcome}");
         TestContext.Out.WriteLine($"stream: {streamOutcome}");
         Assert.That(streamOutcome, Is.EqualTo(memoryOutcome));
     }
 
     /// <summary>Reads everything and renders every value; returns "ok N" or the ArrowFormatException message.</summary>
-    private static string RunWithLimit(Func<ArrowStreamReader> open)
+    private static string RunWithLimit(Func<ArrowIpcReader> open)
     {
         Task<string> task = Task.Run(() =>
         {
             try
             {
-                using ArrowStreamReader reader = open();
+                using ArrowIpcReader reader = open();
                 int batches = 0;
                 foreach (RecordBatch batch in reader.ReadRecordBatches())
                 {

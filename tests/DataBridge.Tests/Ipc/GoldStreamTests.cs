@@ -17,13 +17,13 @@ public class GoldStreamTests
             byte[] bytes = File.ReadAllBytes(path);
             try
             {
-                using var reader = new ArrowStreamReader(bytes);
+                using var reader = new ArrowIpcReader(bytes);
                 foreach (RecordBatch batch in reader.ReadRecordBatches())
                 {
                     batch.Dispose();
                 }
 
-                using var streamReader = new ArrowStreamReader(new MemoryStream(bytes));
+                using var streamReader = new ArrowIpcReader(new MemoryStream(bytes));
                 foreach (RecordBatch batch in streamReader.ReadRecordBatches())
                 {
                     batch.Dispose();
@@ -59,9 +59,9 @@ public class GoldStreamTests
                 string output = Path.Combine(outDir, Rel(path).Replace('/', '_') + ".arrows");
                 try
                 {
-                    using var reader = new ArrowStreamReader(File.ReadAllBytes(path));
+                    using var reader = new ArrowIpcReader(File.ReadAllBytes(path));
                     using var file = File.Create(output);
-                    using var writer = new ArrowStreamWriter(file, reader.Schema);
+                    using var writer = new ArrowIpcWriter(file, reader.Schema);
                     foreach (RecordBatch batch in reader.ReadRecordBatches())
                     {
                         writer.WriteRecordBatch(batch);

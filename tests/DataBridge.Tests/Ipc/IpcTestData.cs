@@ -135,10 +135,10 @@ internal static class IpcTestData
         return RecordBatch.FromData(schema, columns.Select(c => c.Data), columns.Length == 0 ? 0 : columns[0].Data.Length);
     }
 
-    public static byte[] Write(Schema schema, IEnumerable<RecordBatch> batches, ArrowStreamWriterOptions? options = null, bool end = true)
+    public static byte[] Write(Schema schema, IEnumerable<RecordBatch> batches, ArrowIpcWriterOptions? options = null, bool end = true)
     {
         using var stream = new MemoryStream();
-        using (var writer = new ArrowStreamWriter(stream, schema, options, leaveOpen: true))
+        using (var writer = new ArrowIpcWriter(stream, schema, options, leaveOpen: true))
         {
             foreach (RecordBatch batch in batches)
             {
@@ -156,14 +156,14 @@ internal static class IpcTestData
 
     public static List<RecordBatch> ReadAll(byte[] bytes, out Schema schema)
     {
-        using var reader = new ArrowStreamReader(bytes);
+        using var reader = new ArrowIpcReader(bytes);
         schema = reader.Schema;
         return [.. reader.ReadRecordBatches()];
     }
 
     public static List<RecordBatch> ReadAllFromStream(byte[] bytes)
     {
-        using var reader = new ArrowStreamReader(new MemoryStream(bytes));
+        using var reader = new ArrowIpcReader(new MemoryStream(bytes));
         return [.. reader.ReadRecordBatches()];
     }
 

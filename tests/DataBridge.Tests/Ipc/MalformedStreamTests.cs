@@ -15,15 +15,15 @@ public class MalformedStreamTests
     }
 
     /// <summary>Reads everything from memory and from a non-seekable stream; both must throw the same exception type.</summary>
-    private static TException ReadBoth<TException>(byte[] bytes, ArrowStreamReaderOptions? options = null)
+    private static TException ReadBoth<TException>(byte[] bytes, ArrowIpcReaderOptions? options = null)
         where TException : Exception
     {
-        var fromMemory = Assert.Throws<TException>(() => Drain(new ArrowStreamReader(bytes, options)));
-        Assert.Throws<TException>(() => Drain(new ArrowStreamReader(new NonSeekableStream(bytes, 7), options)));
+        var fromMemory = Assert.Throws<TException>(() => Drain(new ArrowIpcReader(bytes, options)));
+        Assert.Throws<TException>(() => Drain(new ArrowIpcReader(new NonSeekableStream(bytes, 7), options)));
         return fromMemory;
     }
 
-    private static void Drain(ArrowStreamReader reader)
+    private static void Drain(ArrowIpcReader reader)
     {
         using (reader)
         {
@@ -65,11 +65,11 @@ public class MalformedStreamTests
             byte[] truncated = bytes[..cut];
             if (boundaries.Contains(cut) && cut > 0)
             {
-                Assert.DoesNotThrow(() => Drain(new ArrowStreamReader(truncated)), $"cut at boundary {cut}");
+                Assert.DoesNotThrow(() => Drain(new ArrowIpcReader(truncated)), $"cut at boundary {cut}");
             }
             else
             {
-                Assert.Throws<ArrowFormatException>(() => Drain(new ArrowStreamReader(truncated)), $"cut at {cut}");
+                Assert.Throws<ArrowFormatException>(() => Drain(new ArrowIpcReader(truncated)), $"cut at {cut}");
             }
         }
     }
@@ -171,7 +171,7 @@ public class MalformedStreamTests
     [Test]
     public void ReadSchema_MetadataLargerThanLimit_Throws()
     {
-        var e = ReadBoth<ArrowFormatException>(Int64Stream(), new ArrowStreamReaderOptions { MaxMetadataSize = 64 });
+        var e = ReadBoth<ArrowFormatException>(Int64Stream(), new ArrowIpcReaderOptions { MaxMetadataSize = 64 });
         Assert.That(e.Message, Does.Contain("limit"));
     }
 
@@ -186,7 +186,7 @@ public class MalformedStreamTests
     [Test]
     public void ReadSchema_EmptyInput_Throws()
     {
-        Assert.Throws<ArrowFormatException>(() => _ = new ArrowStreamReader(ReadOnlyMemory<byte>.Empty).Schema);
+        Assert.Throws<ArrowFormatException>(() => _ = new ArrowIpcReader(ReadOnlyMemory<byte>.Empty).Schema);
     }
 
     [Test]
@@ -196,7 +196,7 @@ public class MalformedStreamTests
         int metadataEnd = DictionaryStreamTests.Frames(bytes)[1].Start + 8 + BitConverter.ToInt32(bytes, DictionaryStreamTests.Frames(bytes)[1].Start + 4);
         byte[] bad = Patch(bytes[..metadataEnd], new long[] { 64 }, new long[] { int.MaxValue - 64 });
         long before = GC.GetAllocatedBytesForCurrentThread();
-        Assert.Throws<ArrowFormatException>(() => Drain(new ArrowStreamReader(new NonSeekableStream(bad))));
+        Assert.Throws<ArrowFormatException>(() => Drain(new ArrowIpcReader(new NonSeekableStream(bad))));
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(40 << 20));
     }
 
@@ -211,7 +211,7 @@ public class MalformedStreamTests
 
         var schema = new Schema([new Field("deep", type)]);
         using var stream = new MemoryStream();
-        using (var writer = new ArrowStreamWriter(stream, schema, leaveOpen: true))
+        using (var writer = new ArrowIpcWriter(stream, schema, leaveOpen: true))
         {
             writer.WriteEnd();
         }
@@ -270,7 +270,7 @@ public class MalformedStreamTests
 
             try
             {
-                using var reader = new ArrowStreamReader(copy);
+                using var reader = new ArrowIpcReader(copy);
                 foreach (RecordBatch batch in reader.ReadRecordBatches())
                 {
                     _ = DataBridge.Tooling.CanonicalJson.ToJson(batch.Schema, [batch], indented: false);

@@ -97,8 +97,8 @@ public class NuGetPackageTests
             using DataBridge;
 
             await using var bridge = new PythonBridge(new PythonBridgeOptions { PythonExecutable = args[0] });
-            DataFrame input = DataFrame.FromColumns(("x", new long[] { 1, 2, 3 }));
-            DataFrame output = await bridge.RunAsync(input, """
+            ArrowFrame input = ArrowFrame.FromColumns(("x", new long[] { 1, 2, 3 }));
+            ArrowFrame output = await bridge.RunAsync(input, """
                 rows = [dict(r, y=r["x"] * 10) for r in data_manager.fetch_once_as_rows()]
                 data_manager.build_result(rows)
                 """);

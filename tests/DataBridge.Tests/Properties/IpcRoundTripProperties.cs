@@ -21,8 +21,8 @@ public class IpcRoundTripProperties
     public void WriteThenReadFromStream_GivesEqualBatches() =>
         Prop.ForAll(Samples, sample =>
         {
-            byte[] bytes = Write(sample, ArrowStreamWriterOptions.Default);
-            using var reader = new ArrowStreamReader(new MemoryStream(bytes));
+            byte[] bytes = Write(sample, ArrowIpcWriterOptions.Default);
+            using var reader = new ArrowIpcReader(new MemoryStream(bytes));
             AssertSameBatches(sample, reader);
         }).Check(Quick);
 
@@ -30,8 +30,8 @@ public class IpcRoundTripProperties
     public void WriteThenReadFromMemory_GivesEqualBatches() =>
         Prop.ForAll(Samples, sample =>
         {
-            byte[] bytes = Write(sample, ArrowStreamWriterOptions.Default);
-            using var reader = new ArrowStreamReader(new ReadOnlyMemory<byte>(bytes));
+            byte[] bytes = Write(sample, ArrowIpcWriterOptions.Default);
+            using var reader = new ArrowIpcReader(new ReadOnlyMemory<byte>(bytes));
             AssertSameBatches(sample, reader);
         }).Check(Quick);
 
@@ -39,14 +39,14 @@ public class IpcRoundTripProperties
     public void LegacyFraming_WriteThenRead_GivesEqualBatches() =>
         Prop.ForAll(Samples, sample =>
         {
-            byte[] bytes = Write(sample, new ArrowStreamWriterOptions { LegacyFormat = true });
+            byte[] bytes = Write(sample, new ArrowIpcWriterOptions { LegacyFormat = true });
             Assert.That(bytes.AsSpan(0, 4).ToArray(), Is.Not.EqualTo(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF }), "legacy streams have no continuation marker");
-            using (var reader = new ArrowStreamReader(new ReadOnlyMemory<byte>(bytes)))
+            using (var reader = new ArrowIpcReader(new ReadOnlyMemory<byte>(bytes)))
             {
                 AssertSameBatches(sample, reader);
             }
 
-            using var streamReader = new ArrowStreamReader(new MemoryStream(bytes));
+            using var streamReader = new ArrowIpcReader(new MemoryStream(bytes));
             AssertSameBatches(sample, streamReader);
         }).Check(Quick);
 
@@ -54,8 +54,8 @@ public class IpcRoundTripProperties
     public void WithoutDictionaryDeltas_WriteThenRead_GivesEqualBatches() =>
         Prop.ForAll(Samples, sample =>
         {
-            byte[] bytes = Write(sample, new ArrowStreamWriterOptions { EmitDictionaryDeltas = false });
-            using var reader = new ArrowStreamReader(new ReadOnlyMemory<byte>(bytes));
+            byte[] bytes = Write(sample, new ArrowIpcWriterOptions { EmitDictionaryDeltas = false });
+            using var reader = new ArrowIpcReader(new ReadOnlyMemory<byte>(bytes));
             AssertSameBatches(sample, reader);
         }).Check(Quick);
 
@@ -63,8 +63,8 @@ public class IpcRoundTripProperties
     public void ReadFromTricklingStream_GivesEqualBatches() =>
         Prop.ForAll(Samples, sample =>
         {
-            byte[] bytes = Write(sample, ArrowStreamWriterOptions.Default);
-            using var reader = new ArrowStreamReader(new TricklingStream(bytes, 7));
+            byte[] bytes = Write(sample, ArrowIpcWriterOptions.Default);
+            using var reader = new ArrowIpcReader(new TricklingStream(bytes, 7));
             AssertSameBatches(sample, reader);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
 
@@ -73,7 +73,7 @@ public class IpcRoundTripProperties
         Prop.ForAll(Samples, sample =>
         {
             var output = new MemoryStream();
-            var writer = new ArrowStreamWriter(output, sample.Schema, null, leaveOpen: true);
+            var writer = new ArrowIpcWriter(output, sample.Schema, null, leaveOpen: true);
             foreach (RecordBatch batch in sample.Batches)
             {
                 writer.WriteRecordBatchAsync(batch).AsTask().GetAwaiter().GetResult();
@@ -82,7 +82,7 @@ public class IpcRoundTripProperties
             writer.WriteEndAsync().AsTask().GetAwaiter().GetResult();
             writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
             output.Position = 0;
-            using var reader = new ArrowStreamReader(output);
+            using var reader = new ArrowIpcReader(output);
             var read = new List<RecordBatch>();
             while (reader.ReadNextRecordBatchAsync().AsTask().GetAwaiter().GetResult() is RecordBatch batch)
             {
@@ -92,10 +92,10 @@ public class IpcRoundTripProperties
             AssertEqual(sample, read);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
 
-    private static byte[] Write(SchemaAndBatches sample, ArrowStreamWriterOptions options)
+    private static byte[] Write(SchemaAndBatches sample, ArrowIpcWriterOptions options)
     {
         var output = new MemoryStream();
-        using (var writer = new ArrowStreamWriter(output, sample.Schema, options, leaveOpen: true))
+        using (var writer = new ArrowIpcWriter(output, sample.Schema, options, leaveOpen: true))
         {
             foreach (RecordBatch batch in sample.Batches)
             {
@@ -108,7 +108,7 @@ public class IpcRoundTripProperties
         return output.ToArray();
     }
 
-    private static void AssertSameBatches(SchemaAndBatches sample, ArrowStreamReader reader)
+    private static void AssertSameBatches(SchemaAndBatches sample, ArrowIpcReader reader)
     {
         var read = new List<RecordBatch>();
         while (reader.ReadNextRecordBatch() is RecordBatch batch)

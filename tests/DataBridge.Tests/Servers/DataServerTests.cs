@@ -277,7 +277,7 @@ public sealed class DataServerTests
     {
         List<RecordBatch> partitions = Partitions(3);
         await using var bridge = new PythonBridge();
-        await using DataServer server = bridge.ServeData(DataFrame.FromArrow(partitions));
+        await using DataServer server = bridge.ServeData(ArrowFrame.FromArrow(partitions));
         await using ServerTestClient client = await ServerTestClient.ConnectAsync(server.Port, server.Token).WaitAsync(NoHang);
 
         var (_, _, batches) = await client.FetchAsync(2).WaitAsync(NoHang);

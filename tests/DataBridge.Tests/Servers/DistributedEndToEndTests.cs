@@ -28,7 +28,7 @@ public sealed class DistributedEndToEndTests
             frames = list(data_manager_client.fetch(endpoint))
             df = pd.concat(frames, ignore_index=True)
             time.sleep(delay)
-            out = pd.DataFrame({"id": df["id"], "score": df["value"] * 2 + df["key"]})
+            out = pd.ArrowFrame({"id": df["id"], "score": df["value"] * 2 + df["key"]})
             data_manager_client.send_result(endpoint, out)
             return endpoint.partition
         """;
@@ -40,10 +40,10 @@ public sealed class DistributedEndToEndTests
     {
         RequireDask();
         List<RecordBatch> partitions = Partitions(8, rows: 500);
-        DataFrame input = DataFrame.FromArrow(partitions);
+        ArrowFrame input = ArrowFrame.FromArrow(partitions);
         await using var bridge = new PythonBridge(PythonEnvironment.Options(maxWorkers: 1));
 
-        DataFrame output = await bridge.RunDistributedAsync(input, Driver(kill: false), new RunContext { Owner = "tests" });
+        ArrowFrame output = await bridge.RunDistributedAsync(input, Driver(kill: false), new RunContext { Owner = "tests" });
 
         Assert.That(output.Partitions, Has.Count.EqualTo(8));
         AssertEqualsLocalTransform(output.Partitions, partitions);
@@ -154,7 +154,7 @@ public sealed class DistributedEndToEndTests
             from data_manager.exceptions import ProtocolError
             ep = DataServerEndpoint("127.0.0.1", {{server.Port}}, 1, "{{server.Token}}")
             try:
-                send_result(ep, pd.DataFrame({"x": np.arange(4_000_000)}))
+                send_result(ep, pd.ArrowFrame({"x": np.arange(4_000_000)}))
             except ProtocolError as e:
                 print(e)
             else:

@@ -105,7 +105,7 @@ internal sealed class ServerTestClient : IAsyncDisposable
     {
         var stream = new DataChunkReadStream(Reader, "the server's stream");
         var batches = new List<RecordBatch>();
-        using var reader = new ArrowStreamReader(stream, leaveOpen: true);
+        using var reader = new ArrowIpcReader(stream, leaveOpen: true);
         Schema schema = await reader.ReadSchemaAsync(cancellationToken);
         long rows = 0;
         while (await reader.ReadNextRecordBatchAsync(cancellationToken) is { } batch)
@@ -133,7 +133,7 @@ internal sealed class ServerTestClient : IAsyncDisposable
         long count = 0;
         using (var data = new DataWriteStream(Writer))
         {
-            await using var writer = new ArrowStreamWriter(data, schema, leaveOpen: true);
+            await using var writer = new ArrowIpcWriter(data, schema, leaveOpen: true);
             foreach (RecordBatch batch in batches)
             {
                 await writer.WriteRecordBatchAsync(batch, cancellationToken);

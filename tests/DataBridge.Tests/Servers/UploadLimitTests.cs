@@ -175,7 +175,7 @@ public sealed class UploadLimitTests
     private static long StreamBytes(RecordBatch batch)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new ArrowStreamWriter(buffer, batch.Schema, leaveOpen: true))
+        using (var writer = new ArrowIpcWriter(buffer, batch.Schema, leaveOpen: true))
         {
             writer.WriteRecordBatch(batch);
             writer.WriteEnd();

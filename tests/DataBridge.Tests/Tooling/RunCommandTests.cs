@@ -35,7 +35,7 @@ public class RunCommandTests
         CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", RepoFile("samples/scripts/enrich.py"),
             "--output", output, "--python", PythonEnvironment.Interpreter, "--group-id", "g-7");
         Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
-        DataFrame result = DataFrame.LoadCsv(output);
+        ArrowFrame result = ArrowFrame.LoadCsv(output);
         Assert.Multiple(() =>
         {
             Assert.That(r.StdOut, Does.Contain("200 rows written"));
@@ -59,8 +59,8 @@ public class RunCommandTests
         Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
         using FileStream a = File.OpenRead(driver);
         using FileStream b = File.OpenRead(executor);
-        DataFrame one = DataFrame.FromArrow(a);
-        DataFrame many = DataFrame.FromArrow(b);
+        ArrowFrame one = ArrowFrame.FromArrow(a);
+        ArrowFrame many = ArrowFrame.FromArrow(b);
         Assert.That(many.RowCount, Is.EqualTo(one.RowCount));
         Assert.That(many.Column<long>("order_id").ToArray().Order(), Is.EqualTo(one.Column<long>("order_id").ToArray().Order()));
     }

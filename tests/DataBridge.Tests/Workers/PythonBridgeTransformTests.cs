@@ -54,7 +54,7 @@ public sealed class PythonBridgeTransformTests
         string path = Path.Combine(GoldDirectory, file);
 
         byte[] bytes = await File.ReadAllBytesAsync(path);
-        using var expectedReader = new ArrowStreamReader(bytes);
+        using var expectedReader = new ArrowIpcReader(bytes);
         List<RecordBatch> expected = [.. expectedReader.ReadRecordBatches()];
 
         using RunResult result = await _plain!.RunAsync(new MemoryStream(bytes), "data_manager.set_output(data_manager.fetch_once_as_batches())");
@@ -150,7 +150,7 @@ public sealed class PythonBridgeTransformTests
             import pandas as pd
             def frames():
                 for k, values in enumerate([{{frames}}]):
-                    yield pd.DataFrame({"k": [k, k], "v": values})
+                    yield pd.ArrowFrame({"k": [k, k], "v": values})
             data_manager.set_output({{form}}(frames()))
             """);
 

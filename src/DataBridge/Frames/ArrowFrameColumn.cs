@@ -3,12 +3,12 @@ using System.Collections;
 namespace DataBridge.Frames;
 
 /// <summary>
-/// One column of a <see cref="DataFrame"/> across all its partitions, without copying: the untyped face
-/// of <see cref="DataFrameColumn{T}"/>, as returned by <see cref="DataFrame.this[string]"/>.
+/// One column of a <see cref="ArrowFrame"/> across all its partitions, without copying: the untyped face
+/// of <see cref="ArrowFrameColumn{T}"/>, as returned by <see cref="ArrowFrame.this[string]"/>.
 /// </summary>
-public abstract class DataFrameColumn : IEnumerable
+public abstract class ArrowFrameColumn : IEnumerable
 {
-    private protected DataFrameColumn(Field field, IReadOnlyList<ArrowArray> chunks, long[] starts, long length)
+    private protected ArrowFrameColumn(Field field, IReadOnlyList<ArrowArray> chunks, long[] starts, long length)
     {
         Field = field;
         Chunks = chunks;

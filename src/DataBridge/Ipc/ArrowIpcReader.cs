@@ -19,7 +19,7 @@ namespace DataBridge.Ipc;
 /// batch owns: dispose the batch to return it. Sync and async methods share one implementation. The reader is
 /// not thread-safe.</para>
 /// </remarks>
-public sealed class ArrowStreamReader : IDisposable, IAsyncDisposable
+public sealed class ArrowIpcReader : IDisposable, IAsyncDisposable
 {
     private readonly MessageSource _source;
     private Schema? _schema;
@@ -32,16 +32,16 @@ public sealed class ArrowStreamReader : IDisposable, IAsyncDisposable
     /// <param name="stream">The source, positioned at the start of the IPC stream.</param>
     /// <param name="options">Options, or null for the defaults.</param>
     /// <param name="leaveOpen">Whether disposing the reader leaves <paramref name="stream"/> open.</param>
-    public ArrowStreamReader(Stream stream, ArrowStreamReaderOptions? options = null, bool leaveOpen = false)
+    public ArrowIpcReader(Stream stream, ArrowIpcReaderOptions? options = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        _source = new StreamMessageSource(stream, options ?? ArrowStreamReaderOptions.Default, leaveOpen);
+        _source = new StreamMessageSource(stream, options ?? ArrowIpcReaderOptions.Default, leaveOpen);
     }
 
     /// <summary>Creates a reader over bytes in memory; batches reference <paramref name="data"/> without copying it.</summary>
-    public ArrowStreamReader(ReadOnlyMemory<byte> data, ArrowStreamReaderOptions? options = null)
+    public ArrowIpcReader(ReadOnlyMemory<byte> data, ArrowIpcReaderOptions? options = null)
     {
-        _source = new MemoryMessageSource(data, options ?? ArrowStreamReaderOptions.Default);
+        _source = new MemoryMessageSource(data, options ?? ArrowIpcReaderOptions.Default);
     }
 
     /// <summary>The stream's schema; reads the schema message on first access.</summary>

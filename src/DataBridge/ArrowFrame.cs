@@ -5,27 +5,27 @@ namespace DataBridge;
 
 /// <summary>
 /// An immutable table: a <see cref="Arrow.Schema"/> and an ordered list of record batches, its partitions.
-/// It is the unit that moves between .NET and Python (<see cref="PythonBridge.RunAsync(DataFrame, string, RunContext?, CancellationToken)"/>),
+/// It is the unit that moves between .NET and Python (<see cref="PythonBridge.RunAsync(ArrowFrame, string, RunContext?, CancellationToken)"/>),
 /// built from .NET arrays or records, CSV or Arrow streams; it is not an analytics engine.
 /// </summary>
 /// <remarks>
 /// <para>Every operation returns a new frame and shares the Arrow buffers it can (slicing, selecting and
-/// concatenating copy nothing). Partitions are the units of parallel work: <see cref="PythonBridge.MapPartitionsAsync(DataFrame, string, RunContext?, int, CancellationToken)"/>
+/// concatenating copy nothing). Partitions are the units of parallel work: <see cref="PythonBridge.MapPartitionsAsync(ArrowFrame, string, RunContext?, int, CancellationToken)"/>
 /// runs one Python task per partition.</para>
 /// <para>The .NET ↔ Arrow type mapping and the CSV rules are documented in docs/dataframe.md.</para>
 /// </remarks>
-public sealed partial class DataFrame
+public sealed partial class ArrowFrame
 {
     /// <summary>The rows per partition that builders use unless told otherwise (65,536, the bridge's batch size).</summary>
     public const int DefaultPartitionRows = 65536;
 
-    private static readonly MethodInfo ColumnMethod = typeof(DataFrame).GetMethod(nameof(Column), [typeof(string)])!;
+    private static readonly MethodInfo ColumnMethod = typeof(ArrowFrame).GetMethod(nameof(Column), [typeof(string)])!;
     private readonly RecordBatch[] _partitions;
     private readonly long[] _starts;
 
     /// <summary>Creates a frame over batches that all have <paramref name="schema"/>'s field names and types.</summary>
     /// <exception cref="ArgumentException">A batch's schema differs.</exception>
-    internal DataFrame(Schema schema, IEnumerable<RecordBatch> partitions)
+    internal ArrowFrame(Schema schema, IEnumerable<RecordBatch> partitions)
     {
         Schema = schema;
         _partitions = [.. partitions.Select(p => Conform(schema, p))];
@@ -41,7 +41,7 @@ public sealed partial class DataFrame
     }
 
     /// <summary>A frame with no columns and no rows.</summary>
-    public static DataFrame Empty { get; } = new(Schema.Empty, []);
+    public static ArrowFrame Empty { get; } = new(Schema.Empty, []);
 
     /// <summary>The columns' names, types and nullability.</summary>
     public Schema Schema { get; }
@@ -62,18 +62,18 @@ public sealed partial class DataFrame
     /// The column named <paramref name="name"/>, typed by its Arrow type with nullable values
     /// (<c>long?</c> for int64, <c>string</c> for utf8, <c>DateTime?</c> for timestamp, <c>DateTimeOffset?</c>
     /// for zoned timestamps, <c>Guid?</c> for <c>arrow.uuid</c>, <c>object</c> for nested types — the full list
-    /// is in docs/dataframe.md); cast it to <see cref="DataFrameColumn{T}"/> of that type, or call
+    /// is in docs/dataframe.md); cast it to <see cref="ArrowFrameColumn{T}"/> of that type, or call
     /// <see cref="Column{T}(string)"/> to choose the type.
     /// </summary>
     /// <exception cref="KeyNotFoundException">No column has that name.</exception>
-    public DataFrameColumn this[string name]
+    public ArrowFrameColumn this[string name]
     {
         get
         {
             Field field = Schema[IndexOf(name)];
             try
             {
-                return (DataFrameColumn)ColumnMethod.MakeGenericMethod(BoxedValue.NaturalType(field)).Invoke(this, [name])!;
+                return (ArrowFrameColumn)ColumnMethod.MakeGenericMethod(BoxedValue.NaturalType(field)).Invoke(this, [name])!;
             }
             catch (TargetInvocationException e) when (e.InnerException is not null)
             {
@@ -86,14 +86,14 @@ public sealed partial class DataFrame
     /// <typeparam name="T">The value type: the mapped .NET type of the column (nullable to receive nulls), a compatible one (any integer type for an integer column, checked), or <see cref="object"/>.</typeparam>
     /// <exception cref="KeyNotFoundException">No column has that name.</exception>
     /// <exception cref="InvalidCastException">The column's Arrow type cannot be read as <typeparamref name="T"/>.</exception>
-    public DataFrameColumn<T> Column<T>(string name)
+    public ArrowFrameColumn<T> Column<T>(string name)
     {
         int index = IndexOf(name);
-        return new DataFrameColumn<T>(Schema[index], [.. _partitions.Select(p => p.Column(index))], _starts, RowCount);
+        return new ArrowFrameColumn<T>(Schema[index], [.. _partitions.Select(p => p.Column(index))], _starts, RowCount);
     }
 
     /// <summary>The rows, in order, values boxed (for inspection; use <see cref="Column{T}(string)"/> or <see cref="ToRecords{T}"/> for bulk access).</summary>
-    public IEnumerable<DataFrameRow> Rows
+    public IEnumerable<ArrowFrameRow> Rows
     {
         get
         {
@@ -109,7 +109,7 @@ public sealed partial class DataFrame
                         values[c] = getters[c](batch.Column(c), r);
                     }
 
-                    yield return new DataFrameRow(Schema, index++, values);
+                    yield return new ArrowFrameRow(Schema, index++, values);
                 }
             }
         }

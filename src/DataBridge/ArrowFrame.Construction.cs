@@ -4,20 +4,20 @@ using DataBridge.Ipc;
 
 namespace DataBridge;
 
-public sealed partial class DataFrame
+public sealed partial class ArrowFrame
 {
-    private static readonly MethodInfo FeedMethod = typeof(DataFrame).GetMethod(nameof(Feed), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo FeedMethod = typeof(ArrowFrame).GetMethod(nameof(Feed), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>
     /// A frame from .NET arrays, one per column, e.g.
-    /// <c>DataFrame.FromColumns(("id", new long[] { 1, 2 }), ("name", new string?[] { "a", null }))</c>.
+    /// <c>ArrowFrame.FromColumns(("id", new long[] { 1, 2 }), ("name", new string?[] { "a", null }))</c>.
     /// </summary>
     /// <param name="columns">Name and values of each column, in order. Element types are mapped as in
     /// docs/dataframe.md (<c>long[]</c> → int64 not null, <c>long?[]</c> → nullable int64, <c>string[]</c> → utf8, …).</param>
     /// <returns>A frame of one partition per <see cref="DefaultPartitionRows"/> rows.</returns>
     /// <exception cref="ArgumentException">The arrays differ in length, or a name or array is null.</exception>
     /// <exception cref="NotSupportedException">An element type has no Arrow mapping.</exception>
-    public static DataFrame FromColumns(params (string Name, Array Values)[] columns) => FromColumns(DefaultPartitionRows, columns);
+    public static ArrowFrame FromColumns(params (string Name, Array Values)[] columns) => FromColumns(DefaultPartitionRows, columns);
 
     /// <summary>A frame from .NET arrays, with at most <paramref name="maxRowsPerPartition"/> rows per partition.</summary>
     /// <param name="maxRowsPerPartition">The partition size (positive).</param>
@@ -25,7 +25,7 @@ public sealed partial class DataFrame
     /// <exception cref="ArgumentException">The arrays differ in length, or a name or array is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxRowsPerPartition"/> is not positive.</exception>
     /// <exception cref="NotSupportedException">An element type has no Arrow mapping.</exception>
-    public static DataFrame FromColumns(int maxRowsPerPartition, params (string Name, Array Values)[] columns)
+    public static ArrowFrame FromColumns(int maxRowsPerPartition, params (string Name, Array Values)[] columns)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRowsPerPartition);
@@ -72,7 +72,7 @@ public sealed partial class DataFrame
     /// <param name="maxRowsPerPartition">The partition size (positive).</param>
     /// <exception cref="ArgumentException">A record is null.</exception>
     /// <exception cref="NotSupportedException">A property's type has no Arrow mapping.</exception>
-    public static DataFrame FromRecords<T>(IEnumerable<T> records, int maxRowsPerPartition = DefaultPartitionRows)
+    public static ArrowFrame FromRecords<T>(IEnumerable<T> records, int maxRowsPerPartition = DefaultPartitionRows)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRowsPerPartition);
@@ -136,32 +136,32 @@ public sealed partial class DataFrame
 
     /// <summary>A frame over record batches that share <paramref name="schema"/> (no copy).</summary>
     /// <exception cref="ArgumentException">A batch's column names or types differ from the schema.</exception>
-    public static DataFrame FromArrow(Schema schema, IEnumerable<RecordBatch> batches)
+    public static ArrowFrame FromArrow(Schema schema, IEnumerable<RecordBatch> batches)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(batches);
-        return new DataFrame(schema, batches);
+        return new ArrowFrame(schema, batches);
     }
 
     /// <summary>A frame over record batches (no copy); the first batch's schema is the frame's, and no batch gives <see cref="Empty"/>.</summary>
     /// <exception cref="ArgumentException">The batches' column names or types differ.</exception>
-    public static DataFrame FromArrow(IEnumerable<RecordBatch> batches)
+    public static ArrowFrame FromArrow(IEnumerable<RecordBatch> batches)
     {
         ArgumentNullException.ThrowIfNull(batches);
         RecordBatch[] all = [.. batches];
-        return all.Length == 0 ? Empty : new DataFrame(all[0].Schema, all);
+        return all.Length == 0 ? Empty : new ArrowFrame(all[0].Schema, all);
     }
 
     /// <summary>Reads an Arrow IPC stream (from any Arrow implementation) into a frame: one partition per record batch.</summary>
     /// <param name="stream">The stream, read to its end-of-stream marker.</param>
     /// <param name="leaveOpen">Whether to leave <paramref name="stream"/> open.</param>
     /// <exception cref="ArrowFormatException">The stream is not valid Arrow IPC.</exception>
-    public static DataFrame FromArrow(Stream stream, bool leaveOpen = false)
+    public static ArrowFrame FromArrow(Stream stream, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var reader = new ArrowStreamReader(stream, leaveOpen: leaveOpen);
+        using var reader = new ArrowIpcReader(stream, leaveOpen: leaveOpen);
         Schema schema = reader.Schema;
-        return new DataFrame(schema, [.. reader.ReadRecordBatches()]);
+        return new ArrowFrame(schema, [.. reader.ReadRecordBatches()]);
     }
 
     /// <summary>Reads an Arrow IPC stream into a frame, asynchronously.</summary>
@@ -169,10 +169,10 @@ public sealed partial class DataFrame
     /// <param name="leaveOpen">Whether to leave <paramref name="stream"/> open.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="ArrowFormatException">The stream is not valid Arrow IPC.</exception>
-    public static async Task<DataFrame> FromArrowAsync(Stream stream, bool leaveOpen = false, CancellationToken cancellationToken = default)
+    public static async Task<ArrowFrame> FromArrowAsync(Stream stream, bool leaveOpen = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var reader = new ArrowStreamReader(stream, leaveOpen: leaveOpen);
+        var reader = new ArrowIpcReader(stream, leaveOpen: leaveOpen);
         await using (reader.ConfigureAwait(false))
         {
             Schema schema = await reader.ReadSchemaAsync(cancellationToken).ConfigureAwait(false);
@@ -182,7 +182,7 @@ public sealed partial class DataFrame
                 batches.Add(batch);
             }
 
-            return new DataFrame(schema, batches);
+            return new ArrowFrame(schema, batches);
         }
     }
 
@@ -190,7 +190,7 @@ public sealed partial class DataFrame
     public void WriteArrow(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var writer = new ArrowStreamWriter(stream, Schema, leaveOpen: true);
+        using var writer = new ArrowIpcWriter(stream, Schema, leaveOpen: true);
         foreach (RecordBatch batch in _partitions)
         {
             writer.WriteRecordBatch(batch);
@@ -203,7 +203,7 @@ public sealed partial class DataFrame
     public async Task WriteArrowAsync(Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var writer = new ArrowStreamWriter(stream, Schema, leaveOpen: true);
+        var writer = new ArrowIpcWriter(stream, Schema, leaveOpen: true);
         await using (writer.ConfigureAwait(false))
         {
             foreach (RecordBatch batch in _partitions)
@@ -264,7 +264,7 @@ public sealed partial class DataFrame
     }
 
     /// <summary>The frame of completed encoders: their fields make the schema, their arrays the partitions.</summary>
-    private static DataFrame Assemble(ColumnEncoder[] encoders, List<int> lengths)
+    private static ArrowFrame Assemble(ColumnEncoder[] encoders, List<int> lengths)
     {
         var completed = encoders.Select(e => e.Complete()).ToArray();
         var schema = new Schema(completed.Select(c => c.Field));
@@ -274,6 +274,6 @@ public sealed partial class DataFrame
             batches[p] = new RecordBatch(schema, completed.Select(c => c.Partitions[p]), lengths[p]);
         }
 
-        return new DataFrame(schema, batches);
+        return new ArrowFrame(schema, batches);
     }
 }

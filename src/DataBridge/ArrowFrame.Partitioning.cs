@@ -2,7 +2,7 @@ using DataBridge.Frames;
 
 namespace DataBridge;
 
-public sealed partial class DataFrame
+public sealed partial class ArrowFrame
 {
     /// <summary>
     /// Exactly <paramref name="count"/> partitions of near-equal size (they differ by at most one row; with
@@ -10,7 +10,7 @@ public sealed partial class DataFrame
     /// inside one old partition is a zero-copy slice; one that spans several is concatenated.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive, or a partition would exceed <see cref="int.MaxValue"/> rows.</exception>
-    public DataFrame Repartition(int count)
+    public ArrowFrame Repartition(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         long size = RowCount / count;
@@ -29,7 +29,7 @@ public sealed partial class DataFrame
             start += length;
         }
 
-        return new DataFrame(Schema, partitions);
+        return new ArrowFrame(Schema, partitions);
     }
 
     /// <summary>
@@ -38,7 +38,7 @@ public sealed partial class DataFrame
     /// single <see cref="int"/> argument is a partition count.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxRowsPerPartition"/> is not positive.</exception>
-    public DataFrame RepartitionByRows(int maxRowsPerPartition)
+    public ArrowFrame RepartitionByRows(int maxRowsPerPartition)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRowsPerPartition);
         var partitions = new List<RecordBatch>();
@@ -47,7 +47,7 @@ public sealed partial class DataFrame
             partitions.Add(Gather(start, (int)Math.Min(maxRowsPerPartition, RowCount - start)));
         }
 
-        return new DataFrame(Schema, partitions);
+        return new ArrowFrame(Schema, partitions);
     }
 
     /// <summary>
@@ -59,7 +59,7 @@ public sealed partial class DataFrame
     /// </summary>
     /// <exception cref="KeyNotFoundException">No column has that name.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive.</exception>
-    public DataFrame PartitionBy(string column, int count)
+    public ArrowFrame PartitionBy(string column, int count)
     {
         int key = IndexOf(column);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
@@ -98,30 +98,30 @@ public sealed partial class DataFrame
             result[p] = new RecordBatch(Schema, columns, targets[p].Count);
         }
 
-        return new DataFrame(Schema, result);
+        return new ArrowFrame(Schema, result);
     }
 
     /// <summary>This frame's partitions followed by those of <paramref name="others"/> (no copy).</summary>
     /// <exception cref="ArgumentException">A frame's column names or types differ (frames without columns are skipped).</exception>
-    public DataFrame Concat(params DataFrame[] others)
+    public ArrowFrame Concat(params ArrowFrame[] others)
     {
         ArgumentNullException.ThrowIfNull(others);
-        return Concat((IEnumerable<DataFrame>)[this, .. others]);
+        return Concat((IEnumerable<ArrowFrame>)[this, .. others]);
     }
 
     /// <summary>The partitions of all <paramref name="frames"/>, in order (no copy); a field is nullable when it is in any frame.</summary>
     /// <exception cref="ArgumentException">A frame's column names or types differ (frames without columns are skipped).</exception>
-    public static DataFrame Concat(IEnumerable<DataFrame> frames)
+    public static ArrowFrame Concat(IEnumerable<ArrowFrame> frames)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        DataFrame[] all = [.. frames.Where(f => (f ?? throw new ArgumentException("A frame is null.", nameof(frames))).ColumnCount > 0)];
+        ArrowFrame[] all = [.. frames.Where(f => (f ?? throw new ArgumentException("A frame is null.", nameof(frames))).ColumnCount > 0)];
         if (all.Length == 0)
         {
             return Empty;
         }
 
         Schema first = all[0].Schema;
-        foreach (DataFrame f in all)
+        foreach (ArrowFrame f in all)
         {
             if (!SameShape(first, f.Schema))
             {
@@ -137,12 +137,12 @@ public sealed partial class DataFrame
             fields[c] = nullable == f.IsNullable ? f : new Field(f.Name, f.DataType, nullable, f.Metadata);
         }
 
-        return new DataFrame(new Schema(fields, first.Metadata), all.SelectMany(f => f._partitions));
+        return new ArrowFrame(new Schema(fields, first.Metadata), all.SelectMany(f => f._partitions));
     }
 
     /// <summary>Rows <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="length"/> − 1, as zero-copy slices of the partitions they fall in.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is not inside the frame.</exception>
-    public DataFrame Slice(long offset, long length)
+    public ArrowFrame Slice(long offset, long length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
@@ -167,12 +167,12 @@ public sealed partial class DataFrame
             slices.Add(from == start && to == end ? batch : batch.Slice((int)(from - start), (int)(to - from)));
         }
 
-        return new DataFrame(Schema, slices);
+        return new ArrowFrame(Schema, slices);
     }
 
     /// <summary>The first <paramref name="rows"/> rows (all of them when the frame is shorter), zero-copy.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> is negative.</exception>
-    public DataFrame Head(int rows)
+    public ArrowFrame Head(int rows)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         return Slice(0, Math.Min(rows, RowCount));
@@ -180,12 +180,12 @@ public sealed partial class DataFrame
 
     /// <summary>The named columns, in the order given (repeats allowed), zero-copy.</summary>
     /// <exception cref="KeyNotFoundException">No column has one of the names.</exception>
-    public DataFrame Select(params string[] columns)
+    public ArrowFrame Select(params string[] columns)
     {
         ArgumentNullException.ThrowIfNull(columns);
         int[] indexes = [.. columns.Select(IndexOf)];
         var schema = new Schema(indexes.Select(i => Schema[i]), Schema.Metadata);
-        return new DataFrame(schema, _partitions.Select(b => new RecordBatch(schema, indexes.Select(b.Column), b.Length)));
+        return new ArrowFrame(schema, _partitions.Select(b => new RecordBatch(schema, indexes.Select(b.Column), b.Length)));
     }
 
     /// <summary>

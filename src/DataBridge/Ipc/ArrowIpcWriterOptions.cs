@@ -1,10 +1,10 @@
 namespace DataBridge.Ipc;
 
-/// <summary>Options of an <see cref="ArrowStreamWriter"/>.</summary>
-public sealed class ArrowStreamWriterOptions
+/// <summary>Options of an <see cref="ArrowIpcWriter"/>.</summary>
+public sealed class ArrowIpcWriterOptions
 {
     /// <summary>The defaults: 8-byte framing with continuation markers, dictionary deltas enabled.</summary>
-    public static ArrowStreamWriterOptions Default { get; } = new();
+    public static ArrowIpcWriterOptions Default { get; } = new();
 
     /// <summary>
     /// Writes the pre-0.15 framing (no 0xFFFFFFFF continuation marker before each metadata length; a 4-byte

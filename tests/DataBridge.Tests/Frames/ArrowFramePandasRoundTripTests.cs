@@ -47,7 +47,7 @@ public sealed class DataFramePandasRoundTripTests
         await using var bridge = new PythonBridge(PythonEnvironment.Options());
         AllTypes[] input = InPandasRange();
 
-        DataFrame output = await bridge.RunAsync(DataFrame.FromRecords(input), Identity);
+        ArrowFrame output = await bridge.RunAsync(ArrowFrame.FromRecords(input), Identity);
 
         TestContext.Out.WriteLine(output.Schema);
         AssertSame(input, [.. output.ToRecords<AllTypes>()]);
@@ -59,9 +59,9 @@ public sealed class DataFramePandasRoundTripTests
         PythonEnvironment.RequirePandas();
         await using var bridge = new PythonBridge(PythonEnvironment.Options());
         AllTypes[] input = AllTypes.Samples();
-        DataFrame frame = DataFrame.FromRecords(input);
+        ArrowFrame frame = ArrowFrame.FromRecords(input);
 
-        DataFrame output = await bridge.RunAsync(frame, ExactIdentity);
+        ArrowFrame output = await bridge.RunAsync(frame, ExactIdentity);
 
         Assert.That(output.Schema.Fields.Select(f => f.DataType), Is.EqualTo(frame.Schema.Fields.Select(f => f.DataType)));
         AssertSame(input, [.. output.ToRecords<AllTypes>()]);
@@ -72,7 +72,7 @@ public sealed class DataFramePandasRoundTripTests
     {
         PythonEnvironment.RequirePandas();
         await using var bridge = new PythonBridge(PythonEnvironment.Options());
-        DataFrame frame = DataFrame.FromRecords([new { When = DateTime.MinValue }]);
+        ArrowFrame frame = ArrowFrame.FromRecords([new { When = DateTime.MinValue }]);
 
         var e = Assert.ThrowsAsync<PythonWorkerException>(() => bridge.RunAsync(frame, Identity))!;
 
@@ -84,9 +84,9 @@ public sealed class DataFramePandasRoundTripTests
     {
         PythonEnvironment.RequirePandas();
         await using var bridge = new PythonBridge(PythonEnvironment.Options());
-        DataFrame input = DataFrame.FromColumns(("id", Enumerable.Range(0, 100).Select(i => (long)i).ToArray())).Repartition(4);
+        ArrowFrame input = ArrowFrame.FromColumns(("id", Enumerable.Range(0, 100).Select(i => (long)i).ToArray())).Repartition(4);
 
-        DataFrame output = await bridge.MapPartitionsAsync(input, """
+        ArrowFrame output = await bridge.MapPartitionsAsync(input, """
             import pandas as pd
             df = data_manager.fetch_once_as_dataframe()
             data_manager.set_output(df.assign(double=df.id * 2))
@@ -102,12 +102,12 @@ public sealed class DataFramePandasRoundTripTests
     {
         PythonEnvironment.RequirePandas();
         await using var bridge = new PythonBridge(PythonEnvironment.Options());
-        DataFrame input = DataFrame.FromColumns(("id", Array.Empty<long>()), ("name", Array.Empty<string>()));
+        ArrowFrame input = ArrowFrame.FromColumns(("id", Array.Empty<long>()), ("name", Array.Empty<string>()));
 
-        DataFrame output = await bridge.RunAsync(input, """
+        ArrowFrame output = await bridge.RunAsync(input, """
             import pandas as pd
             df = data_manager.fetch_once_as_dataframe()
-            data_manager.set_output(pd.DataFrame({"columns": [",".join(df.columns)]}))
+            data_manager.set_output(pd.ArrowFrame({"columns": [",".join(df.columns)]}))
             """);
 
         Assert.That(output.Column<string>("columns").Single(), Is.EqualTo("id,name"));

@@ -12,7 +12,7 @@ public sealed class DataFrameConstructionTests
     {
         AllTypes[] input = AllTypes.Samples();
 
-        DataFrame frame = DataFrame.FromRecords(input);
+        ArrowFrame frame = ArrowFrame.FromRecords(input);
         AllTypes[] output = [.. frame.ToRecords<AllTypes>()];
 
         Assert.That(output, Has.Length.EqualTo(input.Length));
@@ -25,7 +25,7 @@ public sealed class DataFrameConstructionTests
     [Test]
     public void FromRecords_Schema_FollowsTheDocumentedMapping()
     {
-        Schema schema = DataFrame.FromRecords(AllTypes.Samples()).Schema;
+        Schema schema = ArrowFrame.FromRecords(AllTypes.Samples()).Schema;
 
         string Type(string name) => schema[schema.IndexOf(name)].DataType.Name;
         bool Nullable(string name) => schema[schema.IndexOf(name)].IsNullable;
@@ -56,7 +56,7 @@ public sealed class DataFrameConstructionTests
     [Test]
     public void FromRecords_AllNullRow_EveryNullableColumnHoldsANull()
     {
-        DataFrame frame = DataFrame.FromRecords([new AllTypes()]);
+        ArrowFrame frame = ArrowFrame.FromRecords([new AllTypes()]);
 
         foreach (Field field in frame.Schema.Fields.Where(f => f.Name.StartsWith('N') || f.Name is "Text" or "Blob"))
         {
@@ -70,7 +70,7 @@ public sealed class DataFrameConstructionTests
     public void FromRecords_UtcDateTimes_ColumnIsZonedUtcAndKindComesBack()
     {
         var when = new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc);
-        DataFrame frame = DataFrame.FromRecords([new { When = when }, new { When = when.AddDays(1) }]);
+        ArrowFrame frame = ArrowFrame.FromRecords([new { When = when }, new { When = when.AddDays(1) }]);
 
         Assert.That(frame.Schema[0].DataType, Is.EqualTo(new TimestampType(TimeUnit.Microsecond, "UTC")));
         DateTime back = frame.Column<DateTime>("When")[0];
@@ -81,7 +81,7 @@ public sealed class DataFrameConstructionTests
     public void FromRecords_LocalAndUnspecifiedDateTimes_StoredAsWallClockWithoutZone()
     {
         var local = new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Local);
-        DataFrame frame = DataFrame.FromRecords([new { When = local }, new { When = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc) }]);
+        ArrowFrame frame = ArrowFrame.FromRecords([new { When = local }, new { When = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc) }]);
 
         Assert.That(frame.Schema[0].DataType, Is.EqualTo(new TimestampType(TimeUnit.Microsecond)));
         DateTime back = frame.Column<DateTime>("When")[0];
@@ -92,7 +92,7 @@ public sealed class DataFrameConstructionTests
     public void FromRecords_SubMicrosecondTicks_DateTimeFlooredTimeOnlyAndTimeSpanExact()
     {
         var row = new { When = new DateTime(2024, 1, 1).AddTicks(123), Time = new TimeOnly(1, 2, 3).Add(TimeSpan.FromTicks(7)), Span = TimeSpan.FromTicks(-7) };
-        DataFrame frame = DataFrame.FromRecords([row]);
+        ArrowFrame frame = ArrowFrame.FromRecords([row]);
 
         Assert.Multiple(() =>
         {
@@ -105,7 +105,7 @@ public sealed class DataFrameConstructionTests
     [Test]
     public void FromRecords_TimeSpanBeyondNanosecondRange_ThrowsOverflowNamingTheColumn()
     {
-        Assert.That(() => DataFrame.FromRecords([new { Span = TimeSpan.MaxValue }]),
+        Assert.That(() => ArrowFrame.FromRecords([new { Span = TimeSpan.MaxValue }]),
             Throws.TypeOf<OverflowException>().With.Message.Contains("'Span'"));
     }
 
@@ -113,7 +113,7 @@ public sealed class DataFrameConstructionTests
     public void FromRecords_Decimals_ScaleIsTheLargestAndValuesAreExact()
     {
         decimal[] values = [1.5m, -2.25m, 79228162514264337593543950335m / 1e10m, 0m];
-        DataFrame frame = DataFrame.FromColumns(("d", values));
+        ArrowFrame frame = ArrowFrame.FromColumns(("d", values));
 
         var type = (DecimalType)frame.Schema[0].DataType;
         Assert.That((type.Precision, type.Scale, type.BitWidth), Is.EqualTo((38, 10, 128)));
@@ -124,7 +124,7 @@ public sealed class DataFrameConstructionTests
     public void FromRecords_Guid_StoredInRfc4122ByteOrder()
     {
         var id = Guid.Parse("00112233-4455-6677-8899-aabbccddeeff");
-        DataFrame frame = DataFrame.FromRecords([new { Id = id }]);
+        ArrowFrame frame = ArrowFrame.FromRecords([new { Id = id }]);
 
         var array = (FixedSizeBinaryArray)frame.Partitions[0].Column(0);
         Assert.That(Convert.ToHexString(array.GetBytes(0)), Is.EqualTo("00112233445566778899AABBCCDDEEFF"));
@@ -134,7 +134,7 @@ public sealed class DataFrameConstructionTests
     [Test]
     public void FromRecords_Enums_StoredByNameIncludingFlagsAndUndefinedValues()
     {
-        DataFrame frame = DataFrame.FromRecords([new { C = Color.Green, A = Access.Read | Access.Write }, new { C = (Color)42, A = Access.None }]);
+        ArrowFrame frame = ArrowFrame.FromRecords([new { C = Color.Green, A = Access.Read | Access.Write }, new { C = (Color)42, A = Access.None }]);
 
         Assert.That(frame.Column<string>("C").ToArray(), Is.EqualTo(new[] { "Green", "42" }));
         Assert.That(frame.Column<string>("A").ToArray(), Is.EqualTo(new[] { "Read, Write", "None" }));
@@ -144,7 +144,7 @@ public sealed class DataFrameConstructionTests
     [Test]
     public void Column_EnumFromIntegerColumn_ReadsByValue()
     {
-        DataFrame frame = DataFrame.FromColumns(("c", new[] { 2, 0, 42 }), ("a", new byte?[] { 3, null, 1 }));
+        ArrowFrame frame = ArrowFrame.FromColumns(("c", new[] { 2, 0, 42 }), ("a", new byte?[] { 3, null, 1 }));
 
         Assert.That(frame.Column<Color>("c").ToArray(), Is.EqualTo(new[] { Color.Blue, Color.Red, (Color)42 }));
         Assert.That(frame.Column<Access?>("a").ToArray(), Is.EqualTo(new Access?[] { Access.Read | Access.Write, null, Access.Read }));
@@ -153,7 +153,7 @@ public sealed class DataFrameConstructionTests
     [Test]
     public void FromRecords_MaxRowsPerPartition_SplitsIntoPartitions()
     {
-        DataFrame frame = DataFrame.FromRecords(Enumerable.Range(0, 10).Select(i => new { I = i }), maxRowsPerPartition: 4);
+        ArrowFrame frame = ArrowFrame.FromRecords(Enumerable.Range(0, 10).Select(i => new { I = i }), maxRowsPerPartition: 4);
 
         Assert.That(frame.Partitions.Select(p => p.Length), Is.EqualTo(new[] { 4, 4, 2 }));
         Assert.That(frame.Column<int>("I").ToArray(), Is.EqualTo(Enumerable.Range(0, 10)));
@@ -162,19 +162,19 @@ public sealed class DataFrameConstructionTests
     [Test]
     public void FromRecords_NullRecord_ThrowsArgumentException()
     {
-        Assert.That(() => DataFrame.FromRecords(new OrderView?[] { new(), null }), Throws.ArgumentException);
+        Assert.That(() => ArrowFrame.FromRecords(new OrderView?[] { new(), null }), Throws.ArgumentException);
     }
 
     [Test]
     public void FromRecords_UnmappedPropertyType_ThrowsNotSupported()
     {
-        Assert.That(() => DataFrame.FromRecords([new { Items = new List<int>() }]), Throws.TypeOf<NotSupportedException>().With.Message.Contains("Items"));
+        Assert.That(() => ArrowFrame.FromRecords([new { Items = new List<int>() }]), Throws.TypeOf<NotSupportedException>().With.Message.Contains("Items"));
     }
 
     [Test]
     public void FromRecords_Empty_ZeroRowsWithTheSchema()
     {
-        DataFrame frame = DataFrame.FromRecords(Array.Empty<Order>());
+        ArrowFrame frame = ArrowFrame.FromRecords(Array.Empty<Order>());
 
         Assert.That(frame.RowCount, Is.Zero);
         Assert.That(frame.Columns, Is.EqualTo(new[] { "Id", "Name", "Price", "Day" }));
@@ -186,13 +186,13 @@ public sealed class DataFrameConstructionTests
     {
         Order[] orders = [new(1, "a", 1.25m, new DateOnly(2024, 1, 2)), new(2, null, -3m, DateOnly.MinValue)];
 
-        Assert.That(DataFrame.FromRecords(orders).ToRecords<Order>(), Is.EqualTo(orders));
+        Assert.That(ArrowFrame.FromRecords(orders).ToRecords<Order>(), Is.EqualTo(orders));
     }
 
     [Test]
     public void ToRecords_NamesMatchIgnoringCase_UnmatchedPropertiesKeepDefaults()
     {
-        DataFrame frame = DataFrame.FromColumns(("id", new long[] { 5 }), ("NAME", new[] { "x" }), ("extra", new[] { 1.0 }));
+        ArrowFrame frame = ArrowFrame.FromColumns(("id", new long[] { 5 }), ("NAME", new[] { "x" }), ("extra", new[] { 1.0 }));
 
         OrderView view = frame.ToRecords<OrderView>().Single();
 
@@ -202,7 +202,7 @@ public sealed class DataFrameConstructionTests
     [Test]
     public void ToRecords_NullIntoNonNullableProperty_ThrowsInvalidOperation()
     {
-        DataFrame frame = DataFrame.FromColumns(("Id", new long?[] { null }));
+        ArrowFrame frame = ArrowFrame.FromColumns(("Id", new long?[] { null }));
 
         Assert.That(() => frame.ToRecords<OrderView>().ToList(), Throws.InvalidOperationException);
     }
@@ -210,7 +210,7 @@ public sealed class DataFrameConstructionTests
     [Test]
     public void FromColumns_EveryArrayType_ValuesAndNullsRoundTrip()
     {
-        DataFrame frame = DataFrame.FromColumns(
+        ArrowFrame frame = ArrowFrame.FromColumns(
             ("b", new bool?[] { true, null }),
             ("i", new long[] { long.MinValue, long.MaxValue }),
             ("ni", new int?[] { null, 3 }),
@@ -256,13 +256,13 @@ public sealed class DataFrameConstructionTests
     [Test]
     public void FromColumns_DifferentLengths_ThrowsArgumentException()
     {
-        Assert.That(() => DataFrame.FromColumns(("a", new[] { 1 }), ("b", new[] { 1, 2 })), Throws.ArgumentException);
+        Assert.That(() => ArrowFrame.FromColumns(("a", new[] { 1 }), ("b", new[] { 1, 2 })), Throws.ArgumentException);
     }
 
     [Test]
     public void FromColumns_NoColumns_IsTheEmptyFrame()
     {
-        DataFrame frame = DataFrame.FromColumns();
+        ArrowFrame frame = ArrowFrame.FromColumns();
 
         Assert.That((frame.RowCount, frame.ColumnCount, frame.Partitions.Count), Is.EqualTo((0L, 0, 0)));
         Assert.That(frame.ToString(), Does.Contain("0 rows x 0 columns"));
@@ -271,7 +271,7 @@ public sealed class DataFrameConstructionTests
     [Test]
     public void FromColumns_ZeroRows_KeepsTypedColumns()
     {
-        DataFrame frame = DataFrame.FromColumns(("a", Array.Empty<long>()), ("b", Array.Empty<string>()));
+        ArrowFrame frame = ArrowFrame.FromColumns(("a", Array.Empty<long>()), ("b", Array.Empty<string>()));
 
         Assert.That(frame.RowCount, Is.Zero);
         Assert.That(frame.Schema.Fields.Select(f => f.DataType.Name), Is.EqualTo(new[] { "int64", "utf8" }));
@@ -281,12 +281,12 @@ public sealed class DataFrameConstructionTests
     [Test]
     public void ArrowStream_WriteThenRead_GivesTheSameSchemaAndBatches()
     {
-        DataFrame frame = DataFrame.FromRecords(AllTypes.Samples(), maxRowsPerPartition: 2);
+        ArrowFrame frame = ArrowFrame.FromRecords(AllTypes.Samples(), maxRowsPerPartition: 2);
         using var stream = new MemoryStream();
 
         frame.WriteArrow(stream);
         stream.Position = 0;
-        DataFrame back = DataFrame.FromArrow(stream);
+        ArrowFrame back = ArrowFrame.FromArrow(stream);
 
         Assert.That(back.Schema, Is.EqualTo(frame.Schema));
         Assert.That(back.Partitions, Has.Count.EqualTo(2));
@@ -301,12 +301,12 @@ public sealed class DataFrameConstructionTests
     [Test]
     public async Task ArrowStream_AsyncWriteThenRead_EmptyFrameKeepsItsSchema()
     {
-        DataFrame frame = DataFrame.FromColumns(("a", Array.Empty<int>()));
+        ArrowFrame frame = ArrowFrame.FromColumns(("a", Array.Empty<int>()));
         using var stream = new MemoryStream();
 
         await frame.WriteArrowAsync(stream);
         stream.Position = 0;
-        DataFrame back = await DataFrame.FromArrowAsync(stream);
+        ArrowFrame back = await ArrowFrame.FromArrowAsync(stream);
 
         Assert.That(back.Schema, Is.EqualTo(frame.Schema));
         Assert.That(back.RowCount, Is.Zero);
@@ -315,11 +315,11 @@ public sealed class DataFrameConstructionTests
     [Test]
     public void FromArrow_Batches_NoCopyAndSchemaFromTheFirst()
     {
-        DataFrame source = DataFrame.FromColumns(2, ("a", new[] { 1, 2, 3 }));
+        ArrowFrame source = ArrowFrame.FromColumns(2, ("a", new[] { 1, 2, 3 }));
 
-        DataFrame frame = DataFrame.FromArrow(source.Partitions);
+        ArrowFrame frame = ArrowFrame.FromArrow(source.Partitions);
 
         Assert.That(frame.Partitions[0], Is.SameAs(source.Partitions[0]));
-        Assert.That(DataFrame.FromArrow(Array.Empty<RecordBatch>()).ColumnCount, Is.Zero);
+        Assert.That(ArrowFrame.FromArrow(Array.Empty<RecordBatch>()).ColumnCount, Is.Zero);
     }
 }

@@ -11,16 +11,16 @@ namespace DataBridge.Ipc;
 /// to 8, body</c>. Body buffers start 64-byte aligned, carry their exact byte length, and are written straight
 /// from the arrays' memory (no intermediate copy). A validity bitmap is omitted when its array has no nulls.</para>
 /// <para>Dictionaries: before each batch, every dictionary that changed since the last batch is sent; a
-/// dictionary that only grew is sent as a delta (see <see cref="ArrowStreamWriterOptions.EmitDictionaryDeltas"/>).
+/// dictionary that only grew is sent as a delta (see <see cref="ArrowIpcWriterOptions.EmitDictionaryDeltas"/>).
 /// Fields whose <see cref="DictionaryType.Id"/> are equal share one dictionary; dictionary types without an id
 /// get a fresh one (see <see cref="Schema"/>). Dictionaries used inside a dictionary's values are sent first.</para>
 /// <para>Sync and async methods share one implementation. The writer is not thread-safe.</para>
 /// </remarks>
-public sealed class ArrowStreamWriter : IDisposable, IAsyncDisposable
+public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
-    private readonly ArrowStreamWriterOptions _options;
+    private readonly ArrowIpcWriterOptions _options;
     private readonly MetadataEncoder _encoder = new();
     private readonly BodyLayout _layout = new();
     private readonly Dictionary<long, ArrayData> _sentDictionaries = [];
@@ -36,7 +36,7 @@ public sealed class ArrowStreamWriter : IDisposable, IAsyncDisposable
     /// <param name="options">Options, or null for the defaults.</param>
     /// <param name="leaveOpen">Whether disposing the writer leaves <paramref name="stream"/> open.</param>
     /// <exception cref="ArgumentException">Fields sharing a dictionary id have different dictionary value types.</exception>
-    public ArrowStreamWriter(Stream stream, Schema schema, ArrowStreamWriterOptions? options = null, bool leaveOpen = false)
+    public ArrowIpcWriter(Stream stream, Schema schema, ArrowIpcWriterOptions? options = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(schema);
@@ -47,7 +47,7 @@ public sealed class ArrowStreamWriter : IDisposable, IAsyncDisposable
 
         _stream = stream;
         _leaveOpen = leaveOpen;
-        _options = options ?? ArrowStreamWriterOptions.Default;
+        _options = options ?? ArrowIpcWriterOptions.Default;
         Schema = DictionaryIdAssigner.Assign(schema);
     }
 

@@ -3,17 +3,17 @@ using System.Collections;
 namespace DataBridge.Frames;
 
 /// <summary>
-/// A column read as <typeparamref name="T"/> (<see cref="DataFrame.Column{T}(string)"/>): use a nullable
+/// A column read as <typeparamref name="T"/> (<see cref="ArrowFrame.Column{T}(string)"/>): use a nullable
 /// type (<c>long?</c>, <c>DateTime?</c>, or any reference type) to receive nulls; a non-nullable value type
 /// throws <see cref="InvalidOperationException"/> at a null. Values are read from the Arrow buffers on
 /// access, typed, without boxing.
 /// </summary>
 /// <typeparam name="T">The .NET type of the values (see docs/dataframe.md for the conversions).</typeparam>
-public sealed class DataFrameColumn<T> : DataFrameColumn, IEnumerable<T>
+public sealed class ArrowFrameColumn<T> : ArrowFrameColumn, IEnumerable<T>
 {
     private readonly Func<ArrowArray, int, T> _getter;
 
-    internal DataFrameColumn(Field field, IReadOnlyList<ArrowArray> chunks, long[] starts, long length)
+    internal ArrowFrameColumn(Field field, IReadOnlyList<ArrowArray> chunks, long[] starts, long length)
         : base(field, chunks, starts, length) => _getter = ValueReader.Create<T>(field);
 
     /// <inheritdoc />

@@ -1,15 +1,15 @@
 namespace DataBridge.Frames;
 
 /// <summary>
-/// One row of a <see cref="DataFrame"/>, for inspection: its values boxed, by position or by name.
-/// Use <see cref="DataFrame.Column{T}(string)"/> or <see cref="DataFrame.ToRecords{T}"/> for bulk typed access.
+/// One row of a <see cref="ArrowFrame"/>, for inspection: its values boxed, by position or by name.
+/// Use <see cref="ArrowFrame.Column{T}(string)"/> or <see cref="ArrowFrame.ToRecords{T}"/> for bulk typed access.
 /// </summary>
-public sealed class DataFrameRow
+public sealed class ArrowFrameRow
 {
     private readonly Schema _schema;
     private readonly object?[] _values;
 
-    internal DataFrameRow(Schema schema, long index, object?[] values)
+    internal ArrowFrameRow(Schema schema, long index, object?[] values)
     {
         _schema = schema;
         Index = index;

@@ -7,7 +7,7 @@ using CsvHelper;
 namespace DataBridge.Benchmarks.Frames;
 
 /// <summary>
-/// Issue 5, acceptance 4: a 1M-row DataFrame from POCOs against filling a plain <see cref="List{T}"/>, and a
+/// Issue 5, acceptance 4: a 1M-row ArrowFrame from POCOs against filling a plain <see cref="List{T}"/>, and a
 /// 1M-row CSV load (our parser, types inferred) against a CsvHelper read loop over the same file (typed
 /// records, and typed fields into column lists), all in the same run.
 /// </summary>
@@ -43,7 +43,7 @@ public partial class DataFrameBenchmarks
         }
 
         _csvPath = Path.Combine(Path.GetTempPath(), $"databridge-bench-{Environment.ProcessId}.csv");
-        DataFrame.FromRecords(_rows).SaveCsv(_csvPath);
+        ArrowFrame.FromRecords(_rows).SaveCsv(_csvPath);
     }
 
     [GlobalCleanup]
@@ -62,13 +62,13 @@ public partial class DataFrameBenchmarks
         return list.Count;
     }
 
-    [Benchmark(Description = "DataFrame.FromRecords")]
+    [Benchmark(Description = "ArrowFrame.FromRecords")]
     [BenchmarkCategory("FromRecords")]
-    public long FromRecords() => DataFrame.FromRecords(_rows).RowCount;
+    public long FromRecords() => ArrowFrame.FromRecords(_rows).RowCount;
 
-    [Benchmark(Description = "DataFrame.ToRecords (to a List)")]
+    [Benchmark(Description = "ArrowFrame.ToRecords (to a List)")]
     [BenchmarkCategory("FromRecords")]
-    public int ToRecords() => DataFrame.FromRecords(_rows).ToRecords<Row>().ToList().Count;
+    public int ToRecords() => ArrowFrame.FromRecords(_rows).ToRecords<Row>().ToList().Count;
 
     [Benchmark(Baseline = true, Description = "CsvHelper read loop, typed fields into column lists")]
     [BenchmarkCategory("Csv")]
@@ -104,9 +104,9 @@ public partial class DataFrameBenchmarks
         return csv.GetRecords<CsvRow>().Count();
     }
 
-    [Benchmark(Description = "DataFrame.LoadCsv (inferred types)")]
+    [Benchmark(Description = "ArrowFrame.LoadCsv (inferred types)")]
     [BenchmarkCategory("Csv")]
-    public long LoadCsv() => DataFrame.LoadCsv(_csvPath).RowCount;
+    public long LoadCsv() => ArrowFrame.LoadCsv(_csvPath).RowCount;
 
     /// <summary>The CSV record for CsvHelper's generated mapper.</summary>
     [CsvRecord]

@@ -1,10 +1,10 @@
 namespace DataBridge.Ipc;
 
-/// <summary>Options of an <see cref="ArrowStreamReader"/>.</summary>
-public sealed class ArrowStreamReaderOptions
+/// <summary>Options of an <see cref="ArrowIpcReader"/>.</summary>
+public sealed class ArrowIpcReaderOptions
 {
     /// <summary>The defaults.</summary>
-    public static ArrowStreamReaderOptions Default { get; } = new();
+    public static ArrowIpcReaderOptions Default { get; } = new();
 
     /// <summary>
     /// The largest metadata (flatbuffer) size accepted for one message, in bytes; larger prefixes are rejected

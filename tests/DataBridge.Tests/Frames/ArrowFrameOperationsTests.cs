@@ -6,13 +6,13 @@ namespace DataBridge.Tests.Frames;
 [TestFixture]
 public sealed class DataFrameOperationsTests
 {
-    private static DataFrame Numbers(int rows, int partitionRows) =>
-        DataFrame.FromColumns(partitionRows, ("id", Enumerable.Range(0, rows).Select(i => (long)i).ToArray()), ("name", Enumerable.Range(0, rows).Select(i => i % 3 == 0 ? null : "n" + i).ToArray()));
+    private static ArrowFrame Numbers(int rows, int partitionRows) =>
+        ArrowFrame.FromColumns(partitionRows, ("id", Enumerable.Range(0, rows).Select(i => (long)i).ToArray()), ("name", Enumerable.Range(0, rows).Select(i => i % 3 == 0 ? null : "n" + i).ToArray()));
 
     [Test]
     public void Repartition_Count_NearEqualPartitionsInOrder()
     {
-        DataFrame frame = Numbers(10, 3).Repartition(4);
+        ArrowFrame frame = Numbers(10, 3).Repartition(4);
 
         Assert.That(frame.Partitions.Select(p => p.Length), Is.EqualTo(new[] { 3, 3, 2, 2 }));
         Assert.That(frame.Column<long>("id").ToArray(), Is.EqualTo(Enumerable.Range(0, 10).Select(i => (long)i)));
@@ -22,7 +22,7 @@ public sealed class DataFrameOperationsTests
     [Test]
     public void Repartition_MoreThanRows_SomePartitionsEmpty()
     {
-        DataFrame frame = Numbers(2, 5).Repartition(3);
+        ArrowFrame frame = Numbers(2, 5).Repartition(3);
 
         Assert.That(frame.Partitions.Select(p => p.Length), Is.EqualTo(new[] { 1, 1, 0 }));
     }
@@ -30,7 +30,7 @@ public sealed class DataFrameOperationsTests
     [Test]
     public void RepartitionByRows_FullPartitionsAndAShortLast()
     {
-        DataFrame frame = Numbers(10, 3).RepartitionByRows(4);
+        ArrowFrame frame = Numbers(10, 3).RepartitionByRows(4);
 
         Assert.That(frame.Partitions.Select(p => p.Length), Is.EqualTo(new[] { 4, 4, 2 }));
         Assert.That(frame.Column<long>("id").ToArray(), Is.EqualTo(Enumerable.Range(0, 10).Select(i => (long)i)));
@@ -40,9 +40,9 @@ public sealed class DataFrameOperationsTests
     [Test]
     public void PartitionBy_EqualKeysMeetAndEveryRowIsKept()
     {
-        DataFrame frame = DataFrame.FromColumns(2, ("k", new[] { "a", "b", "a", "c", null, "b", "a" }), ("v", new[] { 1, 2, 3, 4, 5, 6, 7 }));
+        ArrowFrame frame = ArrowFrame.FromColumns(2, ("k", new[] { "a", "b", "a", "c", null, "b", "a" }), ("v", new[] { 1, 2, 3, 4, 5, 6, 7 }));
 
-        DataFrame parts = frame.PartitionBy("k", 3);
+        ArrowFrame parts = frame.PartitionBy("k", 3);
 
         Assert.That(parts.Partitions, Has.Count.EqualTo(3));
         Assert.That(parts.RowCount, Is.EqualTo(7));
@@ -59,10 +59,10 @@ public sealed class DataFrameOperationsTests
     [Test]
     public void PartitionBy_IsStable_SameValueSamePartitionAcrossFrames()
     {
-        DataFrame a = DataFrame.FromColumns(("k", new long[] { 42, 7, 1000 })).PartitionBy("k", 5);
-        DataFrame b = DataFrame.FromColumns(("k", new long[] { 1000, 42 })).PartitionBy("k", 5);
+        ArrowFrame a = ArrowFrame.FromColumns(("k", new long[] { 42, 7, 1000 })).PartitionBy("k", 5);
+        ArrowFrame b = ArrowFrame.FromColumns(("k", new long[] { 1000, 42 })).PartitionBy("k", 5);
 
-        int Where(DataFrame f, long key) => Enumerable.Range(0, 5).Single(p => ((Int64Array)f.Partitions[p].Column(0)).Values.Contains(key));
+        int Where(ArrowFrame f, long key) => Enumerable.Range(0, 5).Single(p => ((Int64Array)f.Partitions[p].Column(0)).Values.Contains(key));
         Assert.That(Where(a, 42), Is.EqualTo(Where(b, 42)));
         Assert.That(Where(a, 1000), Is.EqualTo(Where(b, 1000)));
 
@@ -73,10 +73,10 @@ public sealed class DataFrameOperationsTests
     [Test]
     public void Concat_AppendsPartitionsWithoutCopying()
     {
-        DataFrame a = Numbers(3, 10);
-        DataFrame b = Numbers(2, 10);
+        ArrowFrame a = Numbers(3, 10);
+        ArrowFrame b = Numbers(2, 10);
 
-        DataFrame both = a.Concat(b, DataFrame.Empty);
+        ArrowFrame both = a.Concat(b, ArrowFrame.Empty);
 
         Assert.That(both.RowCount, Is.EqualTo(5));
         Assert.That(both.Partitions[1], Is.SameAs(b.Partitions[0]));
@@ -85,15 +85,15 @@ public sealed class DataFrameOperationsTests
     [Test]
     public void Concat_DifferentColumns_ThrowsArgumentException()
     {
-        Assert.That(() => Numbers(1, 1).Concat(DataFrame.FromColumns(("x", new[] { 1 }))), Throws.ArgumentException);
+        Assert.That(() => Numbers(1, 1).Concat(ArrowFrame.FromColumns(("x", new[] { 1 }))), Throws.ArgumentException);
     }
 
     [Test]
     public void Slice_AcrossPartitions_ZeroCopyViews()
     {
-        DataFrame frame = Numbers(10, 4);
+        ArrowFrame frame = Numbers(10, 4);
 
-        DataFrame slice = frame.Slice(3, 5);
+        ArrowFrame slice = frame.Slice(3, 5);
 
         Assert.That(slice.Column<long>("id").ToArray(), Is.EqualTo(new long[] { 3, 4, 5, 6, 7 }));
         Assert.That(slice.Partitions.Select(p => p.Length), Is.EqualTo(new[] { 1, 4 }));
@@ -111,9 +111,9 @@ public sealed class DataFrameOperationsTests
     [Test]
     public void Select_ReordersAndSharesColumns()
     {
-        DataFrame frame = Numbers(4, 2);
+        ArrowFrame frame = Numbers(4, 2);
 
-        DataFrame selected = frame.Select("name", "id");
+        ArrowFrame selected = frame.Select("name", "id");
 
         Assert.That(selected.Columns, Is.EqualTo(new[] { "name", "id" }));
         Assert.That(selected.Partitions[0].Column(1), Is.SameAs(frame.Partitions[0].Column(0)));
@@ -123,14 +123,14 @@ public sealed class DataFrameOperationsTests
     [Test]
     public void Indexer_TypedColumnWithNullableValues()
     {
-        DataFrame frame = Numbers(4, 3);
+        ArrowFrame frame = Numbers(4, 3);
 
-        DataFrameColumn id = frame["id"];
-        DataFrameColumn name = frame["name"];
+        ArrowFrameColumn id = frame["id"];
+        ArrowFrameColumn name = frame["name"];
 
-        Assert.That(id, Is.InstanceOf<DataFrameColumn<long?>>());
-        Assert.That(((DataFrameColumn<long?>)id)[3], Is.EqualTo(3));
-        Assert.That(name, Is.InstanceOf<DataFrameColumn<string>>());
+        Assert.That(id, Is.InstanceOf<ArrowFrameColumn<long?>>());
+        Assert.That(((ArrowFrameColumn<long?>)id)[3], Is.EqualTo(3));
+        Assert.That(name, Is.InstanceOf<ArrowFrameColumn<string>>());
         Assert.That(name.GetValue(0), Is.Null);
         Assert.That(name.IsNull(3), Is.True);
         Assert.That(name.NullCount, Is.EqualTo(2));
@@ -140,7 +140,7 @@ public sealed class DataFrameOperationsTests
     [Test]
     public void Column_NullIntoNonNullableType_Throws_NullableTypeGivesNull()
     {
-        DataFrame frame = DataFrame.FromColumns(("x", new int?[] { 1, null }));
+        ArrowFrame frame = ArrowFrame.FromColumns(("x", new int?[] { 1, null }));
 
         Assert.That(() => frame.Column<int>("x")[1], Throws.InvalidOperationException);
         Assert.That(frame.Column<int?>("x")[1], Is.Null);
@@ -151,7 +151,7 @@ public sealed class DataFrameOperationsTests
     [Test]
     public void Rows_EnumerateBoxedValuesByNameAndPosition()
     {
-        DataFrameRow[] rows = [.. Numbers(3, 2).Rows];
+        ArrowFrameRow[] rows = [.. Numbers(3, 2).Rows];
 
         Assert.That(rows, Has.Length.EqualTo(3));
         Assert.That((rows[2].Index, rows[2]["id"], rows[2][1]), Is.EqualTo((2L, (object)2L, (object)"n2")));
@@ -161,12 +161,12 @@ public sealed class DataFrameOperationsTests
     [Test]
     public void ToString_AlignedTableWithShapeAndSchema()
     {
-        DataFrame frame = DataFrame.FromColumns(("id", new long[] { 1, 100 }), ("name", new[] { "a", "bbbb" }), ("price", new double?[] { 2.5, null }));
+        ArrowFrame frame = ArrowFrame.FromColumns(("id", new long[] { 1, 100 }), ("name", new[] { "a", "bbbb" }), ("price", new double?[] { 2.5, null }));
 
         string text = frame.ToString();
 
         string expected = string.Join(Environment.NewLine,
-            "DataFrame: 2 rows x 3 columns, 1 partition",
+            "ArrowFrame: 2 rows x 3 columns, 1 partition",
             "    id  name  price",
             "0    1  a       2.5",
             "1  100  bbbb   null",
@@ -182,14 +182,14 @@ public sealed class DataFrameOperationsTests
     [Test]
     public void Operations_OnEmptyFrames_GiveEmptyFrames()
     {
-        DataFrame noRows = DataFrame.FromColumns(("a", Array.Empty<long>()));
+        ArrowFrame noRows = ArrowFrame.FromColumns(("a", Array.Empty<long>()));
 
         Assert.Multiple(() =>
         {
-            Assert.That(DataFrame.Empty.Repartition(2).RowCount, Is.Zero);
-            Assert.That(DataFrame.Empty.Head(5).ColumnCount, Is.Zero);
-            Assert.That(DataFrame.Empty.Select().ColumnCount, Is.Zero);
-            Assert.That(DataFrame.Empty.Rows, Is.Empty);
+            Assert.That(ArrowFrame.Empty.Repartition(2).RowCount, Is.Zero);
+            Assert.That(ArrowFrame.Empty.Head(5).ColumnCount, Is.Zero);
+            Assert.That(ArrowFrame.Empty.Select().ColumnCount, Is.Zero);
+            Assert.That(ArrowFrame.Empty.Rows, Is.Empty);
             Assert.That(noRows.Repartition(3).Partitions.Select(p => p.Length), Is.EqualTo(new[] { 0, 0, 0 }));
             Assert.That(noRows.PartitionBy("a", 2).RowCount, Is.Zero);
             Assert.That(noRows.Concat(noRows).RowCount, Is.Zero);

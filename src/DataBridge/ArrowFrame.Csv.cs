@@ -4,7 +4,7 @@ using DataBridge.Frames;
 
 namespace DataBridge;
 
-public sealed partial class DataFrame
+public sealed partial class ArrowFrame
 {
     /// <summary>
     /// Loads a CSV file (UTF-8, RFC 4180 quoting) into a frame of <see cref="CsvOptions.PartitionRows"/>-row
@@ -15,7 +15,7 @@ public sealed partial class DataFrame
     /// <param name="options">Separator, header, schema, nulls, …; null for the defaults.</param>
     /// <exception cref="CsvFormatException">A malformed record or a value that does not parse; the message and <see cref="CsvFormatException.LineNumber"/> say where.</exception>
     /// <exception cref="NotSupportedException">The schema has a type CSV cannot hold.</exception>
-    public static DataFrame LoadCsv(string path, CsvOptions? options = null)
+    public static ArrowFrame LoadCsv(string path, CsvOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         return LoadCsv(OpenRead(path), options, leaveOpen: false);
@@ -27,7 +27,7 @@ public sealed partial class DataFrame
     /// <param name="leaveOpen">Whether to leave <paramref name="stream"/> open.</param>
     /// <exception cref="CsvFormatException">A malformed record or a value that does not parse.</exception>
     /// <exception cref="NotSupportedException">The schema has a type CSV cannot hold.</exception>
-    public static DataFrame LoadCsv(Stream stream, CsvOptions? options = null, bool leaveOpen = false)
+    public static ArrowFrame LoadCsv(Stream stream, CsvOptions? options = null, bool leaveOpen = false)
     {
         using var reader = new CsvPartitionReader(stream, options, leaveOpen);
         Schema schema = reader.ReadSchema();
@@ -37,7 +37,7 @@ public sealed partial class DataFrame
             partitions.Add(batch);
         }
 
-        return new DataFrame(schema, partitions);
+        return new ArrowFrame(schema, partitions);
     }
 
     /// <summary>
