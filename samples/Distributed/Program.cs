@@ -5,7 +5,6 @@
 //   dotnet run --project samples/Distributed [path to python3 with pandas and distributed] [tcp://scheduler:8786]
 using DataBridge;
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 using DataBridge.Servers;
 
 const int Partitions = 8;

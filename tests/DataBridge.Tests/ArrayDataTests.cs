@@ -1,5 +1,4 @@
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 
 namespace DataBridge.Tests;
 
@@ -26,10 +25,10 @@ public class ArrayDataTests
     {
         byte[] src = [0b1010_1100, 0b0000_0011];
         var dst = new byte[2];
-        BitUtility.CopyBits(src, 3, dst, 9);
+        BitOps.CopyBits(src, 3, dst, 9);
         for (int i = 0; i < 9; i++)
         {
-            Assert.That(BitUtility.GetBit(dst, i), Is.EqualTo(BitUtility.GetBit(src, i + 3)), $"bit {i}");
+            Assert.That(BitOps.GetBit(dst, i), Is.EqualTo(BitOps.GetBit(src, i + 3)), $"bit {i}");
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 using DataBridge.Ipc;
 
 namespace DataBridge.Benchmarks.Codec;

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 
 namespace DataBridge.Benchmarks.Transfer;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 
 namespace DataBridge.Benchmarks.Workers;
 

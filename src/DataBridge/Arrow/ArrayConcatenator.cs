@@ -182,7 +182,7 @@ internal static class ArrayConcatenator
             return (ArrowBuffer.Empty, 0);
         }
 
-        Memory<byte> bitmap = allocator.Allocate(BitUtility.ByteCount(length));
+        Memory<byte> bitmap = allocator.Allocate(BitOps.ByteCount(length));
         int at = 0;
         foreach (ArrayData a in arrays)
         {
@@ -203,7 +203,7 @@ internal static class ArrayConcatenator
 
     private static ArrowBuffer ConcatenateBits(IReadOnlyList<ArrayData> arrays, int buffer, int length, ArrowMemoryAllocator allocator)
     {
-        Memory<byte> bits = allocator.Allocate(BitUtility.ByteCount(length));
+        Memory<byte> bits = allocator.Allocate(BitOps.ByteCount(length));
         int at = 0;
         foreach (ArrayData a in arrays)
         {
@@ -284,7 +284,7 @@ internal static class ArrayConcatenator
     {
         for (int i = 0; i < length; i++)
         {
-            BitUtility.SetBit(bitmap, offset + i, true);
+            BitOps.SetBit(bitmap, offset + i, true);
         }
     }
 
@@ -296,7 +296,7 @@ internal static class ArrayConcatenator
             source.Slice(sourceOffset >> 3, whole).CopyTo(target[(targetOffset >> 3)..]);
             for (int i = whole << 3; i < length; i++)
             {
-                BitUtility.SetBit(target, targetOffset + i, BitUtility.GetBit(source, sourceOffset + i));
+                BitOps.SetBit(target, targetOffset + i, BitOps.GetBit(source, sourceOffset + i));
             }
 
             return;
@@ -304,7 +304,7 @@ internal static class ArrayConcatenator
 
         for (int i = 0; i < length; i++)
         {
-            BitUtility.SetBit(target, targetOffset + i, BitUtility.GetBit(source, sourceOffset + i));
+            BitOps.SetBit(target, targetOffset + i, BitOps.GetBit(source, sourceOffset + i));
         }
     }
 }

@@ -183,7 +183,7 @@ internal static class ArrayFlattener
 
     private static void AddBitmap(ReadOnlyMemory<byte> bitmap, int bitOffset, int length, BodyLayout layout)
     {
-        int bytes = BitUtility.ByteCount(length);
+        int bytes = BitOps.ByteCount(length);
         if ((bitOffset & 7) == 0)
         {
             layout.AddBuffer(bitmap.Slice(bitOffset >> 3, bytes));
@@ -191,7 +191,7 @@ internal static class ArrayFlattener
         }
 
         Memory<byte> rebased = layout.Rent(bytes);
-        BitUtility.CopyBits(bitmap.Span, bitOffset, rebased.Span, length);
+        BitOps.CopyBits(bitmap.Span, bitOffset, rebased.Span, length);
         layout.AddBuffer(rebased);
     }
 

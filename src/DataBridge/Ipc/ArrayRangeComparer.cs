@@ -60,7 +60,7 @@ internal static class ArrayRangeComparer
         switch (type.TypeId)
         {
             case ArrowTypeId.Boolean:
-                return BitUtility.GetBit(a.Buffers[1].Span, i) == BitUtility.GetBit(b.Buffers[1].Span, j);
+                return BitOps.GetBit(a.Buffers[1].Span, i) == BitOps.GetBit(b.Buffers[1].Span, j);
             case ArrowTypeId.Utf8:
             case ArrowTypeId.Binary:
             {

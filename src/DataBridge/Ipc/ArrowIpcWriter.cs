@@ -199,7 +199,7 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
     private int FrameMetadata(ReadOnlySpan<byte> flatbuffer)
     {
         int prefix = _options.LegacyFormat ? 4 : 8;
-        int total = (int)BitUtility.Align8(prefix + flatbuffer.Length);
+        int total = (int)BitOps.Align8(prefix + flatbuffer.Length);
         if (_header.Length < total)
         {
             _header = new byte[Math.Max(total, _header.Length * 2)];

@@ -72,7 +72,7 @@ internal sealed class BodyLayout
         if (bytes.IsEmpty)
         {
             // No bytes, but still an 8-aligned offset (within the body once it is padded to 8).
-            _bufferOffsets.Add(BitUtility.Align8(BodyLength));
+            _bufferOffsets.Add(BitOps.Align8(BodyLength));
             _bufferLengths.Add(0);
             return;
         }
@@ -99,10 +99,10 @@ internal sealed class BodyLayout
 
     private void Pad(int alignment)
     {
-        int pad = (int)(BitUtility.Align64(BodyLength) - BodyLength);
+        int pad = (int)(BitOps.Align64(BodyLength) - BodyLength);
         if (alignment == 8)
         {
-            pad = (int)(BitUtility.Align8(BodyLength) - BodyLength);
+            pad = (int)(BitOps.Align8(BodyLength) - BodyLength);
         }
 
         if (pad > 0)

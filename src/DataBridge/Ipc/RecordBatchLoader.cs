@@ -91,7 +91,7 @@ internal ref struct RecordBatchLoader
             case ArrowTypeId.Boolean:
             {
                 ArrowBuffer validity = ReadValidity(path, length, nullCount);
-                ArrowBuffer values = ReadBuffer(path, "values", BitUtility.ByteCount((long)length));
+                ArrowBuffer values = ReadBuffer(path, "values", BitOps.ByteCount((long)length));
                 return new ArrayData(type, length, nullCount, 0, [validity, values]);
             }
 
@@ -273,7 +273,7 @@ internal ref struct RecordBatchLoader
             for (int i = 0; i < length; i++)
             {
                 T v = values[i];
-                if ((T.IsNegative(v) || v >= limit) && (nullCount == 0 || BitUtility.GetBit(validity, i)))
+                if ((T.IsNegative(v) || v >= limit) && (nullCount == 0 || BitOps.GetBit(validity, i)))
                 {
                     return i;
                 }
@@ -342,7 +342,7 @@ internal ref struct RecordBatchLoader
     /// <summary>The validity bitmap, or empty when the node says there are no nulls (the bitmap is then ignored).</summary>
     private ArrowBuffer ReadValidity(string path, int length, int nullCount)
     {
-        ArrowBuffer bitmap = ReadBuffer(path, "validity", nullCount == 0 ? 0 : BitUtility.ByteCount((long)length));
+        ArrowBuffer bitmap = ReadBuffer(path, "validity", nullCount == 0 ? 0 : BitOps.ByteCount((long)length));
         return nullCount == 0 ? ArrowBuffer.Empty : bitmap;
     }
 

@@ -36,7 +36,7 @@ internal sealed class BitmapBuilder
     }
 
     /// <summary>The bitmap as a buffer (padding bits are zero).</summary>
-    public ArrowBuffer ToArrowBuffer() => ArrowBuffer.FromSpan<byte>(_bytes.AsSpan(0, BitUtility.ByteCount(_bits)));
+    public ArrowBuffer ToArrowBuffer() => ArrowBuffer.FromSpan<byte>(_bytes.AsSpan(0, BitOps.ByteCount(_bits)));
 
     /// <summary>The bitmap as a validity buffer: empty when no bit is unset, as writers omit it then.</summary>
     public ArrowBuffer ToValidityBuffer() => UnsetCount == 0 ? ArrowBuffer.Empty : ToArrowBuffer();

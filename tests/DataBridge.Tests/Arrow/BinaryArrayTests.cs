@@ -1,6 +1,5 @@
 using System.Text;
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 
 namespace DataBridge.Tests.Arrow;
 

@@ -1,5 +1,4 @@
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 
 namespace DataBridge.Tests.Arrow;
 

@@ -1,5 +1,4 @@
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 using DataBridge.Frames;
 
 namespace DataBridge.Tests.Frames;

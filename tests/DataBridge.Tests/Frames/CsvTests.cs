@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Diagnostics;
 using System.Text;
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 using DataBridge.Frames;
 
 namespace DataBridge.Tests.Frames;

@@ -1,4 +1,3 @@
-using DataBridge.Arrow.Types;
 using DataBridge.Tests.Workers;
 
 namespace DataBridge.Tests.Frames;

@@ -1,5 +1,4 @@
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 using DataBridge.Ipc;
 using DataBridge.Tests.Tooling;
 using DataBridge.Tooling;

@@ -1,6 +1,5 @@
 using System.Text;
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 using DataBridge.Ipc;
 using static DataBridge.Tests.Ipc.IpcTestData;
 

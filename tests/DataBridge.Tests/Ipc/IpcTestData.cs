@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 using DataBridge.Ipc;
 
 namespace DataBridge.Tests.Ipc;

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Text;
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 using FsCheck;
 using FsCheck.Fluent;
 

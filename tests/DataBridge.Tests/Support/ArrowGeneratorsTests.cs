@@ -1,5 +1,4 @@
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 using FsCheck;
 using FsCheck.Fluent;
 

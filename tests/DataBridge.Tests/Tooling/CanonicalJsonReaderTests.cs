@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 using DataBridge.Tooling;
 
 namespace DataBridge.Tests.Tooling;

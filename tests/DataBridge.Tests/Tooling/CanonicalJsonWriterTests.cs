@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 using DataBridge.Tooling;
 
 namespace DataBridge.Tests.Tooling;

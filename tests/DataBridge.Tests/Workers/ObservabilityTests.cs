@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using DataBridge.Arrow;
-using DataBridge.Arrow.Types;
 
 namespace DataBridge.Tests.Workers;
 

@@ -61,7 +61,7 @@ internal static class ArrayChecks
     public static void RequireValidity(ArrayData data)
     {
         ArrowBuffer validity = data.Validity;
-        if (!validity.IsEmpty && validity.Length < BitUtility.ByteCount((long)data.Offset + data.Length))
+        if (!validity.IsEmpty && validity.Length < BitOps.ByteCount((long)data.Offset + data.Length))
         {
             throw new ArgumentException($"The validity bitmap of a {data.Type} array of length {data.Length} at offset {data.Offset} holds only {validity.Length} bytes.", nameof(data));
         }

@@ -15,7 +15,7 @@ internal sealed class BitBuilder
 
     /// <summary>Ensures room for <paramref name="additionalBits"/> more bits.</summary>
     public void Reserve(int additionalBits) =>
-        _bytes.Reserve(BitUtility.ByteCount(_bitLength + additionalBits) - _bytes.Length);
+        _bytes.Reserve(BitOps.ByteCount(_bitLength + additionalBits) - _bytes.Length);
 
     /// <summary>Appends one bit.</summary>
     public void Append(bool value)
@@ -37,7 +37,7 @@ internal sealed class BitBuilder
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         int end = _bitLength + count;
-        int newBytes = BitUtility.ByteCount(end) - _bytes.Length;
+        int newBytes = BitOps.ByteCount(end) - _bytes.Length;
         if (newBytes > 0)
         {
             _bytes.Extend(newBytes);

@@ -96,7 +96,7 @@ internal sealed class BufferBuilder
         }
 
         long capacity = Math.Max(Math.Max(needed, (long)_memory.Length * 2), MinimumCapacity);
-        capacity = Math.Min(BitUtility.Align64(capacity), Array.MaxLength - MinimumCapacity);
+        capacity = Math.Min(BitOps.Align64(capacity), Array.MaxLength - MinimumCapacity);
         Memory<byte> next = _allocator.Allocate((int)capacity);
         _memory.Span[.._length].CopyTo(next.Span);
         _memory = next;
