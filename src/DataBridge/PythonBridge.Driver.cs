@@ -96,7 +96,7 @@ public sealed partial class PythonBridge
         }
 
         return new RunResult(
-            completion.Schema ?? Schema.Empty,
+            completion.Schema ?? Schemas.Empty,
             batches,
             partition,
             completion.ProcessId,
@@ -269,7 +269,7 @@ public sealed partial class PythonBridge
                 await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            writer ??= new ArrowIpcWriter(destination, input.Schema ?? Schema.Empty, leaveOpen: true);
+            writer ??= new ArrowIpcWriter(destination, input.Schema ?? Schemas.Empty, leaveOpen: true);
             await writer.WriteEndAsync(cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -27,13 +27,13 @@ internal static class ArrayConcatenator
         }
 
         allocator ??= ArrowMemoryAllocator.Default;
-        ArrowType type = arrays[0].Type;
+        IArrowType type = arrays[0].DataType;
         long total = 0;
         foreach (ArrayData a in arrays)
         {
-            if (!a.Type.Equals(type))
+            if (!TypeComparer.Equal(a.DataType, type))
             {
-                throw new ArgumentException($"Cannot concatenate {a.Type} with {type}.", nameof(arrays));
+                throw new ArgumentException($"Cannot concatenate {TypeNames.Describe(a.DataType)} with {TypeNames.Describe(type)}.", nameof(arrays));
             }
 
             total += a.Length;
@@ -47,7 +47,7 @@ internal static class ArrayConcatenator
         int length = (int)total;
         if (type.TypeId == ArrowTypeId.Null)
         {
-            return new ArrayData(type, length, length, 0, [ArrowBuffer.Empty]);
+            return new ArrayData(type, length, length, 0, System.Array.Empty<ArrowBuffer>());
         }
 
         if (type.TypeId == ArrowTypeId.Union)
@@ -60,12 +60,12 @@ internal static class ArrayConcatenator
         {
             case ArrowTypeId.Boolean:
                 return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateBits(arrays, 1, length, allocator)]);
-            case ArrowTypeId.Utf8:
+            case ArrowTypeId.String:
             case ArrowTypeId.Binary:
-            case ArrowTypeId.LargeUtf8:
+            case ArrowTypeId.LargeString:
             case ArrowTypeId.LargeBinary:
             {
-                bool large = type.TypeId is ArrowTypeId.LargeUtf8 or ArrowTypeId.LargeBinary;
+                bool large = TypeLayout.HasLargeOffsets(type);
                 (ArrowBuffer offsets, (long First, long Last)[] ranges) = ConcatenateOffsets(arrays, length, large, allocator);
                 long bytes = 0;
                 foreach ((long first, long last) in ranges)
@@ -108,7 +108,7 @@ internal static class ArrayConcatenator
 
             case ArrowTypeId.Struct:
             {
-                var children = new ArrayData[type.Children.Count];
+                var children = new ArrayData[TypeLayout.Children(type).Count];
                 for (int c = 0; c < children.Length; c++)
                 {
                     children[c] = Concatenate([.. arrays.Select(a => a.Children[c].Slice(a.Offset, a.Length))], allocator);
@@ -117,19 +117,56 @@ internal static class ArrayConcatenator
                 return new ArrayData(type, length, nullCount, 0, [validity], children);
             }
 
+            case ArrowTypeId.StringView:
+            case ArrowTypeId.BinaryView:
+                return ConcatenateViews(type, arrays, length, validity, nullCount, allocator);
+            case ArrowTypeId.ListView:
+            case ArrowTypeId.LargeListView:
+            case ArrowTypeId.RunEndEncoded:
+                throw new NotSupportedException($"Concatenating {TypeNames.Describe(type)} arrays is not supported.");
             case ArrowTypeId.Dictionary:
-                return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateFixed(arrays, 1, ByteWidth(type), length, allocator)], null, arrays[^1].Dictionary);
+                return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateFixed(arrays, 1, TypeLayout.ByteWidth(type), length, allocator)], null, arrays[^1].Dictionary);
             default:
-                return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateFixed(arrays, 1, ByteWidth(type), length, allocator)]);
+                return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateFixed(arrays, 1, TypeLayout.ByteWidth(type), length, allocator)]);
         }
     }
 
-    /// <summary>Bytes per value of a fixed-width type (fixed-size binary widths may exceed what <see cref="ArrowType.BitWidth"/> can express).</summary>
-    internal static int ByteWidth(ArrowType type) => type is FixedSizeBinaryType binary ? binary.ByteWidth : type.BitWidth / 8;
+    /// <summary>
+    /// Binary and string views: the views are copied with the buffer index of each out-of-line view shifted by
+    /// the data buffers of the inputs before it; the data buffers are shared, not copied.
+    /// </summary>
+    private static ArrayData ConcatenateViews(IArrowType type, IReadOnlyList<ArrayData> arrays, int length, ArrowBuffer validity, int nullCount, ArrowMemoryAllocator allocator)
+    {
+        Memory<byte> views = allocator.Allocate(checked(length * 16));
+        var buffers = new List<ArrowBuffer> { validity, new(views) };
+        int at = 0;
+        foreach (ArrayData a in arrays)
+        {
+            int shift = buffers.Count - 2;
+            a.Buffers[1].Span.Slice(a.Offset * 16, a.Length * 16).CopyTo(views.Span[(at * 16)..]);
+            for (int i = 0; i < a.Length; i++)
+            {
+                Span<byte> view = views.Span.Slice((at + i) * 16, 16);
+                if (shift != 0 && System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(view) > 12)
+                {
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(view[8..], System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(view[8..]) + shift);
+                }
+            }
+
+            for (int b = 2; b < a.Buffers.Length; b++)
+            {
+                buffers.Add(a.Buffers[b]);
+            }
+
+            at += a.Length;
+        }
+
+        return new ArrayData(type, length, nullCount, 0, [.. buffers]);
+    }
 
     private static ArrayData ConcatenateUnion(UnionType type, IReadOnlyList<ArrayData> arrays, int length, ArrowMemoryAllocator allocator)
     {
-        ArrowBuffer typeIds = ConcatenateFixed(arrays, 1, 1, length, allocator);
+        ArrowBuffer typeIds = ConcatenateFixed(arrays, 0, 1, length, allocator);
         var children = new ArrayData[type.Fields.Count];
         if (type.Mode == UnionMode.Sparse)
         {
@@ -138,7 +175,7 @@ internal static class ArrayConcatenator
                 children[c] = Concatenate([.. arrays.Select(a => a.Children[c].Slice(a.Offset, a.Length))], allocator);
             }
 
-            return new ArrayData(type, length, 0, 0, [ArrowBuffer.Empty, typeIds], children);
+            return new ArrayData(type, length, 0, 0, [typeIds], children);
         }
 
         // Dense: children appended whole; each input's offsets shift by the child lengths before it.
@@ -148,11 +185,11 @@ internal static class ArrayConcatenator
         int at = 0;
         foreach (ArrayData a in arrays)
         {
-            ReadOnlySpan<byte> ids = a.Buffers[1].Span.Slice(a.Offset, a.Length);
-            ReadOnlySpan<int> source = a.Buffers[2].As<int>().Slice(a.Offset, a.Length);
+            ReadOnlySpan<byte> ids = a.Buffers[0].Span.Slice(a.Offset, a.Length);
+            ReadOnlySpan<int> source = a.Buffers[1].Span.CastTo<int>().Slice(a.Offset, a.Length);
             for (int i = 0; i < ids.Length; i++)
             {
-                target[at++] = source[i] + shift[type.ChildIndex((sbyte)ids[i])];
+                target[at++] = source[i] + shift[System.Array.IndexOf(type.TypeIds, (int)(sbyte)ids[i])];
             }
 
             for (int c = 0; c < children.Length; c++)
@@ -166,7 +203,7 @@ internal static class ArrayConcatenator
             children[c] = Concatenate([.. arrays.Select(a => a.Children[c])], allocator);
         }
 
-        return new ArrayData(type, length, 0, 0, [ArrowBuffer.Empty, typeIds, new ArrowBuffer(offsets)], children);
+        return new ArrayData(type, length, 0, 0, [typeIds, new ArrowBuffer(offsets)], children);
     }
 
     private static (ArrowBuffer Validity, int NullCount) ConcatenateValidity(IReadOnlyList<ArrayData> arrays, int length, ArrowMemoryAllocator allocator)
@@ -174,7 +211,7 @@ internal static class ArrayConcatenator
         int nullCount = 0;
         foreach (ArrayData a in arrays)
         {
-            nullCount += a.NullCount;
+            nullCount += a.GetNullCount();
         }
 
         if (nullCount == 0)
@@ -186,13 +223,13 @@ internal static class ArrayConcatenator
         int at = 0;
         foreach (ArrayData a in arrays)
         {
-            if (a.NullCount == 0 || a.Validity.IsEmpty)
+            if (a.GetNullCount() == 0 || a.Buffers[0].IsEmpty)
             {
                 SetBits(bitmap.Span, at, a.Length);
             }
             else
             {
-                CopyBits(a.Validity.Span, a.Offset, bitmap.Span, at, a.Length);
+                CopyBits(a.Buffers[0].Span, a.Offset, bitmap.Span, at, a.Length);
             }
 
             at += a.Length;
@@ -246,7 +283,7 @@ internal static class ArrayConcatenator
 
             if (large)
             {
-                ReadOnlySpan<long> source = a.Buffers[1].As<long>().Slice(a.Offset, a.Length + 1);
+                ReadOnlySpan<long> source = a.Buffers[1].Span.CastTo<long>().Slice(a.Offset, a.Length + 1);
                 Span<long> target = MemoryMarshal.Cast<byte, long>(memory.Span);
                 ranges[i] = (source[0], source[^1]);
                 for (int j = 0; j < a.Length; j++)
@@ -256,7 +293,7 @@ internal static class ArrayConcatenator
             }
             else
             {
-                ReadOnlySpan<int> source = a.Buffers[1].As<int>().Slice(a.Offset, a.Length + 1);
+                ReadOnlySpan<int> source = a.Buffers[1].Span.CastTo<int>().Slice(a.Offset, a.Length + 1);
                 Span<int> target = MemoryMarshal.Cast<byte, int>(memory.Span);
                 ranges[i] = (source[0], source[^1]);
                 for (int j = 0; j < a.Length; j++)

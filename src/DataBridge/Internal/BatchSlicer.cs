@@ -25,7 +25,7 @@ internal static class BatchSlicer
     public static long EstimateBytes(RecordBatch batch)
     {
         long total = 0;
-        foreach (ArrowArray column in batch.Columns)
+        foreach (IArrowArray column in batch.Arrays)
         {
             total += EstimateBytes(column.Data, depth: 0);
         }
@@ -33,7 +33,8 @@ internal static class BatchSlicer
         return total;
     }
 
-    private static long EstimateBytes(ArrayData data, int depth)
+    /// <summary>The bytes of every buffer <paramref name="data"/> references (children and dictionary included).</summary>
+    public static long EstimateBytes(ArrayData data, int depth = 0)
     {
         if (depth > 64)
         {

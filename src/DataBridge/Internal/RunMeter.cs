@@ -49,30 +49,5 @@ internal sealed class RunMeter(IProgress<RunProgress>? progress, int partitions)
         partitions));
 
     /// <summary>The bytes of a batch's buffers (a slice counts the buffers it views: an upper bound).</summary>
-    internal static long BufferBytes(RecordBatch batch)
-    {
-        long total = 0;
-        foreach (ArrowArray column in batch.Columns)
-        {
-            total += BufferBytes(column.Data);
-        }
-
-        return total;
-    }
-
-    private static long BufferBytes(ArrayData data)
-    {
-        long total = 0;
-        foreach (ArrowBuffer buffer in data.Buffers)
-        {
-            total += buffer.Length;
-        }
-
-        foreach (ArrayData child in data.Children)
-        {
-            total += BufferBytes(child);
-        }
-
-        return data.Dictionary is null ? total : total + BufferBytes(data.Dictionary);
-    }
+    internal static long BufferBytes(RecordBatch batch) => BatchSlicer.EstimateBytes(batch);
 }

@@ -15,23 +15,25 @@ internal static class ArrayFlattener
 
     public static void Flatten(ArrayData data, BodyLayout layout)
     {
-        ArrowType type = data.Type;
+        IArrowType type = data.DataType;
         int length = data.Length;
         int offset = data.Offset;
-        if (type.TypeId == ArrowTypeId.Null)
+        switch (type.TypeId)
         {
-            layout.AddNode(length, length);
-            return;
+            case ArrowTypeId.Null:
+                layout.AddNode(length, length);
+                return;
+            case ArrowTypeId.Union:
+                layout.AddNode(length, 0);
+                FlattenUnion(data, (UnionType)type, layout);
+                return;
+            case ArrowTypeId.RunEndEncoded:
+                layout.AddNode(length, 0);
+                FlattenRunEndEncoded(data, layout);
+                return;
         }
 
-        if (type.TypeId == ArrowTypeId.Union)
-        {
-            layout.AddNode(length, 0);
-            FlattenUnion(data, (UnionType)type, layout);
-            return;
-        }
-
-        int nullCount = data.Validity.IsEmpty ? 0 : data.NullCount;
+        int nullCount = data.Buffers[0].IsEmpty ? 0 : data.GetNullCount();
         layout.AddNode(length, nullCount);
         if (nullCount == 0)
         {
@@ -39,7 +41,7 @@ internal static class ArrayFlattener
         }
         else
         {
-            AddBitmap(data.Validity.Memory, offset, length, layout);
+            AddBitmap(data.Buffers[0].Memory, offset, length, layout);
         }
 
         switch (type.TypeId)
@@ -47,23 +49,7 @@ internal static class ArrayFlattener
             case ArrowTypeId.Boolean:
                 AddBitmap(data.Buffers[1].Memory, offset, length, layout);
                 break;
-            case ArrowTypeId.Int:
-            case ArrowTypeId.FloatingPoint:
-            case ArrowTypeId.Decimal:
-            case ArrowTypeId.Date:
-            case ArrowTypeId.Time:
-            case ArrowTypeId.Timestamp:
-            case ArrowTypeId.Duration:
-            case ArrowTypeId.Interval:
-            case ArrowTypeId.FixedSizeBinary:
-            case ArrowTypeId.Dictionary:
-            {
-                int width = ArrayConcatenator.ByteWidth(type);
-                layout.AddBuffer(data.Buffers[1].Memory.Slice(offset * width, length * width));
-                break;
-            }
-
-            case ArrowTypeId.Utf8:
+            case ArrowTypeId.String:
             case ArrowTypeId.Binary:
             {
                 (long first, long last) = AddOffsets32(data, layout);
@@ -71,11 +57,26 @@ internal static class ArrayFlattener
                 break;
             }
 
-            case ArrowTypeId.LargeUtf8:
+            case ArrowTypeId.LargeString:
             case ArrowTypeId.LargeBinary:
             {
                 (long first, long last) = AddOffsets64(data, layout);
                 layout.AddBuffer(data.Buffers[2].Memory[(int)first..(int)last]);
+                break;
+            }
+
+            case ArrowTypeId.StringView:
+            case ArrowTypeId.BinaryView:
+            {
+                // Views address their data buffers by index and offset: the views are cut to the slice and
+                // every data buffer goes along whole (the batch says how many).
+                layout.AddBuffer(data.Buffers[1].Memory.Slice(offset * 16, length * 16));
+                layout.AddVariadicCount(data.Buffers.Length - 2);
+                for (int b = 2; b < data.Buffers.Length; b++)
+                {
+                    layout.AddBuffer(data.Buffers[b].Memory);
+                }
+
                 break;
             }
 
@@ -94,6 +95,17 @@ internal static class ArrayFlattener
                 break;
             }
 
+            case ArrowTypeId.ListView:
+            case ArrowTypeId.LargeListView:
+            {
+                // Offsets and sizes are cut to the slice; they address the child absolutely, which goes whole.
+                int width = type.TypeId == ArrowTypeId.LargeListView ? 8 : 4;
+                layout.AddBuffer(data.Buffers[1].Memory.Slice(offset * width, length * width));
+                layout.AddBuffer(data.Buffers[2].Memory.Slice(offset * width, length * width));
+                Flatten(data.Children[0], layout);
+                break;
+            }
+
             case ArrowTypeId.FixedSizeList:
             {
                 int size = ((FixedSizeListType)type).ListSize;
@@ -109,7 +121,75 @@ internal static class ArrayFlattener
 
                 break;
             default:
-                throw new NotSupportedException($"Type {type} cannot be written to an Arrow IPC stream.");
+                if (!TypeLayout.IsFixedWidth(type))
+                {
+                    throw new NotSupportedException($"Type {TypeNames.Describe(type)} cannot be written to an Arrow IPC stream.");
+                }
+
+                // Fixed-width values and dictionary indices.
+                int valueWidth = TypeLayout.ByteWidth(type);
+                layout.AddBuffer(data.Buffers[1].Memory.Slice(offset * valueWidth, length * valueWidth));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Run-end encoded: no buffers; children run ends and values. A slice keeps the runs it touches, with
+    /// run ends rebased to the slice and the last one cut to its length.
+    /// </summary>
+    private static void FlattenRunEndEncoded(ArrayData data, BodyLayout layout)
+    {
+        ArrayData runEnds = data.Children[0];
+        ArrayData values = data.Children[1];
+        if (data.Offset == 0 && runEnds.Offset == 0 && RunEndAt(runEnds, runEnds.Length - 1) == data.Length)
+        {
+            Flatten(runEnds, layout);
+            Flatten(values, layout);
+            return;
+        }
+
+        int first = data.Length == 0 ? 0 : SlotReader.GetRunIndex(data, data.Offset) - runEnds.Offset;
+        int last = data.Length == 0 ? -1 : SlotReader.GetRunIndex(data, data.Offset + data.Length - 1) - runEnds.Offset;
+        int runs = last - first + 1;
+        int width = TypeLayout.ByteWidth(runEnds.DataType);
+        Memory<byte> rebased = layout.Rent(runs * width);
+        for (int r = 0; r < runs; r++)
+        {
+            long end = Math.Min(RunEndAt(runEnds, first + r) - data.Offset, data.Length);
+            switch (width)
+            {
+                case 2:
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(rebased.Span[(r * 2)..], (short)end);
+                    break;
+                case 4:
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(rebased.Span[(r * 4)..], (int)end);
+                    break;
+                default:
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(rebased.Span[(r * 8)..], end);
+                    break;
+            }
+        }
+
+        layout.AddNode(runs, 0);
+        layout.AddBuffer(ReadOnlyMemory<byte>.Empty);
+        layout.AddBuffer(rebased);
+        Flatten(values.Slice(first, runs), layout);
+
+        static long RunEndAt(ArrayData runEnds, int index)
+        {
+            if (index < 0)
+            {
+                return 0;
+            }
+
+            ReadOnlySpan<byte> bytes = runEnds.Buffers[1].Span;
+            int at = runEnds.Offset + index;
+            return runEnds.DataType.TypeId switch
+            {
+                ArrowTypeId.Int16 => bytes.CastTo<short>()[at],
+                ArrowTypeId.Int32 => bytes.CastTo<int>()[at],
+                _ => bytes.CastTo<long>()[at],
+            };
         }
     }
 
@@ -118,8 +198,8 @@ internal static class ArrayFlattener
         int length = data.Length;
         int offset = data.Offset;
 
-        // V5 unions have no validity buffer: type ids first.
-        layout.AddBuffer(data.Buffers[1].Memory.Slice(offset, length));
+        // V5 unions have no validity buffer; Apache.Arrow's buffers are [type ids] or [type ids, offsets].
+        layout.AddBuffer(data.Buffers[0].Memory.Slice(offset, length));
         if (type.Mode == UnionMode.Sparse)
         {
             foreach (ArrayData child in data.Children)
@@ -131,8 +211,8 @@ internal static class ArrayFlattener
         }
 
         // Dense: find the range of each child that the slots use, rebase the offsets into it.
-        ReadOnlySpan<sbyte> typeIds = MemoryMarshal.Cast<byte, sbyte>(data.Buffers[1].Span.Slice(offset, length));
-        ReadOnlyMemory<byte> offsetBytes = data.Buffers[2].Memory.Slice(offset * 4, length * 4);
+        ReadOnlySpan<sbyte> typeIds = data.Buffers[0].Span.Slice(offset, length).CastTo<sbyte>();
+        ReadOnlyMemory<byte> offsetBytes = data.Buffers[1].Memory.Slice(offset * 4, length * 4);
         ReadOnlySpan<int> offsets = MemoryMarshal.Cast<byte, int>(offsetBytes.Span);
         int children = data.Children.Length;
         Span<int> childOf = stackalloc int[128];

@@ -1,50 +1,48 @@
-using System.Runtime.InteropServices;
-
 namespace DataBridge.Ipc;
 
 /// <summary>
-/// Compares ranges of two arrays of the same type by value (nulls equal nulls; values in null slots are
-/// ignored). The writer uses it to decide whether a dictionary is unchanged or only grew (a delta).
+/// Compares ranges of two arrays value by value (nulls equal nulls), for the writer's dictionary bookkeeping:
+/// whether a batch's dictionary equals the one already sent, or extends it (a delta).
 /// </summary>
 internal static class ArrayRangeComparer
 {
-    /// <summary>
-    /// Whether elements [<paramref name="aStart"/>, +<paramref name="length"/>) of <paramref name="a"/> equal
-    /// elements [<paramref name="bStart"/>, +<paramref name="length"/>) of <paramref name="b"/>; starts are relative
-    /// to each array's <see cref="ArrayData.Offset"/>.
-    /// </summary>
+    /// <summary>Whether <paramref name="length"/> values of <paramref name="a"/> from <paramref name="aStart"/> equal those of <paramref name="b"/> from <paramref name="bStart"/> (positions relative to each array's offset).</summary>
     public static bool RangeEquals(ArrayData a, int aStart, ArrayData b, int bStart, int length)
     {
-        if (!DictionaryIdAssigner.SameLayout(a.Type, b.Type))
+        if (!TypeComparer.Equal(a.DataType, b.DataType))
         {
             return false;
         }
 
-        if (a.Type.TypeId == ArrowTypeId.Null)
+        ArrowTypeId id = a.DataType.TypeId;
+        if (id == ArrowTypeId.Null)
         {
             return true;
         }
 
-        bool aNulls = a.Type.TypeId != ArrowTypeId.Union && !a.Validity.IsEmpty && a.NullCount > 0;
-        bool bNulls = b.Type.TypeId != ArrowTypeId.Union && !b.Validity.IsEmpty && b.NullCount > 0;
-        if (!aNulls && !bNulls && IsFixedWidthBytes(a.Type))
+        bool hasBitmap = id is not (ArrowTypeId.Union or ArrowTypeId.RunEndEncoded);
+        bool aNulls = hasBitmap && !a.Buffers[0].IsEmpty && a.GetNullCount() > 0;
+        bool bNulls = hasBitmap && !b.Buffers[0].IsEmpty && b.GetNullCount() > 0;
+        if (!aNulls && !bNulls && TypeLayout.IsFixedWidth(a.DataType) && id != ArrowTypeId.Dictionary)
         {
             // Fixed width without nulls: one span comparison.
-            int width = ArrayConcatenator.ByteWidth(a.Type);
+            int width = TypeLayout.ByteWidth(a.DataType);
             return a.Buffers[1].Span.Slice((a.Offset + aStart) * width, length * width)
                 .SequenceEqual(b.Buffers[1].Span.Slice((b.Offset + bStart) * width, length * width));
         }
 
         for (int i = 0; i < length; i++)
         {
-            bool aNull = aNulls && a.IsNull(aStart + i);
-            bool bNull = bNulls && b.IsNull(bStart + i);
+            int ai = a.Offset + aStart + i;
+            int bi = b.Offset + bStart + i;
+            bool aNull = aNulls && !SlotReader.IsValid(a, ai);
+            bool bNull = bNulls && !SlotReader.IsValid(b, bi);
             if (aNull != bNull)
             {
                 return false;
             }
 
-            if (!aNull && !ElementEquals(a, a.Offset + aStart + i, b, b.Offset + bStart + i))
+            if (!aNull && !ElementEquals(a, ai, b, bi))
             {
                 return false;
             }
@@ -53,35 +51,26 @@ internal static class ArrayRangeComparer
         return true;
     }
 
-    /// <summary>Compares one non-null element; <paramref name="i"/> and <paramref name="j"/> are absolute buffer indices.</summary>
+    /// <summary>Compares absolute slots <paramref name="i"/> of <paramref name="a"/> and <paramref name="j"/> of <paramref name="b"/>.</summary>
     private static bool ElementEquals(ArrayData a, int i, ArrayData b, int j)
     {
-        ArrowType type = a.Type;
+        IArrowType type = a.DataType;
         switch (type.TypeId)
         {
             case ArrowTypeId.Boolean:
                 return BitOps.GetBit(a.Buffers[1].Span, i) == BitOps.GetBit(b.Buffers[1].Span, j);
-            case ArrowTypeId.Utf8:
+            case ArrowTypeId.String:
             case ArrowTypeId.Binary:
-            {
-                ReadOnlySpan<int> ao = a.Buffers[1].As<int>();
-                ReadOnlySpan<int> bo = b.Buffers[1].As<int>();
-                return a.Buffers[2].Span[ao[i]..ao[i + 1]].SequenceEqual(b.Buffers[2].Span[bo[j]..bo[j + 1]]);
-            }
-
-            case ArrowTypeId.LargeUtf8:
+            case ArrowTypeId.LargeString:
             case ArrowTypeId.LargeBinary:
-            {
-                ReadOnlySpan<long> ao = a.Buffers[1].As<long>();
-                ReadOnlySpan<long> bo = b.Buffers[1].As<long>();
-                return a.Buffers[2].Span[(int)ao[i]..(int)ao[i + 1]].SequenceEqual(b.Buffers[2].Span[(int)bo[j]..(int)bo[j + 1]]);
-            }
-
+            case ArrowTypeId.StringView:
+            case ArrowTypeId.BinaryView:
+                return SlotReader.GetBytes(a, i).SequenceEqual(SlotReader.GetBytes(b, j));
             case ArrowTypeId.List:
             case ArrowTypeId.Map:
             {
-                ReadOnlySpan<int> ao = a.Buffers[1].As<int>();
-                ReadOnlySpan<int> bo = b.Buffers[1].As<int>();
+                ReadOnlySpan<int> ao = a.Buffers[1].Span.CastTo<int>();
+                ReadOnlySpan<int> bo = b.Buffers[1].Span.CastTo<int>();
                 int length = ao[i + 1] - ao[i];
                 return length == bo[j + 1] - bo[j]
                     && RangeEquals(a.Children[0], ao[i], b.Children[0], bo[j], length);
@@ -89,11 +78,24 @@ internal static class ArrayRangeComparer
 
             case ArrowTypeId.LargeList:
             {
-                ReadOnlySpan<long> ao = a.Buffers[1].As<long>();
-                ReadOnlySpan<long> bo = b.Buffers[1].As<long>();
+                ReadOnlySpan<long> ao = a.Buffers[1].Span.CastTo<long>();
+                ReadOnlySpan<long> bo = b.Buffers[1].Span.CastTo<long>();
                 long length = ao[i + 1] - ao[i];
                 return length == bo[j + 1] - bo[j]
                     && RangeEquals(a.Children[0], (int)ao[i], b.Children[0], (int)bo[j], (int)length);
+            }
+
+            case ArrowTypeId.ListView:
+            case ArrowTypeId.LargeListView:
+            {
+                bool large = type.TypeId == ArrowTypeId.LargeListView;
+                (long ao, long asz) = large
+                    ? (a.Buffers[1].Span.CastTo<long>()[i], a.Buffers[2].Span.CastTo<long>()[i])
+                    : (a.Buffers[1].Span.CastTo<int>()[i], a.Buffers[2].Span.CastTo<int>()[i]);
+                (long bo, long bsz) = large
+                    ? (b.Buffers[1].Span.CastTo<long>()[j], b.Buffers[2].Span.CastTo<long>()[j])
+                    : (b.Buffers[1].Span.CastTo<int>()[j], b.Buffers[2].Span.CastTo<int>()[j]);
+                return asz == bsz && RangeEquals(a.Children[0], (int)ao, b.Children[0], (int)bo, (int)asz);
             }
 
             case ArrowTypeId.FixedSizeList:
@@ -114,47 +116,32 @@ internal static class ArrayRangeComparer
                 return true;
             case ArrowTypeId.Union:
             {
-                sbyte ta = (sbyte)a.Buffers[1].Span[i];
-                if (ta != (sbyte)b.Buffers[1].Span[j])
+                // Apache.Arrow union buffers: [type ids] (sparse) or [type ids, offsets] (dense).
+                sbyte ta = (sbyte)a.Buffers[0].Span[i];
+                if (ta != (sbyte)b.Buffers[0].Span[j])
                 {
                     return false;
                 }
 
                 var union = (UnionType)type;
-                int child = union.ChildIndex(ta);
+                int child = System.Array.IndexOf(union.TypeIds, (int)ta);
                 if (union.Mode == UnionMode.Sparse)
                 {
                     return RangeEquals(a.Children[child], i, b.Children[child], j, 1);
                 }
 
-                return RangeEquals(a.Children[child], a.Buffers[2].As<int>()[i], b.Children[child], b.Buffers[2].As<int>()[j], 1);
+                return RangeEquals(a.Children[child], a.Buffers[1].Span.CastTo<int>()[i], b.Children[child], b.Buffers[1].Span.CastTo<int>()[j], 1);
             }
 
             case ArrowTypeId.Dictionary:
-                return RangeEquals(a.Dictionary!, ReadIndex(a, i), b.Dictionary!, ReadIndex(b, j), 1);
+                return RangeEquals(a.Dictionary!, (int)SlotReader.GetIndex(a, i), b.Dictionary!, (int)SlotReader.GetIndex(b, j), 1);
+            case ArrowTypeId.RunEndEncoded:
+                return RangeEquals(a.Children[1], SlotReader.GetRunIndex(a, i), b.Children[1], SlotReader.GetRunIndex(b, j), 1);
             default:
             {
-                int width = ArrayConcatenator.ByteWidth(type);
+                int width = TypeLayout.ByteWidth(type);
                 return a.Buffers[1].Span.Slice(i * width, width).SequenceEqual(b.Buffers[1].Span.Slice(j * width, width));
             }
         }
-    }
-
-    private static bool IsFixedWidthBytes(ArrowType type) => type.TypeId is ArrowTypeId.Int or ArrowTypeId.FloatingPoint or ArrowTypeId.Decimal
-        or ArrowTypeId.Date or ArrowTypeId.Time or ArrowTypeId.Timestamp or ArrowTypeId.Duration or ArrowTypeId.Interval or ArrowTypeId.FixedSizeBinary;
-
-    private static int ReadIndex(ArrayData data, int index)
-    {
-        ReadOnlySpan<byte> bytes = data.Buffers[1].Span;
-        var indexType = ((DictionaryType)data.Type).IndexType;
-        return (indexType.BitWidth, indexType.IsSigned) switch
-        {
-            (8, true) => (sbyte)bytes[index],
-            (8, false) => bytes[index],
-            (16, true) => MemoryMarshal.Cast<byte, short>(bytes)[index],
-            (16, false) => MemoryMarshal.Cast<byte, ushort>(bytes)[index],
-            (32, _) => MemoryMarshal.Cast<byte, int>(bytes)[index],
-            _ => (int)MemoryMarshal.Cast<byte, long>(bytes)[index],
-        };
     }
 }

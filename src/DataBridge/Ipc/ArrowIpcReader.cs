@@ -22,6 +22,7 @@ namespace DataBridge.Ipc;
 public sealed class ArrowIpcReader : IDisposable, IAsyncDisposable
 {
     private readonly MessageSource _source;
+    private readonly long _maxDecompressed;
     private Schema? _schema;
     private DictionaryMemo? _dictionaries;
     private int _messageIndex;
@@ -36,12 +37,14 @@ public sealed class ArrowIpcReader : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(stream);
         _source = new StreamMessageSource(stream, options ?? ArrowIpcReaderOptions.Default, leaveOpen);
+        _maxDecompressed = (options ?? ArrowIpcReaderOptions.Default).MaxDecompressedBodySize;
     }
 
     /// <summary>Creates a reader over bytes in memory; batches reference <paramref name="data"/> without copying it.</summary>
     public ArrowIpcReader(ReadOnlyMemory<byte> data, ArrowIpcReaderOptions? options = null)
     {
         _source = new MemoryMessageSource(data, options ?? ArrowIpcReaderOptions.Default);
+        _maxDecompressed = (options ?? ArrowIpcReaderOptions.Default).MaxDecompressedBodySize;
     }
 
     /// <summary>The stream's schema; reads the schema message on first access.</summary>
@@ -115,8 +118,8 @@ public sealed class ArrowIpcReader : IDisposable, IAsyncDisposable
             throw new ArrowFormatException($"Message {_messageIndex}: the stream starts with a {message.HeaderType} message instead of a schema.");
         }
 
-        Schema schema = MetadataDecoder.DecodeSchema(message.Header, _messageIndex);
-        var dictionaries = new DictionaryMemo(schema);
+        Schema schema = MetadataDecoder.DecodeSchema(message.Header, _messageIndex, out Dictionary<Field, long> dictionaryIds);
+        var dictionaries = new DictionaryMemo(schema, dictionaryIds);
         await SkipBodyAsync(async, message.BodyLength, cancellationToken).ConfigureAwait(false);
         _messageIndex++;
         _dictionaries = dictionaries;
@@ -175,10 +178,10 @@ public sealed class ArrowIpcReader : IDisposable, IAsyncDisposable
 
     private RecordBatch LoadRecordBatch(Schema schema, IpcMessage message, MessageBody body, int index)
     {
-        var columns = new ArrayData[schema.Fields.Count];
-        int length = RecordBatchLoader.Load(message.Header, schema.Fields, body.Memory, message.Version, _dictionaries!, index, columns);
+        var columns = new ArrayData[schema.FieldsList.Count];
+        int length = RecordBatchLoader.Load(message.Header, schema.FieldsList, body.Memory, message.Version, _dictionaries!, index, columns, _maxDecompressed);
         LastBatchMetadata = message.CustomMetadata;
-        return RecordBatch.FromData(schema, columns, length, body.Owner);
+        return new OwnedRecordBatch(schema, columns, length, body.Owner);
     }
 
     /// <summary>DictionaryBatch (Message.fbs): id 0 <c>id: long</c>, id 1 <c>data: RecordBatch</c>, id 2 <c>isDelta: bool</c> (default false).</summary>
@@ -190,7 +193,7 @@ public sealed class ArrowIpcReader : IDisposable, IAsyncDisposable
         FlatBufferTable data = message.Header.GetTable(1)
             ?? throw new ArrowFormatException($"Message {index}: the DictionaryBatch for id {id} has no data.");
         var columns = new ArrayData[1];
-        RecordBatchLoader.Load(data, [new Field($"dictionary {id}", type.ValueType)], body, message.Version, _dictionaries, index, columns);
+        RecordBatchLoader.Load(data, [new Field($"dictionary {id}", type.ValueType, true)], body, message.Version, _dictionaries, index, columns, _maxDecompressed);
         _dictionaries.Set(id, columns[0], message.Header.GetBool(2, false));
     }
 

@@ -25,6 +25,7 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
     private readonly BodyLayout _layout = new();
     private readonly Dictionary<long, ArrayData> _sentDictionaries = [];
     private readonly List<(long Id, ArrayData Dictionary)> _pendingDictionaries = [];
+    private readonly Dictionary<Field, long> _dictionaryIds;
     private byte[] _header = new byte[1024];
     private bool _schemaWritten;
     private bool _ended;
@@ -48,7 +49,9 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
         _stream = stream;
         _leaveOpen = leaveOpen;
         _options = options ?? ArrowIpcWriterOptions.Default;
-        Schema = DictionaryIdAssigner.Assign(schema);
+        Schema = schema;
+        _dictionaryIds = DictionaryIdAssigner.Assign(schema);
+        _layout.UseCompression(_options.Compression);
     }
 
     /// <summary>The schema as written: the schema given to the constructor with every dictionary id assigned.</summary>
@@ -146,6 +149,7 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
             ArrayFlattener.Flatten(batch.Column(i).Data, _layout);
         }
 
+
         _layout.Complete();
         int length = FrameMetadata(_encoder.EncodeRecordBatchMessage(_layout, customMetadata));
         await WriteMessageAsync(async, length, cancellationToken).ConfigureAwait(false);
@@ -187,7 +191,7 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
         }
 
         _layout.Reset(0);
-        int length = FrameMetadata(_encoder.EncodeSchemaMessage(Schema));
+        int length = FrameMetadata(_encoder.EncodeSchemaMessage(Schema, _dictionaryIds));
         await WriteMessageAsync(async, length, cancellationToken).ConfigureAwait(false);
         _schemaWritten = true;
     }
@@ -249,16 +253,24 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
 
     private void CheckBatch(RecordBatch batch)
     {
-        if (batch.ColumnCount != Schema.Fields.Count)
+        IReadOnlyList<Field> fields = Schema.FieldsList;
+        if (batch.ColumnCount != fields.Count)
         {
-            throw new ArgumentException($"The batch has {batch.ColumnCount} columns but the writer's schema has {Schema.Fields.Count} fields.", nameof(batch));
+            throw new ArgumentException($"The batch has {batch.ColumnCount} columns but the writer's schema has {fields.Count} fields.", nameof(batch));
         }
 
         for (int i = 0; i < batch.ColumnCount; i++)
         {
-            if (!DictionaryIdAssigner.SameLayout(Schema.Fields[i].DataType, batch.Column(i).Type))
+            IArrowArray column = batch.Column(i) ?? throw new ArgumentException($"Column {i} of the batch is null.", nameof(batch));
+            if (!TypeComparer.Equal(fields[i].DataType, column.Data.DataType))
             {
-                throw new ArgumentException($"Column {i} is {batch.Column(i).Type} but the writer's schema says {Schema.Fields[i].DataType}.", nameof(batch));
+                throw new ArgumentException(
+                    $"Column {i} ('{fields[i].Name}') is {TypeNames.Describe(column.Data.DataType)} but the writer's schema says {TypeNames.Describe(fields[i].DataType)}.", nameof(batch));
+            }
+
+            if (column.Length != batch.Length)
+            {
+                throw new ArgumentException($"Column {i} ('{fields[i].Name}') has {column.Length} values but the batch has {batch.Length} rows.", nameof(batch));
             }
         }
     }
@@ -269,17 +281,22 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
         _pendingDictionaries.Clear();
         for (int i = 0; i < batch.ColumnCount; i++)
         {
-            Collect(Schema.Fields[i].DataType, batch.Column(i).Data);
+            Collect(Schema.FieldsList[i], batch.Column(i).Data);
         }
 
-        void Collect(ArrowType wireType, ArrayData data)
+        void Collect(Field field, ArrayData data)
         {
-            if (wireType is DictionaryType dictionaryType)
+            if (field.DataType is DictionaryType dictionaryType)
             {
                 ArrayData dictionary = data.Dictionary
-                    ?? throw new ArgumentException("A dictionary-encoded array has no dictionary.", nameof(batch));
-                Collect(dictionaryType.ValueType, dictionary);
-                long id = dictionaryType.Id!.Value;
+                    ?? throw new ArgumentException($"The dictionary-encoded array of field '{field.Name}' has no dictionary.", nameof(batch));
+                IReadOnlyList<Field> valueChildren = TypeLayout.Children(dictionaryType.ValueType);
+                for (int c = 0; c < valueChildren.Count && c < dictionary.Children.Length; c++)
+                {
+                    Collect(valueChildren[c], dictionary.Children[c]);
+                }
+
+                long id = _dictionaryIds[field];
                 int existing = _pendingDictionaries.FindIndex(p => p.Id == id);
                 if (existing >= 0)
                 {
@@ -304,10 +321,10 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
                 return;
             }
 
-            IReadOnlyList<Field> children = wireType.Children;
+            IReadOnlyList<Field> children = TypeLayout.Children(field.DataType);
             for (int c = 0; c < children.Count && c < data.Children.Length; c++)
             {
-                Collect(children[c].DataType, data.Children[c]);
+                Collect(children[c], data.Children[c]);
             }
         }
     }

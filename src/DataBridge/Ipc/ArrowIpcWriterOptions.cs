@@ -18,4 +18,24 @@ public sealed class ArrowIpcWriterOptions
     /// the new values as a delta DictionaryBatch instead of replacing the whole dictionary. Default: true.
     /// </summary>
     public bool EmitDictionaryDeltas { get; init; } = true;
+
+    /// <summary>
+    /// Compresses record-batch and dictionary bodies buffer by buffer (Arrow IPC BodyCompression, through
+    /// Apache.Arrow.Compression). Readers without the codec cannot read such streams: our Python workers read
+    /// them only where the <c>lz4</c> / <c>zstandard</c> modules are installed. Default: not compressed.
+    /// </summary>
+    public ArrowIpcCompression Compression { get; init; }
+}
+
+/// <summary>The body compression an <see cref="ArrowIpcWriter"/> applies.</summary>
+public enum ArrowIpcCompression
+{
+    /// <summary>Bodies are not compressed.</summary>
+    None,
+
+    /// <summary>LZ4 frame format per buffer.</summary>
+    Lz4Frame,
+
+    /// <summary>Zstandard per buffer.</summary>
+    Zstd,
 }

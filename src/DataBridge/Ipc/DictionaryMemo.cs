@@ -2,20 +2,28 @@ namespace DataBridge.Ipc;
 
 /// <summary>
 /// The reader's dictionaries by id: the value type each id has in the schema (fields sharing an id must
-/// agree on it) and the current dictionary, replaced or extended by each DictionaryBatch.
+/// agree on it) and the current dictionary, replaced or extended by each DictionaryBatch. Apache.Arrow's
+/// <see cref="DictionaryType"/> carries no id: the ids come from the schema message, by field instance
+/// (<see cref="MetadataDecoder.DecodeSchema"/>).
 /// </summary>
 internal sealed class DictionaryMemo
 {
     private readonly Dictionary<long, DictionaryType> _types = [];
     private readonly Dictionary<long, ArrayData> _values = [];
+    private readonly Dictionary<Field, long> _ids;
 
-    public DictionaryMemo(Schema schema)
+    public DictionaryMemo(Schema schema, Dictionary<Field, long> ids)
     {
-        foreach (Field field in schema.Fields)
+        _ids = ids;
+        foreach (Field field in schema.FieldsList)
         {
-            Register(field.DataType);
+            Register(field);
         }
     }
+
+    /// <summary>The dictionary id of a dictionary-encoded field of the schema (or of a dictionary's value type).</summary>
+    public long IdOf(Field field) =>
+        _ids.TryGetValue(field, out long id) ? id : throw new ArrowFormatException($"Field '{field.Name}' is dictionary-encoded but the schema gives it no dictionary id.");
 
     public bool IsEmpty => _types.Count == 0;
 
@@ -31,7 +39,7 @@ internal sealed class DictionaryMemo
         {
             // The concatenation is no larger than its inputs' buffers together; refuse what could not fit in
             // one array instead of letting an allocation or a length overflow.
-            long bytes = BufferBytes(current) + BufferBytes(values);
+            long bytes = Internal.BatchSlicer.EstimateBytes(current) + Internal.BatchSlicer.EstimateBytes(values);
             if ((long)current.Length + values.Length > int.MaxValue || bytes > Array.MaxLength - 64)
             {
                 throw new ArrowFormatException($"A delta for dictionary id {id} would grow it beyond {int.MaxValue} values or {Array.MaxLength} bytes.");
@@ -43,40 +51,28 @@ internal sealed class DictionaryMemo
         _values[id] = values;
     }
 
-    private static long BufferBytes(ArrayData data)
+    private void Register(Field field)
     {
-        long bytes = 0;
-        foreach (ArrowBuffer buffer in data.Buffers)
+        if (field.DataType is DictionaryType d)
         {
-            bytes += buffer.Length;
-        }
-
-        foreach (ArrayData child in data.Children)
-        {
-            bytes += BufferBytes(child);
-        }
-
-        return bytes;
-    }
-
-    private void Register(ArrowType type)
-    {
-        if (type is DictionaryType d)
-        {
-            long id = d.Id ?? 0;
-            if (_types.TryGetValue(id, out DictionaryType? existing) && !existing.ValueType.Equals(d.ValueType))
+            long id = IdOf(field);
+            if (_types.TryGetValue(id, out DictionaryType? existing) && !TypeComparer.Equal(existing.ValueType, d.ValueType))
             {
-                throw new ArrowFormatException($"Fields sharing dictionary id {id} have different value types ({existing.ValueType} and {d.ValueType}).");
+                throw new ArrowFormatException($"Fields sharing dictionary id {id} have different value types ({existing.ValueType.Name} and {d.ValueType.Name}).");
             }
 
             _types[id] = d;
-            Register(d.ValueType);
+            foreach (Field child in TypeLayout.Children(d.ValueType))
+            {
+                Register(child);
+            }
+
             return;
         }
 
-        foreach (Field child in type.Children)
+        foreach (Field child in TypeLayout.Children(field.DataType))
         {
-            Register(child.DataType);
+            Register(child);
         }
     }
 }

@@ -1,34 +1,30 @@
 namespace DataBridge.Ipc;
 
-/// <summary>Zero-length arrays of any type (a dictionary that has not arrived yet for an all-null column).</summary>
+/// <summary>Zero-length arrays of any type (a dictionary that has not arrived yet for an all-null column), in Apache.Arrow's buffer layouts.</summary>
 internal static class EmptyArrays
 {
     private static readonly byte[] ZeroOffset = new byte[8];
 
-    public static ArrayData Create(ArrowType type)
+    public static ArrayData Create(IArrowType type)
     {
         ArrowBuffer none = ArrowBuffer.Empty;
-        switch (type)
+        ArrowBuffer offsets32 = new(ZeroOffset.AsMemory(0, 4));
+        ArrowBuffer offsets64 = new(ZeroOffset);
+        ArrayData[] Children() => [.. TypeLayout.Children(type).Select(f => Create(f.DataType))];
+        return type switch
         {
-            case NullType:
-                return new ArrayData(type, 0, 0, 0, [none]);
-            case DictionaryType d:
-                return new ArrayData(type, 0, 0, 0, [none, none], null, Create(d.ValueType));
-            case UnionType u:
-                return new ArrayData(
-                    type, 0, 0, 0, u.Mode == UnionMode.Dense ? [none, none, none] : [none, none], [.. u.Fields.Select(f => Create(f.DataType))]);
-            case StructType or FixedSizeListType:
-                return new ArrayData(type, 0, 0, 0, [none], [.. type.Children.Select(f => Create(f.DataType))]);
-            case ListType or MapType:
-                return new ArrayData(type, 0, 0, 0, [none, new ArrowBuffer(ZeroOffset.AsMemory(0, 4))], [Create(type.Children[0].DataType)]);
-            case LargeListType:
-                return new ArrayData(type, 0, 0, 0, [none, new ArrowBuffer(ZeroOffset)], [Create(type.Children[0].DataType)]);
-            case Utf8Type or BinaryType:
-                return new ArrayData(type, 0, 0, 0, [none, new ArrowBuffer(ZeroOffset.AsMemory(0, 4)), none]);
-            case LargeUtf8Type or LargeBinaryType:
-                return new ArrayData(type, 0, 0, 0, [none, new ArrowBuffer(ZeroOffset), none]);
-            default:
-                return new ArrayData(type, 0, 0, 0, [none, none]);
-        }
+            NullType => new ArrayData(type, 0, 0, 0, System.Array.Empty<ArrowBuffer>()),
+            DictionaryType d => new ArrayData(type, 0, 0, 0, [none, none], null, Create(d.ValueType)),
+            UnionType u => new ArrayData(type, 0, 0, 0, u.Mode == UnionMode.Dense ? [none, none] : [none], Children()),
+            RunEndEncodedType => new ArrayData(type, 0, 0, 0, System.Array.Empty<ArrowBuffer>(), Children()),
+            StructType or FixedSizeListType => new ArrayData(type, 0, 0, 0, [none], Children()),
+            ListType or MapType => new ArrayData(type, 0, 0, 0, [none, offsets32], Children()),
+            LargeListType => new ArrayData(type, 0, 0, 0, [none, offsets64], Children()),
+            ListViewType or LargeListViewType => new ArrayData(type, 0, 0, 0, [none, none, none], Children()),
+            StringType or BinaryType => new ArrayData(type, 0, 0, 0, [none, offsets32, none]),
+            LargeStringType or LargeBinaryType => new ArrayData(type, 0, 0, 0, [none, offsets64, none]),
+            StringViewType or BinaryViewType => new ArrayData(type, 0, 0, 0, [none, none]),
+            _ => new ArrayData(type, 0, 0, 0, [none, none]),
+        };
     }
 }

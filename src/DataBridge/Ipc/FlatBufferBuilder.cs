@@ -172,6 +172,21 @@ internal sealed class FlatBufferBuilder
         return Offset;
     }
 
+    /// <summary>Writes a vector of int64 (8-aligned elements) and returns its position.</summary>
+    public int CreateInt64Vector(ReadOnlySpan<long> values)
+    {
+        Prep(4, values.Length * 8);
+        Prep(8, values.Length * 8);
+        for (int i = values.Length - 1; i >= 0; i--)
+        {
+            PutInt64(values[i]);
+        }
+
+        Prep(4, 0);
+        PutInt32(values.Length);
+        return Offset;
+    }
+
     /// <summary>
     /// Writes a vector of 16-byte structs of two int64 (FieldNode {length, null_count}, Buffer {offset, length})
     /// and returns its position. The elements are 8-aligned, as the structs require.

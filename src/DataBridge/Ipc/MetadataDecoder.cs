@@ -1,9 +1,12 @@
 namespace DataBridge.Ipc;
 
 /// <summary>
-/// Decodes Schema.fbs tables (Schema, Field, the type tables, KeyValue) into <see cref="Schema"/> and
-/// <see cref="Field"/>, applying the .fbs defaults for omitted fields and validating every value the
-/// type constructors would otherwise reject, so hostile metadata surfaces as <see cref="ArrowFormatException"/>.
+/// Decodes Schema.fbs tables (Schema, Field, the type tables, KeyValue) into Apache.Arrow <see cref="Schema"/>,
+/// <see cref="Field"/> and <see cref="IArrowType"/>, applying the .fbs defaults for omitted fields and validating
+/// every value the type constructors would otherwise reject (or throw their own exception types on), so hostile
+/// metadata surfaces as <see cref="ArrowFormatException"/>. Apache.Arrow's <see cref="DictionaryType"/> has no
+/// dictionary id: the ids of the stream's dictionary-encoded fields are returned beside the schema, keyed by the
+/// <see cref="Field"/> instances of the decoded tree.
 /// </summary>
 internal static class MetadataDecoder
 {
@@ -14,7 +17,10 @@ internal static class MetadataDecoder
     /// Decodes a Schema table. Schema.fbs <c>table Schema</c>: id 0 <c>endianness: short</c> (Little = 0),
     /// id 1 <c>fields: [Field]</c>, id 2 <c>custom_metadata: [KeyValue]</c>, id 3 <c>features: [long]</c>.
     /// </summary>
-    public static Schema DecodeSchema(FlatBufferTable table, int messageIndex)
+    /// <param name="table">The Schema table.</param>
+    /// <param name="messageIndex">The message's index in the stream, for errors.</param>
+    /// <param name="dictionaryIds">Receives the dictionary id of every dictionary-encoded field, by field instance.</param>
+    public static Schema DecodeSchema(FlatBufferTable table, int messageIndex, out Dictionary<Field, long> dictionaryIds)
     {
         short endianness = table.GetInt16(0, 0);
         if (endianness != 0)
@@ -29,12 +35,14 @@ internal static class MetadataDecoder
         int budget = (table.Buffer.Length / 4) + 1;
         FlatBufferVector fields = table.GetVector(1, 4);
         var decoded = new Field[fields.Count];
+        var context = new Context(messageIndex, new Dictionary<Field, long>(ReferenceEqualityComparer.Instance));
         for (int i = 0; i < decoded.Length; i++)
         {
-            decoded[i] = DecodeField(fields.GetTable(i), 1, null, ref budget, messageIndex);
+            decoded[i] = DecodeField(fields.GetTable(i), 1, null, ref budget, context);
         }
 
-        return new Schema(decoded, DecodeKeyValues(table, 2));
+        dictionaryIds = context.Ids;
+        return new Schema(decoded, DecodeMetadata(table, 2, "the schema", messageIndex));
     }
 
     /// <summary>Decodes a <c>[KeyValue]</c> vector field (KeyValue: id 0 <c>key</c>, id 1 <c>value</c>; both strings).</summary>
@@ -57,12 +65,39 @@ internal static class MetadataDecoder
     }
 
     /// <summary>
+    /// Decodes schema or field metadata for Apache.Arrow, whose metadata is a dictionary: a repeated key is
+    /// malformed input here rather than an <see cref="ArgumentException"/> from its constructor. Null when empty.
+    /// </summary>
+    private static Dictionary<string, string>? DecodeMetadata(FlatBufferTable table, int id, string owner, int messageIndex)
+    {
+        IReadOnlyList<KeyValuePair<string, string>> pairs = DecodeKeyValues(table, id);
+        if (pairs.Count == 0)
+        {
+            return null;
+        }
+
+        var metadata = new Dictionary<string, string>(pairs.Count, StringComparer.Ordinal);
+        foreach ((string key, string value) in pairs)
+        {
+            if (!metadata.TryAdd(key, value))
+            {
+                throw new ArrowFormatException($"Message {messageIndex}: the custom metadata of {owner} repeats the key '{key}'.");
+            }
+        }
+
+        return metadata;
+    }
+
+    private sealed record Context(int MessageIndex, Dictionary<Field, long> Ids);
+
+    /// <summary>
     /// Decodes a Field table. Schema.fbs <c>table Field</c>: id 0 <c>name: string</c>, id 1 <c>nullable: bool</c>
     /// (default false), id 2 <c>type_type</c> (union tag), id 3 <c>type</c>, id 4 <c>dictionary: DictionaryEncoding</c>,
     /// id 5 <c>children: [Field]</c>, id 6 <c>custom_metadata: [KeyValue]</c>.
     /// </summary>
-    private static Field DecodeField(FlatBufferTable table, int depth, string? parentPath, ref int budget, int messageIndex)
+    private static Field DecodeField(FlatBufferTable table, int depth, string? parentPath, ref int budget, Context context)
     {
+        int messageIndex = context.MessageIndex;
         string name = table.GetString(0) ?? string.Empty;
         string path = parentPath is null ? name : parentPath + "." + name;
         if (depth > MaxNestingDepth)
@@ -80,30 +115,36 @@ internal static class MetadataDecoder
         var children = new Field[childVector.Count];
         for (int i = 0; i < children.Length; i++)
         {
-            children[i] = DecodeField(childVector.GetTable(i), depth + 1, path, ref budget, messageIndex);
+            children[i] = DecodeField(childVector.GetTable(i), depth + 1, path, ref budget, context);
         }
 
         var tag = (FlatBufferTypeTag)table.GetByte(2, 0);
         FlatBufferTable? typeTable = table.GetTable(3);
-        ArrowType type = DecodeType(tag, typeTable, children, path, messageIndex);
+        IArrowType type = DecodeType(tag, typeTable, children, path, context);
 
-        FlatBufferTable? dictionary = table.GetTable(4);
-        if (dictionary is { } encoding)
+        long? dictionaryId = null;
+        if (table.GetTable(4) is { } encoding)
         {
-            type = DecodeDictionary(encoding, type, path, messageIndex);
+            (type, dictionaryId) = DecodeDictionary(encoding, type, path, messageIndex);
         }
 
-        return new Field(name, type, nullable, DecodeKeyValues(table, 6));
+        var field = new Field(name, type, nullable, DecodeMetadata(table, 6, $"field '{path}'", messageIndex));
+        if (dictionaryId is long id)
+        {
+            context.Ids[field] = id;
+        }
+
+        return field;
     }
 
     /// <summary>
     /// DictionaryEncoding: id 0 <c>id: long</c>, id 1 <c>indexType: Int</c> (absent = signed int32),
     /// id 2 <c>isOrdered: bool</c>, id 3 <c>dictionaryKind: short</c> (DenseArray = 0 only).
     /// </summary>
-    private static DictionaryType DecodeDictionary(FlatBufferTable encoding, ArrowType valueType, string path, int messageIndex)
+    private static (DictionaryType Type, long Id) DecodeDictionary(FlatBufferTable encoding, IArrowType valueType, string path, int messageIndex)
     {
         long id = encoding.GetInt64(0, 0);
-        IntType indexType = IntType.Int32;
+        IntegerType indexType = Int32Type.Default;
         if (encoding.GetTable(1) is { } indexTable)
         {
             indexType = DecodeInt(indexTable, path, messageIndex);
@@ -115,11 +156,13 @@ internal static class MetadataDecoder
             throw new ArrowFormatException($"Message {messageIndex}: field '{path}' has unknown dictionary kind {kind}.");
         }
 
-        return new DictionaryType(indexType, valueType, encoding.GetBool(2, false), id);
+        return (new DictionaryType(indexType, valueType, encoding.GetBool(2, false)), id);
     }
 
-    private static ArrowType DecodeType(FlatBufferTypeTag tag, FlatBufferTable? typeTable, Field[] children, string path, int messageIndex)
+    private static IArrowType DecodeType(FlatBufferTypeTag tag, FlatBufferTable? typeTable, Field[] children, string path, Context context)
     {
+        int messageIndex = context.MessageIndex;
+
         // Every type table except the ones without fields must be present; an absent table means all defaults.
         FlatBufferTable t = typeTable ?? default;
         bool has = typeTable.HasValue;
@@ -130,22 +173,30 @@ internal static class MetadataDecoder
             case FlatBufferTypeTag.Bool:
                 return NoChildren(BooleanType.Default);
             case FlatBufferTypeTag.Utf8:
-                return NoChildren(Utf8Type.Default);
+                return NoChildren(StringType.Default);
             case FlatBufferTypeTag.Binary:
                 return NoChildren(BinaryType.Default);
             case FlatBufferTypeTag.LargeUtf8:
-                return NoChildren(LargeUtf8Type.Default);
+                return NoChildren(LargeStringType.Default);
             case FlatBufferTypeTag.LargeBinary:
                 return NoChildren(LargeBinaryType.Default);
+            case FlatBufferTypeTag.Utf8View:
+                return NoChildren(StringViewType.Default);
+            case FlatBufferTypeTag.BinaryView:
+                return NoChildren(BinaryViewType.Default);
             case FlatBufferTypeTag.Int:
                 return NoChildren(has ? DecodeInt(t, path, messageIndex) : throw Bad("an Int type without its table"));
             case FlatBufferTypeTag.FloatingPoint:
             {
                 // FloatingPoint: id 0 precision: short (HALF = 0, SINGLE, DOUBLE).
                 short precision = has ? t.GetInt16(0, 0) : (short)0;
-                return precision is >= 0 and <= 2
-                    ? NoChildren(FloatingPointType.Get((FloatPrecision)precision))
-                    : throw Bad($"unknown floating-point precision {precision}");
+                return precision switch
+                {
+                    0 => NoChildren(HalfFloatType.Default),
+                    1 => NoChildren(FloatType.Default),
+                    2 => NoChildren(DoubleType.Default),
+                    _ => throw Bad($"unknown floating-point precision {precision}"),
+                };
             }
 
             case FlatBufferTypeTag.Decimal:
@@ -154,19 +205,31 @@ internal static class MetadataDecoder
                 int precision = has ? t.GetInt32(0, 0) : 0;
                 int scale = has ? t.GetInt32(1, 0) : 0;
                 int bitWidth = has ? t.GetInt32(2, 128) : 128;
-                if (bitWidth is not (32 or 64 or 128 or 256) || precision <= 0)
+                int maxPrecision = bitWidth switch { 32 => 9, 64 => 18, 128 => 38, 256 => 76, _ => 0 };
+                if (maxPrecision == 0 || precision <= 0 || precision > maxPrecision)
                 {
-                    throw Bad($"an invalid decimal (precision {precision}, bit width {bitWidth})");
+                    throw Bad($"an invalid decimal (precision {precision}, scale {scale}, bit width {bitWidth})");
                 }
 
-                return NoChildren(new DecimalType(precision, scale, bitWidth));
+                return NoChildren(bitWidth switch
+                {
+                    32 => new Decimal32Type(precision, scale),
+                    64 => new Decimal64Type(precision, scale),
+                    128 => new Decimal128Type(precision, scale),
+                    _ => new Decimal256Type(precision, scale),
+                });
             }
 
             case FlatBufferTypeTag.Date:
             {
                 // Date: id 0 unit: short (DAY = 0, MILLISECOND = 1; default MILLISECOND).
                 short unit = has ? t.GetInt16(0, 1) : (short)1;
-                return unit is 0 or 1 ? NoChildren(DateType.Get((DateUnit)unit)) : throw Bad($"unknown date unit {unit}");
+                return unit switch
+                {
+                    0 => NoChildren(Date32Type.Default),
+                    1 => NoChildren(Date64Type.Default),
+                    _ => throw Bad($"unknown date unit {unit}"),
+                };
             }
 
             case FlatBufferTypeTag.Time:
@@ -174,8 +237,12 @@ internal static class MetadataDecoder
                 // Time: id 0 unit: short (default MILLISECOND), id 1 bitWidth: int (default 32).
                 short unit = has ? t.GetInt16(0, 1) : (short)1;
                 int bitWidth = has ? t.GetInt32(1, 32) : 32;
-                bool valid = unit is 0 or 1 ? bitWidth == 32 : unit is 2 or 3 && bitWidth == 64;
-                return valid ? NoChildren(new TimeType((TimeUnit)unit)) : throw Bad($"an invalid time type (unit {unit}, bit width {bitWidth})");
+                return (unit, bitWidth) switch
+                {
+                    (0 or 1, 32) => NoChildren(new Time32Type((TimeUnit)unit)),
+                    (2 or 3, 64) => NoChildren(new Time64Type((TimeUnit)unit)),
+                    _ => throw Bad($"an invalid time type (unit {unit}, bit width {bitWidth})"),
+                };
             }
 
             case FlatBufferTypeTag.Timestamp:
@@ -191,14 +258,14 @@ internal static class MetadataDecoder
             {
                 // Duration: id 0 unit: short (default MILLISECOND).
                 short unit = has ? t.GetInt16(0, 1) : (short)1;
-                return unit is >= 0 and <= 3 ? NoChildren(new DurationType((TimeUnit)unit)) : throw Bad($"unknown duration unit {unit}");
+                return unit is >= 0 and <= 3 ? NoChildren(DurationOf((TimeUnit)unit)) : throw Bad($"unknown duration unit {unit}");
             }
 
             case FlatBufferTypeTag.Interval:
             {
                 // Interval: id 0 unit: short (YEAR_MONTH = 0, DAY_TIME, MONTH_DAY_NANO).
                 short unit = has ? t.GetInt16(0, 0) : (short)0;
-                return unit is >= 0 and <= 2 ? NoChildren(IntervalType.Get((IntervalUnit)unit)) : throw Bad($"unknown interval unit {unit}");
+                return unit is >= 0 and <= 2 ? NoChildren(new IntervalType((IntervalUnit)unit)) : throw Bad($"unknown interval unit {unit}");
             }
 
             case FlatBufferTypeTag.FixedSizeBinary:
@@ -212,6 +279,10 @@ internal static class MetadataDecoder
                 return children.Length == 1 ? new ListType(children[0]) : throw Bad($"a list with {children.Length} children");
             case FlatBufferTypeTag.LargeList:
                 return children.Length == 1 ? new LargeListType(children[0]) : throw Bad($"a large list with {children.Length} children");
+            case FlatBufferTypeTag.ListView:
+                return children.Length == 1 ? new ListViewType(children[0]) : throw Bad($"a list view with {children.Length} children");
+            case FlatBufferTypeTag.LargeListView:
+                return children.Length == 1 ? new LargeListViewType(children[0]) : throw Bad($"a large list view with {children.Length} children");
             case FlatBufferTypeTag.FixedSizeList:
             {
                 // FixedSizeList: id 0 listSize: int.
@@ -227,12 +298,22 @@ internal static class MetadataDecoder
             case FlatBufferTypeTag.Map:
             {
                 // Map: id 0 keysSorted: bool. One child: a struct of exactly two fields (key, value).
-                if (children.Length != 1 || children[0].DataType is not StructType { Fields.Count: 2 })
+                if (children.Length != 1 || children[0].DataType is not StructType { Fields.Count: 2 } entries)
                 {
                     throw Bad("a map whose child is not a struct of two fields");
                 }
 
-                return new MapType(children[0], has && t.GetBool(0, false));
+                if (context.Ids.ContainsKey(children[0]))
+                {
+                    throw Bad("a dictionary-encoded map entries struct");
+                }
+
+                // MapType names its entries "entries", "key" and "value" (new Field instances when the stream's
+                // names differ): carry the dictionary ids of the key and value fields over to those instances.
+                var map = new MapType(children[0], has && t.GetBool(0, false));
+                MoveId(entries.Fields[0], map.KeyField);
+                MoveId(entries.Fields[1], map.ValueField);
+                return map;
             }
 
             case FlatBufferTypeTag.Struct:
@@ -240,20 +321,46 @@ internal static class MetadataDecoder
             case FlatBufferTypeTag.Union:
                 return DecodeUnion(t, has, children, path, messageIndex);
             case FlatBufferTypeTag.RunEndEncoded:
-            case FlatBufferTypeTag.BinaryView:
-            case FlatBufferTypeTag.Utf8View:
-            case FlatBufferTypeTag.ListView:
-            case FlatBufferTypeTag.LargeListView:
-                throw new UnsupportedArrowFeatureException($"type:{tag}", $"Message {messageIndex}: field '{path}' has type {tag}, which is not supported.");
+            {
+                // RunEndEncoded: no table fields; children run_ends (int16/32/64, not null) and values.
+                if (children.Length != 2 || children[0].DataType.TypeId is not (ArrowTypeId.Int16 or ArrowTypeId.Int32 or ArrowTypeId.Int64))
+                {
+                    throw Bad("a run-end encoded type whose children are not run ends (int16, int32 or int64) and values");
+                }
+
+                if (context.Ids.ContainsKey(children[0]))
+                {
+                    throw Bad("dictionary-encoded run ends");
+                }
+
+                return new RunEndEncodedType(children[0], children[1]);
+            }
+
             default:
                 throw Bad($"unknown type tag {(int)tag}");
         }
 
-        ArrowType NoChildren(ArrowType type) =>
-            children.Length == 0 ? type : throw Bad($"a {type} type with {children.Length} children");
+        IArrowType NoChildren(IArrowType type) =>
+            children.Length == 0 ? type : throw Bad($"a {type.Name} type with {children.Length} children");
 
         ArrowFormatException Bad(string what) => new($"Message {messageIndex}: field '{path}' has {what}.");
+
+        void MoveId(Field from, Field to)
+        {
+            if (!ReferenceEquals(from, to) && context.Ids.Remove(from, out long id))
+            {
+                context.Ids[to] = id;
+            }
+        }
     }
+
+    private static DurationType DurationOf(TimeUnit unit) => unit switch
+    {
+        TimeUnit.Second => DurationType.Second,
+        TimeUnit.Millisecond => DurationType.Millisecond,
+        TimeUnit.Microsecond => DurationType.Microsecond,
+        _ => DurationType.Nanosecond,
+    };
 
     /// <summary>Union: id 0 mode: short (Sparse = 0, Dense = 1), id 1 typeIds: [int] (absent = 0..n-1).</summary>
     private static UnionType DecodeUnion(FlatBufferTable t, bool has, Field[] children, string path, int messageIndex)
@@ -265,7 +372,7 @@ internal static class MetadataDecoder
         }
 
         FlatBufferVector ids = has ? t.GetVector(1, 4) : default;
-        int[]? typeIds = null;
+        int[] typeIds;
         if (ids.Count > 0)
         {
             typeIds = new int[ids.Count];
@@ -282,24 +389,34 @@ internal static class MetadataDecoder
                 typeIds[i] = id;
             }
         }
-
-        if ((typeIds?.Length ?? children.Length) != children.Length || children.Length > 128)
+        else
         {
-            throw new ArrowFormatException($"Message {messageIndex}: field '{path}' has {children.Length} union children but {typeIds?.Length} type ids.");
+            typeIds = [.. Enumerable.Range(0, children.Length)];
         }
 
-        return new UnionType(children, (UnionMode)mode, typeIds);
+        if (typeIds.Length != children.Length || children.Length > 128)
+        {
+            throw new ArrowFormatException($"Message {messageIndex}: field '{path}' has {children.Length} union children but {typeIds.Length} type ids.");
+        }
+
+        return new UnionType(children, typeIds, (UnionMode)mode);
     }
 
     /// <summary>Int: id 0 bitWidth: int, id 1 is_signed: bool (default false).</summary>
-    private static IntType DecodeInt(FlatBufferTable t, string path, int messageIndex)
+    private static IntegerType DecodeInt(FlatBufferTable t, string path, int messageIndex)
     {
         int bitWidth = t.GetInt32(0, 0);
-        if (bitWidth is not (8 or 16 or 32 or 64))
+        return (bitWidth, t.GetBool(1, false)) switch
         {
-            throw new ArrowFormatException($"Message {messageIndex}: field '{path}' has an integer type of {bitWidth} bits.");
-        }
-
-        return IntType.Get(bitWidth, t.GetBool(1, false));
+            (8, true) => Int8Type.Default,
+            (8, false) => UInt8Type.Default,
+            (16, true) => Int16Type.Default,
+            (16, false) => UInt16Type.Default,
+            (32, true) => Int32Type.Default,
+            (32, false) => UInt32Type.Default,
+            (64, true) => Int64Type.Default,
+            (64, false) => UInt64Type.Default,
+            _ => throw new ArrowFormatException($"Message {messageIndex}: field '{path}' has an integer type of {bitWidth} bits."),
+        };
     }
 }

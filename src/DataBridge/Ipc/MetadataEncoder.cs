@@ -7,12 +7,14 @@ namespace DataBridge.Ipc;
 internal sealed class MetadataEncoder
 {
     private readonly FlatBufferBuilder _builder = new();
+    private IReadOnlyDictionary<Field, long> _dictionaryIds = new Dictionary<Field, long>();
 
-    /// <summary>Encodes a Schema message (body length 0).</summary>
-    public ReadOnlySpan<byte> EncodeSchemaMessage(Schema schema)
+    /// <summary>Encodes a Schema message (body length 0); <paramref name="dictionaryIds"/> gives each dictionary-encoded field its id.</summary>
+    public ReadOnlySpan<byte> EncodeSchemaMessage(Schema schema, IReadOnlyDictionary<Field, long> dictionaryIds)
     {
         _builder.Clear();
-        int fields = EncodeFields(schema.Fields);
+        _dictionaryIds = dictionaryIds;
+        int fields = EncodeFields(schema.FieldsList);
         int metadata = EncodeKeyValues(schema.Metadata);
 
         // Schema: 0 endianness, 1 fields, 2 custom_metadata, 3 features.
@@ -32,7 +34,7 @@ internal sealed class MetadataEncoder
     public ReadOnlySpan<byte> EncodeRecordBatchMessage(BodyLayout body, IReadOnlyList<KeyValuePair<string, string>>? customMetadata)
     {
         _builder.Clear();
-        int metadata = customMetadata is { Count: > 0 } ? EncodeKeyValues(customMetadata) : 0;
+        int metadata = EncodeKeyValues(customMetadata);
         int header = EncodeRecordBatch(body);
         return FinishMessage(MessageHeaderType.RecordBatch, header, body.BodyLength, metadata);
     }
@@ -55,10 +57,31 @@ internal sealed class MetadataEncoder
     {
         int nodes = _builder.CreateInt64PairVector(body.NodeLengths, body.NodeNullCounts);
         int buffers = _builder.CreateInt64PairVector(body.BufferOffsets, body.BufferLengths);
+        int variadic = body.VariadicCounts.Length > 0 ? _builder.CreateInt64Vector(body.VariadicCounts) : 0;
+        int compression = 0;
+        if (body.Compression != ArrowIpcCompression.None)
+        {
+            // BodyCompression: 0 codec (LZ4_FRAME = 0, ZSTD = 1), 1 method (BUFFER = 0).
+            _builder.StartTable(2);
+            _builder.AddByte(0, body.Compression == ArrowIpcCompression.Lz4Frame ? (byte)0 : (byte)1);
+            _builder.AddByte(1, 0);
+            compression = _builder.EndTable();
+        }
+
         _builder.StartTable(5);
         _builder.AddInt64(0, body.Length);
         _builder.AddReference(1, nodes);
         _builder.AddReference(2, buffers);
+        if (compression != 0)
+        {
+            _builder.AddReference(3, compression);
+        }
+
+        if (variadic != 0)
+        {
+            _builder.AddReference(4, variadic);
+        }
+
         return _builder.EndTable();
     }
 
@@ -92,16 +115,19 @@ internal sealed class MetadataEncoder
     /// <summary>Field: 0 name, 1 nullable, 2 type_type, 3 type, 4 dictionary, 5 children, 6 custom_metadata.</summary>
     private int EncodeField(Field field)
     {
-        ArrowType type = field.DataType;
+        IArrowType type = field.DataType;
         int dictionary = 0;
         if (type is DictionaryType dict)
         {
-            dictionary = EncodeDictionaryEncoding(dict);
+            long id = _dictionaryIds.TryGetValue(field, out long assigned)
+                ? assigned
+                : throw new InvalidOperationException($"Field '{field.Name}' has no dictionary id assigned.");
+            dictionary = EncodeDictionaryEncoding(dict, id);
             type = dict.ValueType;
         }
 
         int name = _builder.CreateString(field.Name);
-        int children = EncodeFields(type.Children);
+        int children = EncodeFields(TypeLayout.Children(type));
         int metadata = EncodeKeyValues(field.Metadata);
         (FlatBufferTypeTag tag, int typeTable) = EncodeType(type);
 
@@ -125,43 +151,50 @@ internal sealed class MetadataEncoder
     }
 
     /// <summary>DictionaryEncoding: 0 id, 1 indexType (Int), 2 isOrdered, 3 dictionaryKind.</summary>
-    private int EncodeDictionaryEncoding(DictionaryType type)
+    private int EncodeDictionaryEncoding(DictionaryType type, long id)
     {
         int index = EncodeInt(type.IndexType);
         _builder.StartTable(4);
-        _builder.AddInt64(0, type.Id ?? throw new InvalidOperationException("Dictionary ids must be assigned before the schema is written."));
+        _builder.AddInt64(0, id);
         _builder.AddReference(1, index);
-        _builder.AddBool(2, type.IsOrdered);
+        _builder.AddBool(2, type.Ordered);
         return _builder.EndTable();
     }
 
-    private int EncodeInt(IntType type)
+    private int EncodeInt(IArrowType type)
     {
+        if (type is not IntegerType integer)
+        {
+            throw new NotSupportedException($"A dictionary index type must be an integer type, not {TypeNames.Describe(type)}.");
+        }
+
         _builder.StartTable(2);
-        _builder.AddInt32(0, type.BitWidth);
-        _builder.AddBool(1, type.IsSigned);
+        _builder.AddInt32(0, integer.BitWidth);
+        _builder.AddBool(1, integer.IsSigned);
         return _builder.EndTable();
     }
 
-    private (FlatBufferTypeTag Tag, int Table) EncodeType(ArrowType type)
+    private (FlatBufferTypeTag Tag, int Table) EncodeType(IArrowType type)
     {
         switch (type)
         {
-            case IntType i:
+            case IntegerType i:
                 return (FlatBufferTypeTag.Int, EncodeInt(i));
             case FloatingPointType f:
                 _builder.StartTable(1);
-                _builder.AddInt16(0, (short)f.Precision);
+                _builder.AddInt16(0, f switch { HalfFloatType => 0, FloatType => 1, _ => 2 });
                 return (FlatBufferTypeTag.FloatingPoint, _builder.EndTable());
-            case DecimalType d:
-                _builder.StartTable(3);
-                _builder.AddInt32(0, d.Precision);
-                _builder.AddInt32(1, d.Scale);
-                _builder.AddInt32(2, d.BitWidth);
-                return (FlatBufferTypeTag.Decimal, _builder.EndTable());
-            case DateType d:
+            case Decimal32Type d:
+                return EncodeDecimal(d.Precision, d.Scale, 32);
+            case Decimal64Type d:
+                return EncodeDecimal(d.Precision, d.Scale, 64);
+            case Decimal128Type d:
+                return EncodeDecimal(d.Precision, d.Scale, 128);
+            case Decimal256Type d:
+                return EncodeDecimal(d.Precision, d.Scale, 256);
+            case Date32Type or Date64Type:
                 _builder.StartTable(1);
-                _builder.AddInt16(0, (short)d.Unit);
+                _builder.AddInt16(0, type is Date32Type ? (short)0 : (short)1);
                 return (FlatBufferTypeTag.Date, _builder.EndTable());
             case TimeType t:
                 _builder.StartTable(2);
@@ -199,7 +232,7 @@ internal sealed class MetadataEncoder
                 return (FlatBufferTypeTag.FixedSizeList, _builder.EndTable());
             case MapType m:
                 _builder.StartTable(1);
-                _builder.AddBool(0, m.KeysSorted);
+                _builder.AddBool(0, m.KeySorted);
                 return (FlatBufferTypeTag.Map, _builder.EndTable());
             case UnionType u:
             {
@@ -215,28 +248,49 @@ internal sealed class MetadataEncoder
                 {
                     ArrowTypeId.Null => FlatBufferTypeTag.Null,
                     ArrowTypeId.Boolean => FlatBufferTypeTag.Bool,
-                    ArrowTypeId.Utf8 => FlatBufferTypeTag.Utf8,
+                    ArrowTypeId.String => FlatBufferTypeTag.Utf8,
                     ArrowTypeId.Binary => FlatBufferTypeTag.Binary,
-                    ArrowTypeId.LargeUtf8 => FlatBufferTypeTag.LargeUtf8,
+                    ArrowTypeId.LargeString => FlatBufferTypeTag.LargeUtf8,
                     ArrowTypeId.LargeBinary => FlatBufferTypeTag.LargeBinary,
+                    ArrowTypeId.StringView => FlatBufferTypeTag.Utf8View,
+                    ArrowTypeId.BinaryView => FlatBufferTypeTag.BinaryView,
                     ArrowTypeId.List => FlatBufferTypeTag.List,
                     ArrowTypeId.LargeList => FlatBufferTypeTag.LargeList,
+                    ArrowTypeId.ListView => FlatBufferTypeTag.ListView,
+                    ArrowTypeId.LargeListView => FlatBufferTypeTag.LargeListView,
                     ArrowTypeId.Struct => FlatBufferTypeTag.Struct,
-                    _ => throw new NotSupportedException($"Type {type} cannot be written to an Arrow IPC stream (a dictionary's value type may not itself be a dictionary)."),
+                    ArrowTypeId.RunEndEncoded => FlatBufferTypeTag.RunEndEncoded,
+                    _ => throw new NotSupportedException($"Type {TypeNames.Describe(type)} cannot be written to an Arrow IPC stream (a dictionary's value type may not itself be a dictionary)."),
                 };
                 _builder.StartTable(0);
                 return (tag, _builder.EndTable());
         }
     }
 
-    private int EncodeKeyValues(IReadOnlyList<KeyValuePair<string, string>> pairs)
+    /// <summary>Decimal: 0 precision, 1 scale, 2 bitWidth.</summary>
+    private (FlatBufferTypeTag Tag, int Table) EncodeDecimal(int precision, int scale, int bitWidth)
     {
-        if (pairs.Count == 0)
+        _builder.StartTable(3);
+        _builder.AddInt32(0, precision);
+        _builder.AddInt32(1, scale);
+        _builder.AddInt32(2, bitWidth);
+        return (FlatBufferTypeTag.Decimal, _builder.EndTable());
+    }
+
+    private int EncodeKeyValues(IEnumerable<KeyValuePair<string, string>>? metadata)
+    {
+        if (metadata is null)
         {
             return 0;
         }
 
-        var offsets = new int[pairs.Count];
+        KeyValuePair<string, string>[] pairs = [.. metadata];
+        if (pairs.Length == 0)
+        {
+            return 0;
+        }
+
+        var offsets = new int[pairs.Length];
         for (int i = 0; i < offsets.Length; i++)
         {
             int key = _builder.CreateString(pairs[i].Key);

@@ -1,74 +1,106 @@
+using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Apache.Arrow.Ipc;
 
 namespace DataBridge.Ipc;
 
 /// <summary>
-/// Turns a RecordBatch table plus its body into <see cref="ArrayData"/>, walking the fields in pre-order
-/// (one FieldNode per field, the type's buffers in Buffer-Listing order) and checking everything a later
+/// Turns a RecordBatch table plus its body into Apache.Arrow <see cref="ArrayData"/>, walking the fields in
+/// pre-order (one FieldNode per field, the type's buffers in Buffer-Listing order) and checking everything a later
 /// access would rely on: node lengths and null counts, each buffer inside the body and large enough for its
-/// length, offsets monotonic and inside their data or child, child lengths covering their parent, union type ids
+/// length, offsets monotonic and inside their data or child, list-view and binary-view ranges inside their child
+/// or data buffer, run ends increasing and covering the array, child lengths covering their parent, union type ids
 /// and dense offsets, dictionary indices inside their dictionary, and the node/buffer counts matching the schema.
-/// Buffers are slices of the body: nothing is copied.
+/// Apache.Arrow's arrays do not check their buffers (reading past one is an access violation), so nothing leaves
+/// here unchecked. Buffers are slices of the body, nothing is copied, except compressed buffers, which are
+/// decompressed into arrays of their own.
 /// </summary>
 /// <remarks>
 /// RecordBatch table (Message.fbs): id 0 <c>length: long</c>, id 1 <c>nodes: [FieldNode]</c> (struct
 /// {length: long, null_count: long}), id 2 <c>buffers: [Buffer]</c> (struct {offset: long, length: long},
-/// offset relative to the body), id 3 <c>compression: BodyCompression</c> (codec: byte LZ4_FRAME = 0 | ZSTD = 1),
-/// id 4 <c>variadicBufferCounts: [long]</c>.
+/// offset relative to the body), id 3 <c>compression: BodyCompression</c> (id 0 codec: byte LZ4_FRAME = 0 |
+/// ZSTD = 1, id 1 method: byte BUFFER = 0), id 4 <c>variadicBufferCounts: [long]</c> (one per view-typed field,
+/// in pre-order).
 /// </remarks>
 internal ref struct RecordBatchLoader
 {
     private static readonly byte[] ZeroOffsets = new byte[8];
+    private static readonly Lazy<ICompressionCodecFactory> Codecs = new(() => new Apache.Arrow.Compression.CompressionCodecFactory());
 
     private readonly FlatBufferVector _nodes;
     private readonly FlatBufferVector _buffers;
+    private readonly FlatBufferVector _variadicCounts;
     private readonly ReadOnlyMemory<byte> _body;
     private readonly bool _unionsHaveValidity;
     private readonly DictionaryMemo _dictionaries;
     private readonly int _messageIndex;
+    private readonly ICompressionCodec? _codec;
+    private readonly string? _codecName;
+    private long _decompressionBudget;
     private int _node;
     private int _buffer;
+    private int _variadic;
 
-    private RecordBatchLoader(FlatBufferTable table, ReadOnlyMemory<byte> body, short version, DictionaryMemo dictionaries, int messageIndex)
+    private RecordBatchLoader(
+        FlatBufferTable table, ReadOnlyMemory<byte> body, short version, DictionaryMemo dictionaries, int messageIndex, long maxDecompressedBytes)
     {
         _nodes = table.GetVector(1, 16);
         _buffers = table.GetVector(2, 16);
+        _variadicCounts = table.GetVector(4, 8);
         _body = body;
         _unionsHaveValidity = version < IpcMessage.MetadataV5;
         _dictionaries = dictionaries;
         _messageIndex = messageIndex;
+        _decompressionBudget = maxDecompressedBytes;
+        if (table.GetTable(3) is { } compression)
+        {
+            byte codec = compression.GetByte(0, 0);
+            byte method = compression.GetByte(1, 0);
+            _codecName = codec switch { 0 => "LZ4_FRAME", 1 => "ZSTD", _ => codec.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            if (codec > 1 || method != 0)
+            {
+                throw new UnsupportedArrowFeatureException(
+                    $"compression:{_codecName}", $"Message {messageIndex}: the body is compressed with codec {_codecName}, method {method}; only LZ4_FRAME and ZSTD buffers are supported.");
+            }
+
+            _codec = Codecs.Value.CreateCodec(codec == 0 ? CompressionCodecType.Lz4Frame : CompressionCodecType.Zstd);
+        }
     }
 
     /// <summary>Loads the columns of <paramref name="fields"/> from a RecordBatch table; returns the row count.</summary>
+    /// <param name="maxDecompressedBytes">The most bytes the message's compressed buffers may decompress to.</param>
     public static int Load(
-        FlatBufferTable table, IReadOnlyList<Field> fields, ReadOnlyMemory<byte> body, short version, DictionaryMemo dictionaries, int messageIndex, ArrayData[] columns)
+        FlatBufferTable table,
+        IReadOnlyList<Field> fields,
+        ReadOnlyMemory<byte> body,
+        short version,
+        DictionaryMemo dictionaries,
+        int messageIndex,
+        ArrayData[] columns,
+        long maxDecompressedBytes = ArrowIpcReaderOptions.DefaultMaxDecompressedBodySize)
     {
-        if (table.GetTable(3) is { } compression)
-        {
-            string codec = compression.GetByte(0, 0) switch { 0 => "LZ4_FRAME", 1 => "ZSTD", var other => other.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-            throw new UnsupportedArrowFeatureException($"compression:{codec}", $"Message {messageIndex}: the body is compressed with {codec}, which is not supported.");
-        }
-
-        if (table.GetVector(4, 8).Count > 0)
-        {
-            throw new ArrowFormatException($"Message {messageIndex}: the batch has variadic buffer counts but the schema has no view-typed field.");
-        }
-
         long length = table.GetInt64(0, 0);
         if (length is < 0 or > int.MaxValue)
         {
             throw new ArrowFormatException($"Message {messageIndex}: invalid batch length {length}.");
         }
 
-        var loader = new RecordBatchLoader(table, body, version, dictionaries, messageIndex);
-        for (int i = 0; i < columns.Length; i++)
+        var loader = new RecordBatchLoader(table, body, version, dictionaries, messageIndex, maxDecompressedBytes);
+        try
         {
-            columns[i] = loader.LoadField(fields[i], fields[i].Name);
-            if (columns[i].Length != length)
+            for (int i = 0; i < columns.Length; i++)
             {
-                throw loader.Error(fields[i].Name, $"has {columns[i].Length} rows but the batch has {length}");
+                columns[i] = loader.LoadField(fields[i], fields[i].Name);
+                if (columns[i].Length != length)
+                {
+                    throw loader.Error(fields[i].Name, $"has {columns[i].Length} rows but the batch has {length}");
+                }
             }
+        }
+        finally
+        {
+            loader._codec?.Dispose();
         }
 
         if (loader._node != loader._nodes.Count || loader._buffer != loader._buffers.Count)
@@ -77,17 +109,24 @@ internal ref struct RecordBatchLoader
                 $"Message {messageIndex}: the batch has {loader._nodes.Count} field nodes and {loader._buffers.Count} buffers but the schema uses {loader._node} and {loader._buffer}.");
         }
 
+        if (loader._variadic != loader._variadicCounts.Count)
+        {
+            throw new ArrowFormatException(
+                $"Message {messageIndex}: the batch has {loader._variadicCounts.Count} variadic buffer counts but the schema has {loader._variadic} view-typed fields.");
+        }
+
         return (int)length;
     }
 
     private ArrayData LoadField(Field field, string path)
     {
-        ArrowType type = field.DataType;
-        (int length, int nullCount) = ReadNode(path, nullCountMatters: type.TypeId != ArrowTypeId.Null);
-        switch (type.TypeId)
+        IArrowType type = field.DataType;
+        ArrowTypeId id = type.TypeId;
+        (int length, int nullCount) = ReadNode(path, nullCountMatters: id != ArrowTypeId.Null);
+        switch (id)
         {
             case ArrowTypeId.Null:
-                return new ArrayData(type, length, length, 0, [ArrowBuffer.Empty]);
+                return new ArrayData(type, length, length, 0, System.Array.Empty<ArrowBuffer>());
             case ArrowTypeId.Boolean:
             {
                 ArrowBuffer validity = ReadValidity(path, length, nullCount);
@@ -95,28 +134,12 @@ internal ref struct RecordBatchLoader
                 return new ArrayData(type, length, nullCount, 0, [validity, values]);
             }
 
-            case ArrowTypeId.Int:
-            case ArrowTypeId.FloatingPoint:
-            case ArrowTypeId.Decimal:
-            case ArrowTypeId.Date:
-            case ArrowTypeId.Time:
-            case ArrowTypeId.Timestamp:
-            case ArrowTypeId.Duration:
-            case ArrowTypeId.Interval:
-            case ArrowTypeId.FixedSizeBinary:
-            {
-                ArrowBuffer validity = ReadValidity(path, length, nullCount);
-                long width = ArrayConcatenator.ByteWidth(type);
-                ArrowBuffer values = ReadBuffer(path, "values", length * width);
-                return new ArrayData(type, length, nullCount, 0, [validity, values]);
-            }
-
-            case ArrowTypeId.Utf8:
+            case ArrowTypeId.String:
             case ArrowTypeId.Binary:
-            case ArrowTypeId.LargeUtf8:
+            case ArrowTypeId.LargeString:
             case ArrowTypeId.LargeBinary:
             {
-                bool large = type.TypeId is ArrowTypeId.LargeUtf8 or ArrowTypeId.LargeBinary;
+                bool large = TypeLayout.HasLargeOffsets(type);
                 ArrowBuffer validity = ReadValidity(path, length, nullCount);
                 ArrowBuffer offsets = ReadOffsets(path, length, large);
                 ArrowBuffer data = ReadBuffer(path, "data", 0);
@@ -124,28 +147,34 @@ internal ref struct RecordBatchLoader
                 return new ArrayData(type, length, nullCount, 0, [validity, offsets, data]);
             }
 
+            case ArrowTypeId.StringView:
+            case ArrowTypeId.BinaryView:
+                return LoadBinaryView(type, path, length, nullCount);
             case ArrowTypeId.List:
             case ArrowTypeId.Map:
             case ArrowTypeId.LargeList:
             {
-                bool large = type.TypeId == ArrowTypeId.LargeList;
+                bool large = id == ArrowTypeId.LargeList;
                 ArrowBuffer validity = ReadValidity(path, length, nullCount);
                 ArrowBuffer offsets = ReadOffsets(path, length, large);
-                Field childField = type.Children[0];
+                Field childField = TypeLayout.Children(type)[0];
                 ArrayData child = LoadField(childField, path + "." + childField.Name);
                 CheckOffsets(path, offsets, length, large, child.Length, "child");
                 return new ArrayData(type, length, nullCount, 0, [validity, offsets], [child]);
             }
 
+            case ArrowTypeId.ListView:
+            case ArrowTypeId.LargeListView:
+                return LoadListView(type, path, length, nullCount);
             case ArrowTypeId.FixedSizeList:
             {
+                var listType = (FixedSizeListType)type;
                 ArrowBuffer validity = ReadValidity(path, length, nullCount);
-                Field childField = type.Children[0];
-                ArrayData child = LoadField(childField, path + "." + childField.Name);
-                long needed = (long)length * ((FixedSizeListType)type).ListSize;
+                ArrayData child = LoadField(listType.ValueField, path + "." + listType.ValueField.Name);
+                long needed = (long)length * listType.ListSize;
                 if (child.Length < needed)
                 {
-                    throw Error(path, $"has {length} lists of {((FixedSizeListType)type).ListSize} values but its child has only {child.Length}");
+                    throw Error(path, $"has {length} lists of {listType.ListSize} values but its child has only {child.Length}");
                 }
 
                 return new ArrayData(type, length, nullCount, 0, [validity], [child]);
@@ -154,14 +183,14 @@ internal ref struct RecordBatchLoader
             case ArrowTypeId.Struct:
             {
                 ArrowBuffer validity = ReadValidity(path, length, nullCount);
-                var children = new ArrayData[type.Children.Count];
+                IReadOnlyList<Field> fields = ((StructType)type).Fields;
+                var children = new ArrayData[fields.Count];
                 for (int i = 0; i < children.Length; i++)
                 {
-                    Field childField = type.Children[i];
-                    children[i] = LoadField(childField, path + "." + childField.Name);
+                    children[i] = LoadField(fields[i], path + "." + fields[i].Name);
                     if (children[i].Length < length)
                     {
-                        throw Error(path, $"has {length} rows but its child '{childField.Name}' has only {children[i].Length}");
+                        throw Error(path, $"has {length} rows but its child '{fields[i].Name}' has only {children[i].Length}");
                     }
                 }
 
@@ -171,9 +200,184 @@ internal ref struct RecordBatchLoader
             case ArrowTypeId.Union:
                 return LoadUnion((UnionType)type, path, length);
             case ArrowTypeId.Dictionary:
-                return LoadDictionaryIndices((DictionaryType)type, path, length, nullCount);
+                return LoadDictionaryIndices(field, (DictionaryType)type, path, length, nullCount);
+            case ArrowTypeId.RunEndEncoded:
+                return LoadRunEndEncoded((RunEndEncodedType)type, path, length, nullCount);
             default:
-                throw Error(path, $"has type {type}, which cannot be read");
+                if (TypeLayout.IsFixedWidth(type))
+                {
+                    ArrowBuffer validity = ReadValidity(path, length, nullCount);
+                    ArrowBuffer values = ReadBuffer(path, "values", (long)length * TypeLayout.ByteWidth(type));
+                    return new ArrayData(type, length, nullCount, 0, [validity, values]);
+                }
+
+                throw new UnsupportedArrowFeatureException($"type:{type.Name}", $"Message {_messageIndex}: field '{path}' has type {type.Name}, which cannot be read.");
+        }
+    }
+
+    /// <summary>
+    /// Binary and string views: validity, a 16-byte view per slot (int32 length; up to 12 bytes inline, or a
+    /// 4-byte prefix, int32 buffer index and int32 offset into one of the variadic data buffers), then as many
+    /// data buffers as the batch's next variadic count says. Every non-null view must lie inside its buffer and
+    /// repeat its first four bytes as its prefix.
+    /// </summary>
+    private ArrayData LoadBinaryView(IArrowType type, string path, int length, int nullCount)
+    {
+        if (_variadic >= _variadicCounts.Count)
+        {
+            throw Error(path, "is view-typed but the batch has no variadic buffer count for it");
+        }
+
+        long count = _variadicCounts.GetInt64(_variadic++);
+        if (count < 0 || count > _buffers.Count - _buffer)
+        {
+            throw Error(path, $"declares {count} variadic data buffers; the batch has {_buffers.Count - _buffer} buffers left");
+        }
+
+        var buffers = new ArrowBuffer[2 + count];
+        buffers[0] = ReadValidity(path, length, nullCount);
+        buffers[1] = ReadBuffer(path, "views", (long)length * 16);
+        for (int b = 0; b < count; b++)
+        {
+            buffers[2 + b] = ReadBuffer(path, "variadic data", 0);
+        }
+
+        ReadOnlySpan<byte> views = buffers[1].Span;
+        ReadOnlySpan<byte> validity = buffers[0].Span;
+        for (int i = 0; i < length; i++)
+        {
+            if (nullCount != 0 && !BitOps.GetBit(validity, i))
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> view = views.Slice(i * 16, 16);
+            int size = BinaryPrimitives.ReadInt32LittleEndian(view);
+            if (size < 0)
+            {
+                throw Error(path, $"has a view of negative length {size} at slot {i}");
+            }
+
+            if (size <= 12)
+            {
+                continue;
+            }
+
+            int index = BinaryPrimitives.ReadInt32LittleEndian(view[8..]);
+            int offset = BinaryPrimitives.ReadInt32LittleEndian(view[12..]);
+            if ((uint)index >= (uint)count || offset < 0 || (long)offset + size > buffers[2 + index].Length)
+            {
+                throw Error(path, $"has a view at slot {i} (buffer {index}, offset {offset}, length {size}) outside its {count} data buffers");
+            }
+
+            if (!view.Slice(4, 4).SequenceEqual(buffers[2 + index].Span.Slice(offset, 4)))
+            {
+                throw Error(path, $"has a view at slot {i} whose prefix differs from its data");
+            }
+        }
+
+        return new ArrayData(type, length, nullCount, 0, buffers);
+    }
+
+    /// <summary>List views: validity, offsets and sizes (32- or 64-bit), one child; each non-null slot's range lies in the child.</summary>
+    private ArrayData LoadListView(IArrowType type, string path, int length, int nullCount)
+    {
+        bool large = type.TypeId == ArrowTypeId.LargeListView;
+        int width = large ? 8 : 4;
+        ArrowBuffer validity = ReadValidity(path, length, nullCount);
+        ArrowBuffer offsets = ReadBuffer(path, "offsets", (long)length * width);
+        ArrowBuffer sizes = ReadBuffer(path, "sizes", (long)length * width);
+        Field childField = TypeLayout.Children(type)[0];
+        ArrayData child = LoadField(childField, path + "." + childField.Name);
+        int bad = large
+            ? FindBadView(offsets.Span.CastTo<long>(), sizes.Span.CastTo<long>(), validity.Span, length, nullCount, child.Length)
+            : FindBadView(offsets.Span.CastTo<int>(), sizes.Span.CastTo<int>(), validity.Span, length, nullCount, child.Length);
+        if (bad >= 0)
+        {
+            throw Error(path, $"has a list view at slot {bad} that is negative or runs past its child ({child.Length})");
+        }
+
+        return new ArrayData(type, length, nullCount, 0, [validity, offsets, sizes], [child]);
+
+        static int FindBadView<T>(ReadOnlySpan<T> offsets, ReadOnlySpan<T> sizes, ReadOnlySpan<byte> validity, int length, int nullCount, int limit)
+            where T : unmanaged, IBinaryInteger<T>
+        {
+            for (int i = 0; i < length; i++)
+            {
+                if (nullCount != 0 && !BitOps.GetBit(validity, i))
+                {
+                    continue;
+                }
+
+                long offset = long.CreateTruncating(offsets[i]);
+                long size = long.CreateTruncating(sizes[i]);
+                if (offset < 0 || size < 0 || offset > limit || size > limit - offset)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
+
+    /// <summary>
+    /// Run-end encoded: no buffers and no nulls of its own; children run ends (int16/32/64, no nulls, strictly
+    /// increasing, positive, the last at least the array's length) and values (at least one per run).
+    /// </summary>
+    private ArrayData LoadRunEndEncoded(RunEndEncodedType type, string path, int length, int nullCount)
+    {
+        if (nullCount != 0)
+        {
+            throw Error(path, $"is run-end encoded but its node has {nullCount} nulls (the nulls of run-end encoded arrays live in its values)");
+        }
+
+        ArrayData runEnds = LoadField(type.RunEndsField, path + "." + type.RunEndsField.Name);
+        ArrayData values = LoadField(type.ValuesField, path + "." + type.ValuesField.Name);
+        if (runEnds.NullCount != 0)
+        {
+            throw Error(path, "has null run ends");
+        }
+
+        if (values.Length < runEnds.Length)
+        {
+            throw Error(path, $"has {runEnds.Length} runs but only {values.Length} values");
+        }
+
+        if (length > 0 && runEnds.Length == 0)
+        {
+            throw Error(path, $"has {length} rows but no runs");
+        }
+
+        ReadOnlySpan<byte> ends = runEnds.Buffers[1].Span;
+        bool valid = runEnds.DataType.TypeId switch
+        {
+            ArrowTypeId.Int16 => RunEndsValid(ends.CastTo<short>()[..runEnds.Length], length),
+            ArrowTypeId.Int32 => RunEndsValid(ends.CastTo<int>()[..runEnds.Length], length),
+            _ => RunEndsValid(ends.CastTo<long>()[..runEnds.Length], length),
+        };
+        if (!valid)
+        {
+            throw Error(path, $"has run ends that are not positive and strictly increasing up to at least its length {length}");
+        }
+
+        return new ArrayData(type, length, 0, 0, System.Array.Empty<ArrowBuffer>(), [runEnds, values]);
+
+        static bool RunEndsValid<T>(ReadOnlySpan<T> ends, int length)
+            where T : unmanaged, IBinaryInteger<T>
+        {
+            T previous = T.Zero;
+            foreach (T end in ends)
+            {
+                if (end <= previous)
+                {
+                    return false;
+                }
+
+                previous = end;
+            }
+
+            return ends.Length == 0 ? length == 0 : long.CreateTruncating(previous) >= length;
         }
     }
 
@@ -188,14 +392,14 @@ internal ref struct RecordBatchLoader
         ArrowBuffer typeIds = ReadBuffer(path, "type ids", length);
         bool dense = type.Mode == UnionMode.Dense;
         ArrowBuffer offsets = dense ? ReadBuffer(path, "offsets", (long)length * 4) : ArrowBuffer.Empty;
-        var children = new ArrayData[type.Fields.Count];
+        IReadOnlyList<Field> fields = type.Fields;
+        var children = new ArrayData[fields.Count];
         for (int i = 0; i < children.Length; i++)
         {
-            Field childField = type.Fields[i];
-            children[i] = LoadField(childField, path + "." + childField.Name);
+            children[i] = LoadField(fields[i], path + "." + fields[i].Name);
             if (!dense && children[i].Length < length)
             {
-                throw Error(path, $"has {length} rows but its child '{childField.Name}' has only {children[i].Length}");
+                throw Error(path, $"has {length} rows but its child '{fields[i].Name}' has only {children[i].Length}");
             }
         }
 
@@ -208,7 +412,7 @@ internal ref struct RecordBatchLoader
         }
 
         ReadOnlySpan<byte> ids = typeIds.Span[..length];
-        ReadOnlySpan<int> slots = dense ? MemoryMarshal.Cast<byte, int>(offsets.Span)[..length] : default;
+        ReadOnlySpan<int> slots = dense ? offsets.Span.CastTo<int>()[..length] : default;
         for (int i = 0; i < ids.Length; i++)
         {
             int child = childOf[ids[i]];
@@ -219,18 +423,19 @@ internal ref struct RecordBatchLoader
 
             if (dense && (uint)slots[i] >= (uint)children[child].Length)
             {
-                throw Error(path, $"has dense offset {slots[i]} at slot {i} outside its child '{type.Fields[child].Name}' of length {children[child].Length}");
+                throw Error(path, $"has dense offset {slots[i]} at slot {i} outside its child '{fields[child].Name}' of length {children[child].Length}");
             }
         }
 
-        return new ArrayData(type, length, 0, 0, dense ? [ArrowBuffer.Empty, typeIds, offsets] : [ArrowBuffer.Empty, typeIds], children);
+        return new ArrayData(type, length, 0, 0, dense ? [typeIds, offsets] : [typeIds], children);
     }
 
-    private ArrayData LoadDictionaryIndices(DictionaryType type, string path, int length, int nullCount)
+    private ArrayData LoadDictionaryIndices(Field field, DictionaryType type, string path, int length, int nullCount)
     {
         ArrowBuffer validity = ReadValidity(path, length, nullCount);
-        ArrowBuffer indices = ReadBuffer(path, "indices", (long)length * (type.IndexType.BitWidth / 8));
-        long id = type.Id ?? 0;
+        var indexType = (IntegerType)type.IndexType;
+        ArrowBuffer indices = ReadBuffer(path, "indices", (long)length * (indexType.BitWidth / 8));
+        long id = _dictionaries.IdOf(field);
         if (!_dictionaries.TryGet(id, out ArrayData dictionary))
         {
             if (nullCount != length)
@@ -242,7 +447,7 @@ internal ref struct RecordBatchLoader
             dictionary = EmptyArrays.Create(type.ValueType);
         }
 
-        int bad = FindBadIndex(type.IndexType, indices.Span, validity.Span, length, nullCount, dictionary.Length);
+        int bad = FindBadIndex(indexType, indices.Span, validity.Span, length, nullCount, dictionary.Length);
         if (bad >= 0)
         {
             throw Error(path, $"has dictionary index at slot {bad} outside the dictionary (id {id}) of {dictionary.Length} values");
@@ -252,17 +457,17 @@ internal ref struct RecordBatchLoader
     }
 
     /// <summary>The first non-null slot whose index is negative or not below <paramref name="count"/>, or -1.</summary>
-    private static int FindBadIndex(IntType indexType, ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> validity, int length, int nullCount, int count)
+    private static int FindBadIndex(IntegerType indexType, ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> validity, int length, int nullCount, int count)
     {
-        return (indexType.BitWidth, indexType.IsSigned) switch
+        return indexType.TypeId switch
         {
-            (8, true) => Scan(MemoryMarshal.Cast<byte, sbyte>(bytes), validity, length, nullCount, count),
-            (8, false) => Scan(bytes, validity, length, nullCount, count),
-            (16, true) => Scan(MemoryMarshal.Cast<byte, short>(bytes), validity, length, nullCount, count),
-            (16, false) => Scan(MemoryMarshal.Cast<byte, ushort>(bytes), validity, length, nullCount, count),
-            (32, true) => Scan(MemoryMarshal.Cast<byte, int>(bytes), validity, length, nullCount, count),
-            (32, false) => Scan(MemoryMarshal.Cast<byte, uint>(bytes), validity, length, nullCount, count),
-            (64, true) => Scan(MemoryMarshal.Cast<byte, long>(bytes), validity, length, nullCount, count),
+            ArrowTypeId.Int8 => Scan(MemoryMarshal.Cast<byte, sbyte>(bytes), validity, length, nullCount, count),
+            ArrowTypeId.UInt8 => Scan(bytes, validity, length, nullCount, count),
+            ArrowTypeId.Int16 => Scan(MemoryMarshal.Cast<byte, short>(bytes), validity, length, nullCount, count),
+            ArrowTypeId.UInt16 => Scan(MemoryMarshal.Cast<byte, ushort>(bytes), validity, length, nullCount, count),
+            ArrowTypeId.Int32 => Scan(MemoryMarshal.Cast<byte, int>(bytes), validity, length, nullCount, count),
+            ArrowTypeId.UInt32 => Scan(MemoryMarshal.Cast<byte, uint>(bytes), validity, length, nullCount, count),
+            ArrowTypeId.Int64 => Scan(MemoryMarshal.Cast<byte, long>(bytes), validity, length, nullCount, count),
             _ => Scan(MemoryMarshal.Cast<byte, ulong>(bytes), validity, length, nullCount, count),
         };
 
@@ -336,7 +541,65 @@ internal ref struct RecordBatchLoader
             throw Error(path, $"has a {name} buffer of {length} bytes; at least {minimum} are needed");
         }
 
-        return new ArrowBuffer(_body.Slice((int)offset, (int)length));
+        ReadOnlyMemory<byte> bytes = _body.Slice((int)offset, (int)length);
+        if (_codec is not null)
+        {
+            bytes = Decompress(path, name, bytes);
+            if (bytes.Length < minimum)
+            {
+                throw Error(path, $"has a {name} buffer of {bytes.Length} bytes once decompressed; at least {minimum} are needed");
+            }
+        }
+
+        return new ArrowBuffer(bytes);
+    }
+
+    /// <summary>
+    /// A compressed buffer: an int64 uncompressed length (-1: the rest is not compressed), then the codec's
+    /// frame. The declared length bounds the output (and the message's budget bounds all of them), so a small
+    /// frame cannot make the reader allocate without limit; a frame that yields a different length is malformed.
+    /// </summary>
+    private ReadOnlyMemory<byte> Decompress(string path, string name, ReadOnlyMemory<byte> bytes)
+    {
+        if (bytes.Length == 0)
+        {
+            return bytes;
+        }
+
+        if (bytes.Length < 8)
+        {
+            throw Error(path, $"has a compressed {name} buffer of {bytes.Length} bytes, shorter than its 8-byte length prefix");
+        }
+
+        long declared = BinaryPrimitives.ReadInt64LittleEndian(bytes.Span);
+        if (declared == -1)
+        {
+            return bytes[8..];
+        }
+
+        if (declared < 0 || declared > Array.MaxLength || declared > _decompressionBudget)
+        {
+            throw Error(path, $"declares a {name} buffer of {declared} bytes once decompressed, beyond the {_decompressionBudget} bytes the message may still decompress to");
+        }
+
+        _decompressionBudget -= declared;
+        byte[] output = GC.AllocateUninitializedArray<byte>((int)declared);
+        int written;
+        try
+        {
+            written = _codec!.Decompress(bytes[8..], output);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new ArrowFormatException($"Message {_messageIndex}: field '{path}' has a {name} buffer that does not decompress with {_codecName}: {e.Message}", e);
+        }
+
+        if (written != declared)
+        {
+            throw Error(path, $"has a {name} buffer that decompresses to {written} bytes instead of the {declared} it declares");
+        }
+
+        return output;
     }
 
     /// <summary>The validity bitmap, or empty when the node says there are no nulls (the bitmap is then ignored).</summary>
@@ -358,8 +621,8 @@ internal ref struct RecordBatchLoader
     private void CheckOffsets(string path, ArrowBuffer offsets, int length, bool large, int limit, string target)
     {
         bool valid = large
-            ? OffsetsValid(offsets.As<long>()[..(length + 1)], limit)
-            : OffsetsValid(offsets.As<int>()[..(length + 1)], limit);
+            ? OffsetsValid(offsets.Span.CastTo<long>()[..(length + 1)], limit)
+            : OffsetsValid(offsets.Span.CastTo<int>()[..(length + 1)], limit);
         if (!valid)
         {
             throw Error(path, $"has offsets that decrease, are negative, or run past its {target} ({limit})");

@@ -12,7 +12,7 @@ public sealed class DistributedRunResult : IDisposable
         Partitions = partitions;
         Driver = driver;
         DuplicateUploads = duplicateUploads;
-        Schema = partitions.Count > 0 ? partitions[0].Schema : Schema.Empty;
+        Schema = partitions.Count > 0 ? partitions[0].Schema : Schemas.Empty;
         Batches = [.. partitions.SelectMany(p => p.Batches)];
         RowCount = partitions.Sum(p => p.Rows);
     }

@@ -5,7 +5,7 @@ namespace DataBridge.Arrow.Memory;
 /// (<see cref="PinnedMemoryAllocator"/>) uses the pinned object heap, so a buffer lives exactly as long as
 /// something references it. Every allocator counts what it hands out, so tests can prove bounds.
 /// </summary>
-public abstract class ArrowMemoryAllocator
+internal abstract class ArrowMemoryAllocator
 {
     /// <summary>The alignment of every allocation, in bytes.</summary>
     public const int Alignment = 64;

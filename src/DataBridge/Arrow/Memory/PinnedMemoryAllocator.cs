@@ -5,7 +5,7 @@ namespace DataBridge.Arrow.Memory;
 /// garbage-collected array that never moves, so any <see cref="Memory{T}"/> or <see cref="Span{T}"/>
 /// over it keeps it alive: no buffer can dangle and nothing needs to be freed by hand.
 /// </summary>
-public sealed class PinnedMemoryAllocator : ArrowMemoryAllocator
+internal sealed class PinnedMemoryAllocator : ArrowMemoryAllocator
 {
     /// <inheritdoc />
     protected override unsafe Memory<byte> AllocateCore(int length)
