@@ -19,7 +19,7 @@ namespace DataBridge.Ipc;
 /// batch owns: dispose the batch to return it. Sync and async methods share one implementation. The reader is
 /// not thread-safe.</para>
 /// </remarks>
-public sealed class ArrowIpcReader : IDisposable, IAsyncDisposable
+public sealed class ArrowIpcReader : Apache.Arrow.Ipc.IArrowArrayStream, IAsyncDisposable
 {
     private readonly MessageSource _source;
     private readonly long _maxDecompressed;
@@ -53,6 +53,9 @@ public sealed class ArrowIpcReader : IDisposable, IAsyncDisposable
 
     /// <summary>The custom metadata of the RecordBatch message most recently returned (empty when it had none).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> LastBatchMetadata { get; private set; } = [];
+
+    /// <summary>Whether the input is an Arrow file (<c>.arrow</c>, Feather v2) rather than a stream; known once the schema is read.</summary>
+    public bool IsFileFormat => _source.IsFileFormat;
 
     /// <summary>Reads the schema message if not yet read and returns the schema.</summary>
     public ValueTask<Schema> ReadSchemaAsync(CancellationToken cancellationToken = default) =>

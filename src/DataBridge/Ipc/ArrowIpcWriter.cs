@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace DataBridge.Ipc;
 
@@ -26,7 +27,10 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
     private readonly Dictionary<long, ArrayData> _sentDictionaries = [];
     private readonly List<(long Id, ArrayData Dictionary)> _pendingDictionaries = [];
     private readonly Dictionary<Field, long> _dictionaryIds;
+    private readonly List<(long Offset, int MetadataLength, long BodyLength)> _dictionaryBlocks = [];
+    private readonly List<(long Offset, int MetadataLength, long BodyLength)> _batchBlocks = [];
     private byte[] _header = new byte[1024];
+    private long _position;
     private bool _schemaWritten;
     private bool _ended;
     private bool _disposed;
@@ -49,6 +53,11 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
         _stream = stream;
         _leaveOpen = leaveOpen;
         _options = options ?? ArrowIpcWriterOptions.Default;
+        if (_options.FileFormat && _options.LegacyFormat)
+        {
+            throw new ArgumentException("The Arrow file format cannot use the legacy (pre-0.15) message framing.", nameof(options));
+        }
+
         Schema = schema;
         _dictionaryIds = DictionaryIdAssigner.Assign(schema);
         _layout.UseCompression(_options.Compression);
@@ -135,10 +144,17 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
                 toSend = dictionary.Slice(previous.Length, dictionary.Length - previous.Length);
             }
 
+            if (_options.FileFormat && !isDelta && _sentDictionaries.ContainsKey(id))
+            {
+                throw new ArgumentException(
+                    $"The batch replaces dictionary {id} with one that does not extend it; the Arrow file format cannot replace dictionaries (write a stream instead).", nameof(batch));
+            }
+
             _layout.Reset(toSend.Length);
             ArrayFlattener.Flatten(toSend, _layout);
             _layout.Complete();
             int headerLength = FrameMetadata(_encoder.EncodeDictionaryBatchMessage(id, isDelta, _layout));
+            _dictionaryBlocks.Add((_position, headerLength, _layout.BodyLength));
             await WriteMessageAsync(async, headerLength, cancellationToken).ConfigureAwait(false);
             _sentDictionaries[id] = dictionary;
         }
@@ -152,6 +168,7 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
 
         _layout.Complete();
         int length = FrameMetadata(_encoder.EncodeRecordBatchMessage(_layout, customMetadata));
+        _batchBlocks.Add((_position, length, _layout.BodyLength));
         await WriteMessageAsync(async, length, cancellationToken).ConfigureAwait(false);
         _layout.Reset(0);
     }
@@ -171,6 +188,18 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
 
         BinaryPrimitives.WriteInt32LittleEndian(_header.AsSpan(length), 0);
         await WriteAsync(async, _header.AsMemory(0, length + 4), cancellationToken).ConfigureAwait(false);
+        if (_options.FileFormat)
+        {
+            // Footer, its int32 length, and the closing magic (File.fbs).
+            ReadOnlySpan<byte> footer = _encoder.EncodeFooter(
+                Schema, _dictionaryIds, CollectionsMarshal.AsSpan(_dictionaryBlocks), CollectionsMarshal.AsSpan(_batchBlocks));
+            byte[] tail = new byte[footer.Length + 10];
+            footer.CopyTo(tail);
+            BinaryPrimitives.WriteInt32LittleEndian(tail.AsSpan(footer.Length), footer.Length);
+            "ARROW1"u8.CopyTo(tail.AsSpan(footer.Length + 4));
+            await WriteAsync(async, tail, cancellationToken).ConfigureAwait(false);
+        }
+
         if (async)
         {
             await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -188,6 +217,11 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
         if (_schemaWritten)
         {
             return;
+        }
+
+        if (_options.FileFormat)
+        {
+            await WriteAsync(async, "ARROW1\0\0"u8.ToArray(), cancellationToken).ConfigureAwait(false);
         }
 
         _layout.Reset(0);
@@ -233,6 +267,7 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
 
     private ValueTask WriteAsync(bool async, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
+        _position += bytes.Length;
         if (async)
         {
             return _stream.WriteAsync(bytes, cancellationToken);

@@ -14,6 +14,14 @@ public sealed class ArrowIpcWriterOptions
     public bool LegacyFormat { get; init; }
 
     /// <summary>
+    /// Writes the Arrow file format (<c>.arrow</c>, Feather v2) instead of the stream format: the
+    /// <c>ARROW1</c> magic, the messages, and on <see cref="ArrowIpcWriter.WriteEnd"/> a footer indexing them.
+    /// Files cannot replace dictionaries, so with this option a changed dictionary must extend the previous
+    /// one (it is written as a delta) or the batch is refused. Not combinable with <see cref="LegacyFormat"/>.
+    /// </summary>
+    public bool FileFormat { get; init; }
+
+    /// <summary>
     /// When a dictionary grows by appending (the previous dictionary is a prefix of the new one), send only
     /// the new values as a delta DictionaryBatch instead of replacing the whole dictionary. Default: true.
     /// </summary>

@@ -188,6 +188,28 @@ internal sealed class FlatBufferBuilder
     }
 
     /// <summary>
+    /// Writes a vector of Footer <c>Block</c> structs (24 bytes: offset: long, metaDataLength: int, 4 bytes of
+    /// padding, bodyLength: long; 8-aligned) and returns its position.
+    /// </summary>
+    public int CreateBlockVector(ReadOnlySpan<(long Offset, int MetadataLength, long BodyLength)> blocks)
+    {
+        int count = blocks.Length;
+        Prep(4, count * 24);
+        Prep(8, count * 24);
+        for (int i = count - 1; i >= 0; i--)
+        {
+            PutInt64(blocks[i].BodyLength);
+            PutInt32(0);
+            PutInt32(blocks[i].MetadataLength);
+            PutInt64(blocks[i].Offset);
+        }
+
+        Prep(4, 0);
+        PutInt32(count);
+        return Offset;
+    }
+
+    /// <summary>
     /// Writes a vector of 16-byte structs of two int64 (FieldNode {length, null_count}, Buffer {offset, length})
     /// and returns its position. The elements are 8-aligned, as the structs require.
     /// </summary>

@@ -9,13 +9,25 @@ namespace DataBridge.Ipc;
 /// stream); any other negative value is an error. A clean end of input is accepted only where a message
 /// would start. Sync and async callers share one implementation: only the I/O branches on <c>async</c>.
 /// </summary>
+/// <remarks>
+/// The Arrow file format (<c>.arrow</c>, Feather v2) is the stream format between the 8 bytes
+/// <c>ARROW1\0\0</c> and a footer: a source that starts with that magic skips it and reads the messages in
+/// order, and ends at the end-of-stream marker or at the footer (the first prefix that is not a continuation
+/// marker: file writers always write them). The footer's index of blocks is not needed for a sequential read.
+/// </remarks>
 internal abstract class MessageSource : IDisposable
 {
+    private static ReadOnlySpan<byte> FileMagic => "ARROW1\0\0"u8;
+
     private bool _ended;
+    private bool _started;
 
     protected MessageSource(ArrowIpcReaderOptions options) => Options = options;
 
     protected ArrowIpcReaderOptions Options { get; }
+
+    /// <summary>Whether the input is in the Arrow file format (it started with the <c>ARROW1</c> magic).</summary>
+    public bool IsFileFormat { get; private set; }
 
     /// <summary>The metadata flatbuffer of the message last read; valid until the next read.</summary>
     public ReadOnlyMemory<byte> Metadata { get; protected set; }
@@ -41,7 +53,30 @@ internal abstract class MessageSource : IDisposable
             throw Truncated(messageIndex, "message length prefix");
         }
 
+        if (!_started)
+        {
+            _started = true;
+            if (prefix.Span[..4].SequenceEqual(FileMagic[..4]))
+            {
+                read = await ReadAvailableAsync(async, prefix[4..8], cancellationToken).ConfigureAwait(false);
+                if (read < 4 || !prefix.Span[..8].SequenceEqual(FileMagic))
+                {
+                    throw new ArrowFormatException("The input starts like an Arrow file (ARRO) but not with its magic 'ARROW1' and padding.");
+                }
+
+                IsFileFormat = true;
+                return await ReadMetadataAsync(async, messageIndex, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         int size = BinaryPrimitives.ReadInt32LittleEndian(prefix.Span);
+        if (IsFileFormat && size != -1)
+        {
+            // The footer of a file whose writer wrote no end-of-stream marker: the messages are over.
+            _ended = true;
+            return false;
+        }
+
         if (size == -1)
         {
             read = await ReadAvailableAsync(async, prefix[..4], cancellationToken).ConfigureAwait(false);

@@ -13,11 +13,38 @@ internal sealed class MetadataEncoder
     public ReadOnlySpan<byte> EncodeSchemaMessage(Schema schema, IReadOnlyDictionary<Field, long> dictionaryIds)
     {
         _builder.Clear();
+        int header = EncodeSchema(schema, dictionaryIds);
+        return FinishMessage(MessageHeaderType.Schema, header, 0, 0);
+    }
+
+    /// <summary>
+    /// Encodes the footer of an Arrow file (File.fbs <c>table Footer</c>: 0 version, 1 schema, 2 dictionaries:
+    /// [Block], 3 recordBatches: [Block], 4 custom_metadata); not a message, so no prefix is framed around it.
+    /// </summary>
+    public ReadOnlySpan<byte> EncodeFooter(
+        Schema schema,
+        IReadOnlyDictionary<Field, long> dictionaryIds,
+        ReadOnlySpan<(long Offset, int MetadataLength, long BodyLength)> dictionaries,
+        ReadOnlySpan<(long Offset, int MetadataLength, long BodyLength)> recordBatches)
+    {
+        _builder.Clear();
+        int schemaTable = EncodeSchema(schema, dictionaryIds);
+        int dictionaryBlocks = _builder.CreateBlockVector(dictionaries);
+        int batchBlocks = _builder.CreateBlockVector(recordBatches);
+        _builder.StartTable(5);
+        _builder.AddInt16(0, IpcMessage.MetadataV5);
+        _builder.AddReference(1, schemaTable);
+        _builder.AddReference(2, dictionaryBlocks);
+        _builder.AddReference(3, batchBlocks);
+        return _builder.Finish(_builder.EndTable());
+    }
+
+    /// <summary>Schema: 0 endianness, 1 fields, 2 custom_metadata, 3 features.</summary>
+    private int EncodeSchema(Schema schema, IReadOnlyDictionary<Field, long> dictionaryIds)
+    {
         _dictionaryIds = dictionaryIds;
         int fields = EncodeFields(schema.FieldsList);
         int metadata = EncodeKeyValues(schema.Metadata);
-
-        // Schema: 0 endianness, 1 fields, 2 custom_metadata, 3 features.
         _builder.StartTable(4);
         _builder.AddInt16(0, 0);
         _builder.AddReference(1, fields);
@@ -26,8 +53,7 @@ internal sealed class MetadataEncoder
             _builder.AddReference(2, metadata);
         }
 
-        int header = _builder.EndTable();
-        return FinishMessage(MessageHeaderType.Schema, header, 0, 0);
+        return _builder.EndTable();
     }
 
     /// <summary>Encodes a RecordBatch message.</summary>
