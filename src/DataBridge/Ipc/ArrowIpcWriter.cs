@@ -13,8 +13,8 @@ namespace DataBridge.Ipc;
 /// from the arrays' memory (no intermediate copy). A validity bitmap is omitted when its array has no nulls.</para>
 /// <para>Dictionaries: before each batch, every dictionary that changed since the last batch is sent; a
 /// dictionary that only grew is sent as a delta (see <see cref="ArrowIpcWriterOptions.EmitDictionaryDeltas"/>).
-/// Fields whose <see cref="DictionaryType.Id"/> are equal share one dictionary; dictionary types without an id
-/// get a fresh one (see <see cref="Schema"/>). Dictionaries used inside a dictionary's values are sent first.</para>
+/// Each dictionary-encoded field has a dictionary of its own, with ids numbered in schema pre-order (Apache.Arrow's
+/// <see cref="DictionaryType"/> has no id). Dictionaries used inside a dictionary's values are sent first.</para>
 /// <para>Sync and async methods share one implementation. The writer is not thread-safe.</para>
 /// </remarks>
 public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable

@@ -272,7 +272,14 @@ internal static class MetadataDecoder
             {
                 // FixedSizeBinary: id 0 byteWidth: int.
                 int width = has ? t.GetInt32(0, 0) : 0;
-                return width >= 0 ? NoChildren(new FixedSizeBinaryType(width)) : throw Bad($"a negative fixed-size binary width {width}");
+                if (width == 0)
+                {
+                    // Valid Arrow, but Apache.Arrow's FixedSizeBinaryType cannot hold a width of 0.
+                    throw new UnsupportedArrowFeatureException(
+                        "type:fixed_size_binary[0]", $"Message {messageIndex}: field '{path}' is fixed-size binary of width 0, which Apache.Arrow cannot represent.");
+                }
+
+                return width > 0 ? NoChildren(new FixedSizeBinaryType(width)) : throw Bad($"a negative fixed-size binary width {width}");
             }
 
             case FlatBufferTypeTag.List:
@@ -316,6 +323,10 @@ internal static class MetadataDecoder
                 return map;
             }
 
+            case FlatBufferTypeTag.Struct or FlatBufferTypeTag.Union when children.Length == 0:
+                // Valid Arrow, but Apache.Arrow's nested types cannot be built without a child.
+                throw new UnsupportedArrowFeatureException(
+                    $"type:{tag.ToString().ToLowerInvariant()}-without-fields", $"Message {messageIndex}: field '{path}' is a {tag.ToString().ToLowerInvariant()} without fields, which Apache.Arrow cannot represent.");
             case FlatBufferTypeTag.Struct:
                 return new StructType(children);
             case FlatBufferTypeTag.Union:

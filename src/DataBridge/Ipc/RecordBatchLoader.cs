@@ -69,6 +69,13 @@ internal ref struct RecordBatchLoader
     }
 
     /// <summary>Loads the columns of <paramref name="fields"/> from a RecordBatch table; returns the row count.</summary>
+    /// <param name="table">The RecordBatch table (of a RecordBatch message, or the data of a DictionaryBatch).</param>
+    /// <param name="fields">The fields the columns are loaded as.</param>
+    /// <param name="body">The message body the buffers point into.</param>
+    /// <param name="version">The message's metadata version (V4 unions carry a validity buffer).</param>
+    /// <param name="dictionaries">The stream's dictionaries and dictionary ids.</param>
+    /// <param name="messageIndex">The message's index, for errors.</param>
+    /// <param name="columns">Receives one array per field.</param>
     /// <param name="maxDecompressedBytes">The most bytes the message's compressed buffers may decompress to.</param>
     public static int Load(
         FlatBufferTable table,
@@ -536,7 +543,7 @@ internal ref struct RecordBatchLoader
             throw Error(path, $"has its {name} buffer [{offset}, +{length}) outside the body of {_body.Length} bytes");
         }
 
-        if (length < minimum)
+        if (length < minimum && _codec is null)
         {
             throw Error(path, $"has a {name} buffer of {length} bytes; at least {minimum} are needed");
         }
