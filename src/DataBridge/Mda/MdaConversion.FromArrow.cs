@@ -12,7 +12,7 @@ internal static partial class MdaConversion
     /// <summary>The SDK's layout for <see cref="DateTimeOffset"/>: the UTC instant and the offset in minutes.</summary>
     private static readonly StructType DateTimeOffsetType = new(
     [
-        new Field("timestamp", DateTimeUtc, false),
+        new Field("timestamp", new TimestampType(TimeUnit.Microsecond, "UTC"), false),
         new Field("offset_minutes", Int16Type.Default, false),
     ]);
 
