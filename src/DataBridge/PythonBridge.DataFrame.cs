@@ -51,14 +51,17 @@ public sealed partial class PythonBridge
     /// </summary>
     private static ArrowFrame ToFrame(IEnumerable<RunResult> results)
     {
-        RunResult[] withOutput = [.. results.Where(r => r.Schema.Fields.Count > 0)];
-        if (withOutput.Length == 0)
-        {
-            return ArrowFrame.Empty;
-        }
+        (Schema target, RunResult[] withOutput) = UnifyOutputs(results);
+        return withOutput.Length == 0
+            ? ArrowFrame.Empty
+            : ArrowFrame.Concat(withOutput.Select(r => ArrowFrame.FromArrow(target, r.Batches.Select(b => Conform(b, target)))));
+    }
 
-        Schema target = UnifyNullColumns(withOutput);
-        return ArrowFrame.Concat(withOutput.Select(r => ArrowFrame.FromArrow(target, r.Batches.Select(b => Conform(b, target)))));
+    /// <summary>The results that have output, and the schema their batches are conformed to (<see cref="UnifyNullColumns"/>).</summary>
+    private static (Schema Target, RunResult[] WithOutput) UnifyOutputs(IEnumerable<RunResult> results)
+    {
+        RunResult[] withOutput = [.. results.Where(r => r.Schema.FieldsList.Count > 0)];
+        return withOutput.Length == 0 ? (Schemas.Empty, withOutput) : (UnifyNullColumns(withOutput), withOutput);
     }
 
     /// <summary>
@@ -71,20 +74,21 @@ public sealed partial class PythonBridge
     private static Schema UnifyNullColumns(RunResult[] results)
     {
         Schema first = results[0].Schema;
-        if (results.Any(r => r.Schema.Fields.Count != first.Fields.Count))
+        IReadOnlyList<Field> firstFields = first.FieldsList;
+        if (results.Any(r => r.Schema.FieldsList.Count != firstFields.Count))
         {
             return first;
         }
 
-        var fields = new Field[first.Fields.Count];
+        var fields = new Field[firstFields.Count];
         for (int i = 0; i < fields.Length; i++)
         {
             int column = i;
             RunResult? typed = results.FirstOrDefault(r => r.Batches.Any(b => b.Column(column).NullCount < b.Length))
-                ?? results.FirstOrDefault(r => r.Schema.Fields[column].DataType.TypeId != ArrowTypeId.Null);
-            Field chosen = (typed ?? results[0]).Schema.Fields[i];
+                ?? results.FirstOrDefault(r => r.Schema.FieldsList[column].DataType.TypeId != ArrowTypeId.Null);
+            Field chosen = (typed ?? results[0]).Schema.FieldsList[i];
             bool anyNull = results.Any(r => r.Batches.Any(b => b.Column(column).NullCount > 0));
-            fields[i] = new Field(first.Fields[i].Name, chosen.DataType, chosen.IsNullable || anyNull, chosen.Metadata);
+            fields[i] = new Field(firstFields[i].Name, chosen.DataType, chosen.IsNullable || anyNull, chosen.Metadata);
         }
 
         return new Schema(fields, first.Metadata);
@@ -93,32 +97,26 @@ public sealed partial class PythonBridge
     /// <summary>The batch under <paramref name="target"/>: null-typed columns become all-null columns of the target type.</summary>
     private static RecordBatch Conform(RecordBatch batch, Schema target)
     {
-        if (batch.Schema.Equals(target) || batch.ColumnCount != target.Fields.Count)
+        IReadOnlyList<Field> fields = target.FieldsList;
+        if (ReferenceEquals(batch.Schema, target) || batch.ColumnCount != fields.Count)
         {
             return batch;
         }
 
-        var columns = new ArrowArray[batch.ColumnCount];
+        var columns = new IArrowArray[batch.ColumnCount];
+        bool allMatch = true;
         for (int i = 0; i < columns.Length; i++)
         {
-            ArrowArray column = batch.Column(i);
-            if (!column.Type.Equals(target.Fields[i].DataType) && column.NullCount == column.Length)
+            IArrowArray column = batch.Column(i);
+            if (!TypeComparer.Equal(column.Data.DataType, fields[i].DataType) && column.NullCount == column.Length)
             {
-                IArrowArrayBuilder builder = ArrowArrayBuilderFactory.Create(target.Fields[i].DataType);
-                builder.Reserve(column.Length);
-                for (int r = 0; r < column.Length; r++)
-                {
-                    builder.AppendNull();
-                }
-
-                column = builder.Build();
+                column = NullArrays.Create(fields[i].DataType, column.Length);
             }
 
+            allMatch &= TypeComparer.Equal(column.Data.DataType, fields[i].DataType);
             columns[i] = column;
         }
 
-        return columns.Select((c, i) => c.Type.Equals(target.Fields[i].DataType)).All(x => x)
-            ? new RecordBatch(target, columns, batch.Length)
-            : batch;
+        return allMatch ? new RecordBatch(target, columns, batch.Length) : batch;
     }
 }

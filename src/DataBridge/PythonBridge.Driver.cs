@@ -43,6 +43,30 @@ public sealed partial class PythonBridge
     }
 
     /// <summary>
+    /// Runs <paramref name="code"/> over an Apache.Arrow <see cref="Apache.Arrow.Ipc.IArrowArrayStream"/> (an
+    /// <see cref="Apache.Arrow.Ipc.ArrowStreamReader"/>, a Flight stream, an ADBC or C Data Interface import) and
+    /// collects its output. Each batch read from the stream is disposed once sent; the stream is left open.
+    /// </summary>
+    /// <param name="input">The input stream; its schema is sent even when it has no batches.</param>
+    /// <param name="code">Python source; it sees <c>data_manager</c>.</param>
+    /// <param name="context">The run context (<c>data_manager.conf</c>), or null for an empty one.</param>
+    /// <param name="cancellationToken">Cancelling kills the worker; the call ends at once with <see cref="OperationCanceledException"/>.</param>
+    public Task<RunResult> RunAsync(Apache.Arrow.Ipc.IArrowArrayStream input, string code, RunContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return CollectAsync(InputSource.From(input), code, context, 0, cancellationToken);
+    }
+
+    /// <summary>The streaming form of <see cref="RunAsync(Apache.Arrow.Ipc.IArrowArrayStream, string, RunContext?, CancellationToken)"/>.</summary>
+    /// <inheritdoc cref="RunStreamingAsync(IEnumerable{RecordBatch}, string, RunContext?, CancellationToken)"/>
+    public IAsyncEnumerable<RecordBatch> RunStreamingAsync(Apache.Arrow.Ipc.IArrowArrayStream input, string code, RunContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckCode(code, out _);
+        return ExecuteAsync(InputSource.From(input), code, context, 0, null, cancellationToken);
+    }
+
+    /// <summary>
     /// Runs <paramref name="code"/> over <paramref name="input"/> and yields the output batches as the worker
     /// produces them (for outputs too large to hold). The caller disposes each batch when done with it.
     /// Stopping the enumeration early kills the worker.

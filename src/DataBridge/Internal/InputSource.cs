@@ -12,25 +12,30 @@ internal sealed class InputSource
     private readonly IEnumerable<RecordBatch>? _batches;
     private readonly IAsyncEnumerable<RecordBatch>? _asyncBatches;
     private readonly Stream? _stream;
+    private readonly Apache.Arrow.Ipc.IArrowArrayStream? _arrayStream;
 
-    private InputSource(IEnumerable<RecordBatch>? batches, IAsyncEnumerable<RecordBatch>? asyncBatches, Stream? stream)
+    private InputSource(IEnumerable<RecordBatch>? batches, IAsyncEnumerable<RecordBatch>? asyncBatches, Stream? stream, Apache.Arrow.Ipc.IArrowArrayStream? arrayStream = null)
     {
         _batches = batches;
         _asyncBatches = asyncBatches;
         _stream = stream;
+        _arrayStream = arrayStream;
     }
 
     /// <summary>The input schema when known without a batch (an Arrow stream's schema), else null.</summary>
     public Schema? Schema { get; private set; }
 
     /// <summary>Whether the batches were created here (decoded from a stream) and must be disposed after sending.</summary>
-    public bool OwnsBatches => _stream is not null;
+    public bool OwnsBatches => _stream is not null || _arrayStream is not null;
 
     public static InputSource From(IEnumerable<RecordBatch> batches) => new(batches, null, null);
 
     public static InputSource From(IAsyncEnumerable<RecordBatch> batches) => new(null, batches, null);
 
     public static InputSource From(Stream arrowIpcStream) => new(null, null, arrowIpcStream);
+
+    /// <summary>An Apache.Arrow array stream: its schema is known up front; the batches read from it are the run's to dispose.</summary>
+    public static InputSource From(Apache.Arrow.Ipc.IArrowArrayStream arrayStream) => new(null, null, null, arrayStream);
 
     /// <summary>The batches, in order.</summary>
     public async IAsyncEnumerable<RecordBatch> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -48,6 +53,14 @@ internal sealed class InputSource
             await foreach (RecordBatch batch in _asyncBatches.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 yield return batch ?? throw new ArgumentException("The input holds a null batch.");
+            }
+        }
+        else if (_arrayStream is not null)
+        {
+            Schema = _arrayStream.Schema;
+            while (await _arrayStream.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
+            {
+                yield return batch;
             }
         }
         else
