@@ -11,7 +11,8 @@ namespace DataBridge.Arrow;
 /// Preferred over Apache.Arrow's <c>PrimitiveArrayBuilder</c> on the frame's hot paths (CSV, POCO mapping):
 /// the validity bitmap exists only once a null is appended, a span is appended with one copy, and
 /// <see cref="Build"/> hands the grown memory to the array instead of copying it into a fresh native
-/// allocation (docs/dataframe.md has the measurements). After <see cref="Build"/> the builder is empty.
+/// allocation (docs/dataframe.md, "Builders over Apache.Arrow": 1.8 vs 8.2 ms for a
+/// span of 1M int64, 29.9 vs 50.8 ms for 1M int64 with 10 % nulls). After <see cref="Build"/> the builder is empty.
 /// </remarks>
 /// <typeparam name="T">The stored value type.</typeparam>
 internal sealed class FixedWidthBuilder<T>
