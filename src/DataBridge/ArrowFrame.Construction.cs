@@ -118,15 +118,15 @@ public sealed partial class ArrowFrame
     /// <exception cref="InvalidOperationException">A null meets a non-nullable value-type property, or <typeparamref name="T"/> cannot be constructed.</exception>
     public IEnumerable<T> ToRecords<T>()
     {
-        Func<ArrowArray[], int, T> factory = RecordDecoder<T>.Create(Schema);
+        Func<IArrowArray[], int, T> factory = RecordDecoder<T>.Create(Schema);
         return Enumerate(factory);
     }
 
-    private IEnumerable<T> Enumerate<T>(Func<ArrowArray[], int, T> factory)
+    private IEnumerable<T> Enumerate<T>(Func<IArrowArray[], int, T> factory)
     {
         foreach (RecordBatch batch in _partitions)
         {
-            ArrowArray[] columns = [.. batch.Columns];
+            IArrowArray[] columns = [.. batch.Arrays];
             for (int r = 0; r < batch.Length; r++)
             {
                 yield return factory(columns, r);
@@ -215,20 +215,15 @@ public sealed partial class ArrowFrame
         }
     }
 
+    /// <summary>One partition per <paramref name="partitionRows"/> values, each appended as a span (one copy for fixed-width columns).</summary>
     private static void Feed<T>(ColumnEncoder<T> encoder, T[] values, int partitionRows)
     {
-        for (int i = 0; i < values.Length; i++)
+        for (int start = 0; start < values.Length; start += partitionRows)
         {
-            if (i % partitionRows == 0)
-            {
-                encoder.Reserve(Math.Min(partitionRows, values.Length - i));
-            }
-
-            encoder.Append(values[i]);
-            if ((i + 1) % partitionRows == 0 || i + 1 == values.Length)
-            {
-                encoder.EndPartition();
-            }
+            int length = Math.Min(partitionRows, values.Length - start);
+            encoder.Reserve(length);
+            encoder.AppendRange(values.AsSpan(start, length));
+            encoder.EndPartition();
         }
 
         if (values.Length == 0)
@@ -267,7 +262,7 @@ public sealed partial class ArrowFrame
     private static ArrowFrame Assemble(ColumnEncoder[] encoders, List<int> lengths)
     {
         var completed = encoders.Select(e => e.Complete()).ToArray();
-        var schema = new Schema(completed.Select(c => c.Field));
+        var schema = new Schema(completed.Select(c => c.Field), metadata: null);
         var batches = new RecordBatch[lengths.Count];
         for (int p = 0; p < batches.Length; p++)
         {

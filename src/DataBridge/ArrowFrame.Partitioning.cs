@@ -71,7 +71,7 @@ public sealed partial class ArrowFrame
 
         for (int b = 0; b < _partitions.Length; b++)
         {
-            ArrowArray keys = _partitions[b].Column(key);
+            IArrowArray keys = _partitions[b].Column(key);
             for (int r = 0; r < keys.Length; r++)
             {
                 int p = keys.IsNull(r) ? 0 : (int)(StableHash.Of(keys, r) % (ulong)count);
@@ -82,17 +82,11 @@ public sealed partial class ArrowFrame
         var result = new RecordBatch[count];
         for (int p = 0; p < count; p++)
         {
-            var columns = new ArrowArray[ColumnCount];
+            var columns = new IArrowArray[ColumnCount];
             for (int c = 0; c < columns.Length; c++)
             {
-                IArrowArrayBuilder builder = ArrowArrayBuilderFactory.Create(Schema[c].DataType);
-                builder.Reserve(targets[p].Count);
-                foreach ((int b, int r) in targets[p])
-                {
-                    builder.AppendFrom(_partitions[b].Column(c), r);
-                }
-
-                columns[c] = builder.Build();
+                int index = c;
+                columns[c] = RowGather.Take(Schema.FieldsList[c].DataType, [.. _partitions.Select(b => b.Column(index))], targets[p]);
             }
 
             result[p] = new RecordBatch(Schema, columns, targets[p].Count);
@@ -125,15 +119,15 @@ public sealed partial class ArrowFrame
         {
             if (!SameShape(first, f.Schema))
             {
-                throw new ArgumentException($"Cannot concatenate frames with different columns:{Environment.NewLine}{first}{Environment.NewLine}and{Environment.NewLine}{f.Schema}", nameof(frames));
+                throw new ArgumentException($"Cannot concatenate frames with different columns:{Environment.NewLine}{ArrowTypeText.Of(first)}{Environment.NewLine}and{Environment.NewLine}{ArrowTypeText.Of(f.Schema)}", nameof(frames));
             }
         }
 
-        var fields = new Field[first.Fields.Count];
+        var fields = new Field[first.FieldsList.Count];
         for (int c = 0; c < fields.Length; c++)
         {
-            Field f = first[c];
-            bool nullable = all.Any(frame => frame.Schema[c].IsNullable);
+            Field f = first.FieldsList[c];
+            bool nullable = all.Any(frame => frame.Schema.FieldsList[c].IsNullable);
             fields[c] = nullable == f.IsNullable ? f : new Field(f.Name, f.DataType, nullable, f.Metadata);
         }
 
@@ -184,8 +178,8 @@ public sealed partial class ArrowFrame
     {
         ArgumentNullException.ThrowIfNull(columns);
         int[] indexes = [.. columns.Select(IndexOf)];
-        var schema = new Schema(indexes.Select(i => Schema[i]), Schema.Metadata);
-        return new ArrowFrame(schema, _partitions.Select(b => new RecordBatch(schema, indexes.Select(b.Column), b.Length)));
+        var schema = new Schema(indexes.Select(i => Schema.FieldsList[i]), Schema.Metadata);
+        return new ArrowFrame(schema, _partitions.Select(b => new RecordBatch(schema, indexes.Select(i => b.Column(i)), b.Length)));
     }
 
     /// <summary>
@@ -202,13 +196,13 @@ public sealed partial class ArrowFrame
 
         if (pieces.Length == 0)
         {
-            return new RecordBatch(Schema, Schema.Fields.Select(f => ArrowArrayBuilderFactory.Create(f.DataType).Build()), 0);
+            return new RecordBatch(Schema, Schema.FieldsList.Select(f => ArrowArrayFactory.BuildArray(AllNullArrays.Create(f.DataType, 0))), 0);
         }
 
-        var columns = new ArrowArray[ColumnCount];
+        var columns = new IArrowArray[ColumnCount];
         for (int c = 0; c < columns.Length; c++)
         {
-            columns[c] = ArrowArray.Create(ArrayConcatenator.Concatenate([.. pieces.Select(b => b.Column(c).Data)]));
+            columns[c] = ArrowArrayFactory.BuildArray(ArrayConcatenator.Concatenate([.. pieces.Select(b => b.Column(c).Data)]));
         }
 
         return new RecordBatch(Schema, columns, length);

@@ -4,7 +4,8 @@ using DataBridge.Frames;
 namespace DataBridge;
 
 /// <summary>
-/// An immutable table: a <see cref="Arrow.Schema"/> and an ordered list of record batches, its partitions.
+/// An immutable table: an Apache.Arrow <see cref="Apache.Arrow.Schema"/> and an ordered list of Apache.Arrow
+/// <see cref="RecordBatch"/>es, its partitions.
 /// It is the unit that moves between .NET and Python (<see cref="PythonBridge.RunAsync(ArrowFrame, string, RunContext?, CancellationToken)"/>),
 /// built from .NET arrays or records, CSV or Arrow streams; it is not an analytics engine.
 /// </summary>
@@ -41,7 +42,7 @@ public sealed partial class ArrowFrame
     }
 
     /// <summary>A frame with no columns and no rows.</summary>
-    public static ArrowFrame Empty { get; } = new(Schema.Empty, []);
+    public static ArrowFrame Empty { get; } = new(new Schema([], metadata: null), []);
 
     /// <summary>The columns' names, types and nullability.</summary>
     public Schema Schema { get; }
@@ -53,10 +54,10 @@ public sealed partial class ArrowFrame
     public long RowCount { get; }
 
     /// <summary>The number of columns.</summary>
-    public int ColumnCount => Schema.Fields.Count;
+    public int ColumnCount => Schema.FieldsList.Count;
 
     /// <summary>The column names, in order.</summary>
-    public IReadOnlyList<string> Columns => [.. Schema.Fields.Select(f => f.Name)];
+    public IReadOnlyList<string> Columns => [.. Schema.FieldsList.Select(f => f.Name)];
 
     /// <summary>
     /// The column named <paramref name="name"/>, typed by its Arrow type with nullable values
@@ -70,7 +71,7 @@ public sealed partial class ArrowFrame
     {
         get
         {
-            Field field = Schema[IndexOf(name)];
+            Field field = Schema.FieldsList[IndexOf(name)];
             try
             {
                 return (ArrowFrameColumn)ColumnMethod.MakeGenericMethod(BoxedValue.NaturalType(field)).Invoke(this, [name])!;
@@ -89,7 +90,7 @@ public sealed partial class ArrowFrame
     public ArrowFrameColumn<T> Column<T>(string name)
     {
         int index = IndexOf(name);
-        return new ArrowFrameColumn<T>(Schema[index], [.. _partitions.Select(p => p.Column(index))], _starts, RowCount);
+        return new ArrowFrameColumn<T>(Schema.FieldsList[index], [.. _partitions.Select(p => p.Column(index))], _starts, RowCount);
     }
 
     /// <summary>The rows, in order, values boxed (for inspection; use <see cref="Column{T}(string)"/> or <see cref="ToRecords{T}"/> for bulk access).</summary>
@@ -97,7 +98,7 @@ public sealed partial class ArrowFrame
     {
         get
         {
-            Func<ArrowArray, int, object?>[] getters = [.. Schema.Fields.Select(BoxedValue.Getter)];
+            Func<IArrowArray, int, object?>[] getters = [.. Schema.FieldsList.Select(BoxedValue.Getter)];
             long index = 0;
             foreach (RecordBatch batch in _partitions)
             {
@@ -129,8 +130,23 @@ public sealed partial class ArrowFrame
     private int IndexOf(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        int index = Schema.IndexOf(name);
+        int index = IndexOf(Schema, name);
         return index >= 0 ? index : throw new KeyNotFoundException($"The frame has no column named '{name}'; its columns are [{string.Join(", ", Columns)}].");
+    }
+
+    /// <summary>The index of the first field named <paramref name="name"/> (ordinal), or -1; Apache.Arrow's own lookup compares names by the current culture.</summary>
+    internal static int IndexOf(Schema schema, string name)
+    {
+        IReadOnlyList<Field> fields = schema.FieldsList;
+        for (int i = 0; i < fields.Count; i++)
+        {
+            if (string.Equals(fields[i].Name, name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>
@@ -140,21 +156,21 @@ public sealed partial class ArrowFrame
     private static RecordBatch Conform(Schema schema, RecordBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (ReferenceEquals(batch.Schema, schema) || batch.Schema.Equals(schema))
+        if (ArrowTypeEquality.Equal(batch.Schema, schema))
         {
             return batch;
         }
 
         if (!SameShape(schema, batch.Schema))
         {
-            throw new ArgumentException($"A partition's schema differs from the frame's.{Environment.NewLine}Frame:{Environment.NewLine}{schema}{Environment.NewLine}Partition:{Environment.NewLine}{batch.Schema}");
+            throw new ArgumentException($"A partition's schema differs from the frame's.{Environment.NewLine}Frame:{Environment.NewLine}{ArrowTypeText.Of(schema)}{Environment.NewLine}Partition:{Environment.NewLine}{ArrowTypeText.Of(batch.Schema)}");
         }
 
-        return new RecordBatch(schema, batch.Columns, batch.Length);
+        return new RecordBatch(schema, batch.Arrays, batch.Length);
     }
 
     /// <summary>Same column names and Arrow types, in the same order.</summary>
     internal static bool SameShape(Schema a, Schema b) =>
-        a.Fields.Count == b.Fields.Count &&
-        a.Fields.Zip(b.Fields).All(p => p.First.Name == p.Second.Name && p.First.DataType.Equals(p.Second.DataType));
+        a.FieldsList.Count == b.FieldsList.Count &&
+        a.FieldsList.Zip(b.FieldsList).All(p => p.First.Name == p.Second.Name && ArrowTypeEquality.Equal(p.First.DataType, p.Second.DataType));
 }

@@ -8,7 +8,7 @@ namespace DataBridge.Frames;
 /// </summary>
 public abstract class ArrowFrameColumn : IEnumerable
 {
-    private protected ArrowFrameColumn(Field field, IReadOnlyList<ArrowArray> chunks, long[] starts, long length)
+    private protected ArrowFrameColumn(Field field, IReadOnlyList<IArrowArray> chunks, long[] starts, long length)
     {
         Field = field;
         Chunks = chunks;
@@ -23,7 +23,7 @@ public abstract class ArrowFrameColumn : IEnumerable
     public string Name => Field.Name;
 
     /// <summary>The column's Arrow type.</summary>
-    public ArrowType DataType => Field.DataType;
+    public IArrowType DataType => Field.DataType;
 
     /// <summary>The number of values (the frame's row count).</summary>
     public long Length { get; }
@@ -32,7 +32,7 @@ public abstract class ArrowFrameColumn : IEnumerable
     public long NullCount => Chunks.Sum(c => (long)c.NullCount);
 
     /// <summary>The column's array in each partition, in order (zero-copy views of the frame's batches).</summary>
-    public IReadOnlyList<ArrowArray> Chunks { get; }
+    public IReadOnlyList<IArrowArray> Chunks { get; }
 
     /// <summary>The .NET type of the values this column hands out.</summary>
     public abstract Type ValueType { get; }
@@ -55,7 +55,7 @@ public abstract class ArrowFrameColumn : IEnumerable
     IEnumerator IEnumerable.GetEnumerator() => GetUntypedEnumerator();
 
     /// <summary>The name and type, e.g. <c>qty: int64 (1000 values)</c>.</summary>
-    public override string ToString() => $"{Field} ({Length} values)";
+    public override string ToString() => $"{ArrowTypeText.Of(Field)} ({Length} values)";
 
     private protected abstract IEnumerator GetUntypedEnumerator();
 

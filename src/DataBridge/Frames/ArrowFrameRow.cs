@@ -32,12 +32,12 @@ public sealed class ArrowFrameRow
     {
         get
         {
-            int i = _schema.IndexOf(name);
+            int i = ArrowFrame.IndexOf(_schema, name);
             return i >= 0 ? _values[i] : throw new KeyNotFoundException($"The frame has no column named '{name}'.");
         }
     }
 
     /// <summary>The row as <c>{ name = value, ... }</c>.</summary>
     public override string ToString() =>
-        "{ " + string.Join(", ", _values.Select((v, i) => _schema[i].Name + " = " + TextTable.Format(v))) + " }";
+        "{ " + string.Join(", ", _values.Select((v, i) => _schema.FieldsList[i].Name + " = " + TextTable.Format(v))) + " }";
 }

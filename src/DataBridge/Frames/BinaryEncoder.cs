@@ -1,9 +1,11 @@
+using DataBridge.Arrow.Memory;
+
 namespace DataBridge.Frames;
 
 /// <summary><see cref="T:byte[]"/> → binary (nullable field).</summary>
 internal sealed class BinaryEncoder : ArrayEncoder<byte[]?>
 {
-    private readonly BinaryArray.Builder _builder = new();
+    private readonly VariableBinaryBuilder _builder = new(large: false, ArrowMemoryAllocator.Default);
     private int _lastBytes;
 
     public BinaryEncoder(string name)
@@ -27,10 +29,9 @@ internal sealed class BinaryEncoder : ArrayEncoder<byte[]?>
 
     public override void Reserve(int rows) => _builder.Reserve(rows, _lastBytes);
 
-    protected override ArrowArray BuildPartition()
+    protected override IArrowArray BuildPartition()
     {
-        var built = (BinaryArray)_builder.Build();
-        _lastBytes = built.ValueData.Length;
-        return built;
+        _lastBytes = _builder.DataLength;
+        return ArrowArrayFactory.BuildArray(_builder.Build(BinaryType.Default));
     }
 }

@@ -3,7 +3,7 @@ namespace DataBridge.Frames;
 /// <summary><see cref="bool"/> → bool (bit-packed).</summary>
 internal sealed class BooleanEncoder : ArrayEncoder<bool>
 {
-    private readonly BooleanArray.Builder _builder = new();
+    private readonly BooleanValuesBuilder _builder = new();
 
     public BooleanEncoder(string name)
         : base(name, BooleanType.Default, nullable: false)
@@ -20,5 +20,5 @@ internal sealed class BooleanEncoder : ArrayEncoder<bool>
 
     public override void Reserve(int rows) => _builder.Reserve(rows);
 
-    protected override ArrowArray BuildPartition() => _builder.Build();
+    protected override IArrowArray BuildPartition() => ArrowArrayFactory.BuildArray(_builder.Build());
 }

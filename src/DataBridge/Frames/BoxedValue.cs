@@ -1,3 +1,5 @@
+using Apache.Arrow.Arrays;
+
 namespace DataBridge.Frames;
 
 /// <summary>
@@ -11,23 +13,23 @@ internal static class BoxedValue
     public static Type NaturalType(Field field) => field.DataType switch
     {
         BooleanType => typeof(bool?),
-        IntType { IsSigned: true, BitWidth: 8 } => typeof(sbyte?),
-        IntType { IsSigned: true, BitWidth: 16 } => typeof(short?),
-        IntType { IsSigned: true, BitWidth: 32 } => typeof(int?),
-        IntType { IsSigned: true } => typeof(long?),
-        IntType { BitWidth: 8 } => typeof(byte?),
-        IntType { BitWidth: 16 } => typeof(ushort?),
-        IntType { BitWidth: 32 } => typeof(uint?),
-        IntType => typeof(ulong?),
-        FloatingPointType { Precision: FloatPrecision.Half } => typeof(Half?),
-        FloatingPointType { Precision: FloatPrecision.Single } => typeof(float?),
-        FloatingPointType => typeof(double?),
-        DecimalType => typeof(decimal?),
-        Utf8Type or LargeUtf8Type => typeof(string),
+        Int8Type => typeof(sbyte?),
+        Int16Type => typeof(short?),
+        Int32Type => typeof(int?),
+        Int64Type => typeof(long?),
+        UInt8Type => typeof(byte?),
+        UInt16Type => typeof(ushort?),
+        UInt32Type => typeof(uint?),
+        UInt64Type => typeof(ulong?),
+        HalfFloatType => typeof(Half?),
+        FloatType => typeof(float?),
+        DoubleType => typeof(double?),
+        Decimal32Type or Decimal64Type or Decimal128Type or Decimal256Type => typeof(decimal?),
+        StringType or LargeStringType or StringViewType => typeof(string),
         BinaryType or LargeBinaryType => typeof(byte[]),
-        FixedSizeBinaryType { ByteWidth: 16 } when field.ExtensionName == ClrTypeMapping.UuidExtension => typeof(Guid?),
+        FixedSizeBinaryType { ByteWidth: 16 } when ClrTypeMapping.ExtensionName(field) == ClrTypeMapping.UuidExtension => typeof(Guid?),
         FixedSizeBinaryType => typeof(byte[]),
-        TimestampType { Timezone: not null } => typeof(DateTimeOffset?),
+        TimestampType t when ValueReader.IsZoned(t) => typeof(DateTimeOffset?),
         TimestampType => typeof(DateTime?),
         DateType => typeof(DateOnly?),
         TimeType => typeof(TimeOnly?),
@@ -37,13 +39,14 @@ internal static class BoxedValue
     };
 
     /// <summary>A boxed getter for a column of <paramref name="field"/>: <see cref="Get"/>, with UUIDs as <see cref="Guid"/>.</summary>
-    public static Func<ArrowArray, int, object?> Getter(Field field) =>
-        field.DataType is FixedSizeBinaryType { ByteWidth: 16 } && field.ExtensionName == ClrTypeMapping.UuidExtension
+    public static Func<IArrowArray, int, object?> Getter(Field field) =>
+        field.DataType is FixedSizeBinaryType { ByteWidth: 16 } && !DecimalConversion.IsDecimal(field.DataType) &&
+        ClrTypeMapping.ExtensionName(field) == ClrTypeMapping.UuidExtension
             ? (a, i) => a.IsNull(i) ? null : new Guid(((FixedSizeBinaryArray)a).GetBytes(i), bigEndian: true)
             : Get;
 
     /// <summary>Element <paramref name="index"/> boxed; null for a null element.</summary>
-    public static object? Get(ArrowArray array, int index)
+    public static object? Get(IArrowArray array, int index)
     {
         if (array.IsNull(index))
         {
@@ -64,40 +67,59 @@ internal static class BoxedValue
             case HalfFloatArray a: return a.GetValue(index);
             case FloatArray a: return a.GetValue(index);
             case DoubleArray a: return a.GetValue(index);
-            case DecimalArray a: return Decimal(a, index);
+            case FixedSizeBinaryArray a when DecimalConversion.IsDecimal(a.Data.DataType): return Decimal(a, index);
             case StringArray a: return a.GetString(index);
             case LargeStringArray a: return a.GetString(index);
+            case StringViewArray a: return a.GetString(index);
             case BinaryArray a: return a.GetBytes(index).ToArray();
             case LargeBinaryArray a: return a.GetBytes(index).ToArray();
+            case BinaryViewArray a: return a.GetBytes(index).ToArray();
             case FixedSizeBinaryArray a: return a.GetBytes(index).ToArray();
             case TimestampArray a:
-                DateTime dt = ValueReader.ToDateTime(a.GetValue(index), a.TimestampType);
-                return a.TimestampType.Timezone is null ? (object)dt : new DateTimeOffset(dt.Ticks, TimeSpan.Zero);
-            case Date32Array a: return a.GetDateOnly(index);
-            case Date64Array a: return a.GetDateOnly(index);
-            case Time32Array a: return a.GetTimeOnly(index);
-            case Time64Array a: return a.GetTimeOnly(index);
-            case DurationArray a: return a.GetTimeSpan(index);
-            case StructArray a when DateTimeOffsetLayout.Matches((StructType)a.Type):
-                return DateTimeOffsetLayout.Reader((StructType)a.Type)(a, index);
+                var type = (TimestampType)a.Data.DataType;
+                DateTime dt = ValueReader.ToDateTime(a.Values[index], type);
+                return ValueReader.IsZoned(type) ? new DateTimeOffset(dt.Ticks, TimeSpan.Zero) : dt;
+            case Date32Array a: return TemporalConversions.FromDate32(a.Values[index]);
+            case Date64Array a: return DateOnly.FromDateTime(TemporalConversions.FromDate64(a.Values[index]));
+            case Time32Array a: return TimeOnly.FromTimeSpan(TemporalConversions.ToTimeSpan(a.Values[index], ((TimeType)a.Data.DataType).Unit));
+            case Time64Array a: return TimeOnly.FromTimeSpan(TemporalConversions.ToTimeSpan(a.Values[index], ((TimeType)a.Data.DataType).Unit));
+            case DurationArray a: return TemporalConversions.ToTimeSpan(a.Values[index], a.DataType.Unit);
+            case StructArray a when DateTimeOffsetLayout.Matches((StructType)a.Data.DataType):
+                return DateTimeOffsetLayout.Reader((StructType)a.Data.DataType)(a, index);
             case StructArray a:
+                var structType = (StructType)a.Data.DataType;
                 var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-                for (int c = 0; c < a.Fields.Count; c++)
+                for (int c = 0; c < structType.Fields.Count; c++)
                 {
-                    values[a.Fields[c].Name] = Get(a.GetChild(c), index);
+                    values[structType.Fields[c].Name] = Get(a.Fields[c], index);
                 }
 
                 return values;
-            case ListArray a: return Items(a.GetSlice(index));
-            case LargeListArray a: return Items(a.GetSlice(index));
-            case FixedSizeListArray a: return Items(a.GetSlice(index));
-            case DictionaryArray a: return Get(a.Dictionary, a.GetDictionaryIndex(index));
-            default: return array.Type.Name;
+            case ListArray a: return Items(a.GetSlicedValues(index)); // and MapArray: a list of {key, value}
+            case LargeListArray a: return Items(a.GetSlicedValues(index));
+            case FixedSizeListArray a: return Items(a.GetSlicedValues(index));
+            case DictionaryArray a: return Get(a.Dictionary, checked((int)IndexAt(a.Indices, index)));
+            default: return ArrowTypeText.Of(array.Data.DataType);
         }
     }
 
+    /// <summary>Element <paramref name="index"/> (not null) of an integer array, widened.</summary>
+    /// <exception cref="InvalidCastException">The array is not of an integer type.</exception>
+    public static long IndexAt(IArrowArray indices, int index) => indices switch
+    {
+        Int8Array a => a.Values[index],
+        Int16Array a => a.Values[index],
+        Int32Array a => a.Values[index],
+        Int64Array a => a.Values[index],
+        UInt8Array a => a.Values[index],
+        UInt16Array a => a.Values[index],
+        UInt32Array a => a.Values[index],
+        UInt64Array a => checked((long)a.Values[index]),
+        _ => throw new InvalidCastException($"Dictionary indices of {ArrowTypeText.Of(indices.Data.DataType)}."),
+    };
+
     /// <summary>A decimal as <see cref="decimal"/>, or as its exact text when System.Decimal cannot hold it.</summary>
-    private static object Decimal(DecimalArray array, int index)
+    private static object Decimal(FixedSizeBinaryArray array, int index)
     {
         try
         {
@@ -105,11 +127,11 @@ internal static class BoxedValue
         }
         catch (OverflowException)
         {
-            return array.GetString(index)!;
+            return DecimalConversion.ToText(array, index);
         }
     }
 
-    private static List<object?> Items(ArrowArray values)
+    private static List<object?> Items(IArrowArray values)
     {
         var items = new List<object?>(values.Length);
         for (int i = 0; i < values.Length; i++)

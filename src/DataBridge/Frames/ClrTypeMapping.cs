@@ -13,6 +13,10 @@ internal static class ClrTypeMapping
         new("ARROW:extension:metadata", string.Empty),
     ];
 
+    /// <summary>The <c>ARROW:extension:name</c> of a field, or null (Apache.Arrow's fields keep it in their metadata).</summary>
+    public static string? ExtensionName(Field field) =>
+        field.Metadata is { } metadata && metadata.TryGetValue("ARROW:extension:name", out string? name) ? name : null;
+
     /// <summary>The unit of <see cref="DateTime"/> columns: microseconds cover years 1 to 9999 (nanoseconds would end in 2262).</summary>
     public const TimeUnit DateTimeUnit = TimeUnit.Microsecond;
 

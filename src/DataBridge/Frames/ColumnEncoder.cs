@@ -9,7 +9,7 @@ namespace DataBridge.Frames;
 /// <remarks>
 /// Some column types depend on all the values (the scale of a decimal column, the zone of a DateTime
 /// column), so the field is known only at <see cref="Complete"/>; everything else is built partition by
-/// partition into Arrow builders without boxing.
+/// partition into our buffer builders (Arrow/Builders) without boxing.
 /// </remarks>
 internal abstract class ColumnEncoder
 {
@@ -33,7 +33,7 @@ internal abstract class ColumnEncoder
     public abstract void EndPartition();
 
     /// <summary>The column's field and one array per closed partition.</summary>
-    public abstract (Field Field, IReadOnlyList<ArrowArray> Partitions) Complete();
+    public abstract (Field Field, IReadOnlyList<IArrowArray> Partitions) Complete();
 
     /// <summary>Whether <paramref name="type"/> (or the type it makes nullable) has an Arrow mapping.</summary>
     public static bool IsMapped(Type type)
@@ -65,17 +65,17 @@ internal abstract class ColumnEncoder
         return type switch
         {
             _ when type == typeof(bool) => new BooleanEncoder(name),
-            _ when type == typeof(sbyte) => new PrimitiveEncoder<sbyte, Int8Array>(name, IntType.Int8, () => new Int8Array.Builder()),
-            _ when type == typeof(short) => new PrimitiveEncoder<short, Int16Array>(name, IntType.Int16, () => new Int16Array.Builder()),
-            _ when type == typeof(int) => new PrimitiveEncoder<int, Int32Array>(name, IntType.Int32, () => new Int32Array.Builder()),
-            _ when type == typeof(long) => new PrimitiveEncoder<long, Int64Array>(name, IntType.Int64, () => new Int64Array.Builder()),
-            _ when type == typeof(byte) => new PrimitiveEncoder<byte, UInt8Array>(name, IntType.UInt8, () => new UInt8Array.Builder()),
-            _ when type == typeof(ushort) => new PrimitiveEncoder<ushort, UInt16Array>(name, IntType.UInt16, () => new UInt16Array.Builder()),
-            _ when type == typeof(uint) => new PrimitiveEncoder<uint, UInt32Array>(name, IntType.UInt32, () => new UInt32Array.Builder()),
-            _ when type == typeof(ulong) => new PrimitiveEncoder<ulong, UInt64Array>(name, IntType.UInt64, () => new UInt64Array.Builder()),
-            _ when type == typeof(Half) => new PrimitiveEncoder<Half, HalfFloatArray>(name, FloatingPointType.Float16, () => new HalfFloatArray.Builder()),
-            _ when type == typeof(float) => new PrimitiveEncoder<float, FloatArray>(name, FloatingPointType.Float32, () => new FloatArray.Builder()),
-            _ when type == typeof(double) => new PrimitiveEncoder<double, DoubleArray>(name, FloatingPointType.Float64, () => new DoubleArray.Builder()),
+            _ when type == typeof(sbyte) => new PrimitiveEncoder<sbyte>(name, Int8Type.Default),
+            _ when type == typeof(short) => new PrimitiveEncoder<short>(name, Int16Type.Default),
+            _ when type == typeof(int) => new PrimitiveEncoder<int>(name, Int32Type.Default),
+            _ when type == typeof(long) => new PrimitiveEncoder<long>(name, Int64Type.Default),
+            _ when type == typeof(byte) => new PrimitiveEncoder<byte>(name, UInt8Type.Default),
+            _ when type == typeof(ushort) => new PrimitiveEncoder<ushort>(name, UInt16Type.Default),
+            _ when type == typeof(uint) => new PrimitiveEncoder<uint>(name, UInt32Type.Default),
+            _ when type == typeof(ulong) => new PrimitiveEncoder<ulong>(name, UInt64Type.Default),
+            _ when type == typeof(Half) => new PrimitiveEncoder<Half>(name, HalfFloatType.Default),
+            _ when type == typeof(float) => new PrimitiveEncoder<float>(name, FloatType.Default),
+            _ when type == typeof(double) => new PrimitiveEncoder<double>(name, DoubleType.Default),
             _ when type == typeof(decimal) => new DecimalEncoder(name),
             _ when type == typeof(string) => new StringEncoder(name),
             _ when type == typeof(byte[]) => new BinaryEncoder(name),

@@ -11,4 +11,13 @@ internal abstract class ColumnEncoder<T> : ColumnEncoder
 
     /// <summary>Appends a value (a null reference appends a null).</summary>
     public abstract void Append(T value);
+
+    /// <summary>Appends values in order; fixed-width encoders copy the span at once.</summary>
+    public virtual void AppendRange(ReadOnlySpan<T> values)
+    {
+        foreach (T value in values)
+        {
+            Append(value);
+        }
+    }
 }

@@ -3,7 +3,7 @@ namespace DataBridge.Frames;
 /// <summary>Booleans: <c>true</c>/<c>false</c> in any letter case.</summary>
 internal sealed class CsvBooleanParser : CsvColumnParser
 {
-    private readonly BooleanArray.Builder _builder = new();
+    private readonly BooleanValuesBuilder _builder = new();
 
     public CsvBooleanParser(Field field)
         : base(field)
@@ -31,7 +31,7 @@ internal sealed class CsvBooleanParser : CsvColumnParser
 
     public override void Reserve(int rows) => _builder.Reserve(rows);
 
-    public override ArrowArray Build() => _builder.Build();
+    public override IArrowArray Build() => ArrowArrayFactory.BuildArray(_builder.Build());
 
     public static bool TryParse(ReadOnlySpan<byte> text, out bool value)
     {

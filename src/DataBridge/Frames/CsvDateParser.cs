@@ -3,7 +3,7 @@ namespace DataBridge.Frames;
 /// <summary>date32 from <c>yyyy-MM-dd</c>.</summary>
 internal sealed class CsvDateParser : CsvColumnParser
 {
-    private readonly Date32Array.Builder _builder = new();
+    private readonly FixedWidthBuilder<int> _builder = new();
 
     public CsvDateParser(Field field)
         : base(field)
@@ -25,11 +25,11 @@ internal sealed class CsvDateParser : CsvColumnParser
             return false;
         }
 
-        _builder.Append(date);
+        _builder.Append(date.DayNumber - TemporalConversions.UnixEpochDayNumber);
         return true;
     }
 
     public override void Reserve(int rows) => _builder.Reserve(rows);
 
-    public override ArrowArray Build() => _builder.Build();
+    public override IArrowArray Build() => ArrowArrayFactory.BuildArray(_builder.Build(Date32Type.Default));
 }

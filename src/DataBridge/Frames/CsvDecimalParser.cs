@@ -5,10 +5,17 @@ namespace DataBridge.Frames;
 /// <summary>Decimals (explicit schema only), parsed with the invariant culture and rescaled exactly to the column's scale.</summary>
 internal sealed class CsvDecimalParser : CsvColumnParser
 {
-    private readonly DecimalArray.Builder _builder;
+    private readonly FixedWidthBinaryBuilder _builder;
+    private readonly int _width;
+    private readonly int _scale;
 
     public CsvDecimalParser(Field field)
-        : base(field) => _builder = new DecimalArray.Builder((DecimalType)field.DataType);
+        : base(field)
+    {
+        _width = ((FixedSizeBinaryType)field.DataType).ByteWidth;
+        _scale = DecimalConversion.Scale(field.DataType);
+        _builder = new FixedWidthBinaryBuilder(field.DataType, _width, allocator: null);
+    }
 
     public override void AppendNull() => _builder.AppendNull();
 
@@ -20,24 +27,19 @@ internal sealed class CsvDecimalParser : CsvColumnParser
             return true;
         }
 
-        if (!decimal.TryParse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out decimal value))
+        Span<byte> slot = stackalloc byte[32];
+        slot = slot[.._width];
+        if (!decimal.TryParse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out decimal value) ||
+            !DecimalConversion.TryWrite(value, _scale, slot))
         {
             return false;
         }
 
-        try
-        {
-            _builder.Append(value);
-        }
-        catch (Exception e) when (e is ArgumentException or OverflowException)
-        {
-            return false;
-        }
-
+        _builder.Append(slot);
         return true;
     }
 
     public override void Reserve(int rows) => _builder.Reserve(rows);
 
-    public override ArrowArray Build() => _builder.Build();
+    public override IArrowArray Build() => ArrowArrayFactory.BuildArray(_builder.Build());
 }

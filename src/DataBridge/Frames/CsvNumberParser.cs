@@ -7,19 +7,19 @@ namespace DataBridge.Frames;
 
 /// <summary>Integers and floats, parsed straight from UTF-8 with the invariant culture (floats accept exponents, <c>NaN</c>, <c>Infinity</c>).</summary>
 /// <typeparam name="T">The value type.</typeparam>
-/// <typeparam name="TArray">The array type.</typeparam>
-internal sealed class CsvNumberParser<T, TArray> : CsvColumnParser
+internal sealed class CsvNumberParser<T> : CsvColumnParser
     where T : unmanaged, INumberBase<T>
-    where TArray : PrimitiveArray<T>
 {
     private static readonly NumberStyles Style = typeof(T) == typeof(Half) || typeof(T) == typeof(float) || typeof(T) == typeof(double)
         ? NumberStyles.Float
         : NumberStyles.Integer;
 
-    private readonly PrimitiveArrayBuilder<T, TArray> _builder;
+    private readonly FixedWidthBuilder<T> _builder = new();
 
-    public CsvNumberParser(Field field, PrimitiveArrayBuilder<T, TArray> builder)
-        : base(field) => _builder = builder;
+    public CsvNumberParser(Field field)
+        : base(field)
+    {
+    }
 
     public override void AppendNull() => _builder.AppendNull();
 
@@ -42,7 +42,7 @@ internal sealed class CsvNumberParser<T, TArray> : CsvColumnParser
 
     public override void Reserve(int rows) => _builder.Reserve(rows);
 
-    public override ArrowArray Build() => _builder.Build();
+    public override IArrowArray Build() => ArrowArrayFactory.BuildArray(_builder.Build(Field.DataType));
 
     /// <summary>
     /// Utf8Parser for the common plain forms (<c>-123</c>, <c>1.5e3</c>), which skips NumberStyles'

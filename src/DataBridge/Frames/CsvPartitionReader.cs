@@ -38,7 +38,7 @@ internal sealed class CsvPartitionReader : IDisposable
         _nullTokens = [.. _options.NullValues.Select(Encoding.UTF8.GetBytes)];
         if (_options.Schema is not null)
         {
-            foreach (Field f in _options.Schema.Fields)
+            foreach (Field f in _options.Schema.FieldsList)
             {
                 if (!CsvColumnParser.Supports(f.DataType))
                 {
@@ -196,10 +196,10 @@ internal sealed class CsvPartitionReader : IDisposable
         var fields = new Field[_names.Length];
         for (int c = 0; c < fields.Length; c++)
         {
-            int explicitIndex = _options.Schema?.IndexOf(_names[c]) ?? -1;
+            int explicitIndex = _options.Schema is { } explicitSchema ? ArrowFrame.IndexOf(explicitSchema, _names[c]) : -1;
             if (explicitIndex >= 0)
             {
-                fields[c] = _options.Schema![explicitIndex];
+                fields[c] = _options.Schema!.FieldsList[explicitIndex];
                 continue;
             }
 
@@ -212,10 +212,10 @@ internal sealed class CsvPartitionReader : IDisposable
                 }
             }
 
-            fields[c] = new Field(_names[c], _options.InferenceRows == 0 ? Utf8Type.Default : inference.Result());
+            fields[c] = new Field(_names[c], _options.InferenceRows == 0 ? StringType.Default : inference.Result(), nullable: true);
         }
 
-        Schema = new Schema(fields);
+        Schema = new Schema(fields, metadata: null);
         _parsers = [.. fields.Select(CsvColumnParser.Create)];
         foreach (SampleRecord record in _sample)
         {
@@ -249,8 +249,8 @@ internal sealed class CsvPartitionReader : IDisposable
         if (!parser.TryAppend(text, quoted))
         {
             string shown = Encoding.UTF8.GetString(text.Length > 64 ? text[..64] : text);
-            throw new CsvFormatException(line, parser.Field.Name, $"'{shown}' is not a {parser.Field.DataType} value" +
-                (_options.Schema?.IndexOf(parser.Field.Name) >= 0 ? string.Empty : $" (the type was inferred from the first {_options.InferenceRows} rows; raise CsvOptions.InferenceRows or give CsvOptions.Schema)"));
+            throw new CsvFormatException(line, parser.Field.Name, $"'{shown}' is not a {ArrowTypeText.Of(parser.Field.DataType)} value" +
+                (_options.Schema is { } schema && ArrowFrame.IndexOf(schema, parser.Field.Name) >= 0 ? string.Empty : $" (the type was inferred from the first {_options.InferenceRows} rows; raise CsvOptions.InferenceRows or give CsvOptions.Schema)"));
         }
     }
 

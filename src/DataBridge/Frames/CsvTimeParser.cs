@@ -6,31 +6,18 @@ namespace DataBridge.Frames;
 /// <summary>time64 from <c>HH:mm:ss[.f…]</c> and durations from <c>[-][d.]hh:mm:ss[.f…]</c> (invariant TimeSpan text).</summary>
 internal sealed class CsvTimeParser : CsvColumnParser
 {
-    private readonly PrimitiveArrayBuilder<long, Time64Array>? _time;
-    private readonly PrimitiveArrayBuilder<long, DurationArray>? _duration;
+    private readonly FixedWidthBuilder<long> _builder = new();
+    private readonly bool _time;
     private readonly TimeUnit _unit;
 
     public CsvTimeParser(Field field)
         : base(field)
     {
-        if (field.DataType is TimeType t)
-        {
-            _unit = t.Unit;
-            _time = new Time64Array.Builder(t);
-        }
-        else
-        {
-            var d = (DurationType)field.DataType;
-            _unit = d.Unit;
-            _duration = new DurationArray.Builder(d);
-        }
+        _time = field.DataType is Time64Type;
+        _unit = ((TimeBasedType)field.DataType).Unit;
     }
 
-    public override void AppendNull()
-    {
-        _time?.AppendNull();
-        _duration?.AppendNull();
-    }
+    public override void AppendNull() => _builder.AppendNull();
 
     public override bool TryAppend(ReadOnlySpan<byte> text, bool quoted)
     {
@@ -42,7 +29,7 @@ internal sealed class CsvTimeParser : CsvColumnParser
 
         string s = Encoding.UTF8.GetString(text);
         long ticks;
-        if (_time is not null)
+        if (_time)
         {
             if (!TimeOnly.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out TimeOnly t))
             {
@@ -71,16 +58,11 @@ internal sealed class CsvTimeParser : CsvColumnParser
             return false;
         }
 
-        _time?.Append(value);
-        _duration?.Append(value);
+        _builder.Append(value);
         return true;
     }
 
-    public override void Reserve(int rows)
-    {
-        _time?.Reserve(rows);
-        _duration?.Reserve(rows);
-    }
+    public override void Reserve(int rows) => _builder.Reserve(rows);
 
-    public override ArrowArray Build() => _time is not null ? _time.Build() : _duration!.Build();
+    public override IArrowArray Build() => ArrowArrayFactory.BuildArray(_builder.Build(Field.DataType));
 }

@@ -7,7 +7,7 @@ namespace DataBridge.Frames;
 /// </summary>
 internal sealed class CsvTimestampParser : CsvColumnParser
 {
-    private readonly TimestampArray.Builder _builder;
+    private readonly FixedWidthBuilder<long> _builder = new();
     private readonly TimeUnit _unit;
 
     public CsvTimestampParser(Field field)
@@ -15,7 +15,6 @@ internal sealed class CsvTimestampParser : CsvColumnParser
     {
         var type = (TimestampType)field.DataType;
         _unit = type.Unit;
-        _builder = new TimestampArray.Builder(type);
     }
 
     public override void AppendNull() => _builder.AppendNull();
@@ -47,5 +46,5 @@ internal sealed class CsvTimestampParser : CsvColumnParser
 
     public override void Reserve(int rows) => _builder.Reserve(rows);
 
-    public override ArrowArray Build() => _builder.Build();
+    public override IArrowArray Build() => ArrowArrayFactory.BuildArray(_builder.Build(Field.DataType));
 }

@@ -50,12 +50,12 @@ internal sealed class CsvTypeInference
     }
 
     /// <summary>The inferred type.</summary>
-    public ArrowType Result() => !_seen ? Utf8Type.Default
+    public IArrowType Result() => !_seen ? StringType.Default
         : _bool ? BooleanType.Default
-        : _int ? IntType.Int64
-        : _double ? FloatingPointType.Float64
-        : _date ? DateType.Date32
-        : _timestamp ? new TimestampType(TimeUnit.Microsecond)
+        : _int ? Int64Type.Default
+        : _double ? DoubleType.Default
+        : _date ? Date32Type.Default
+        : _timestamp ? new TimestampType(TimeUnit.Microsecond, (string?)null)
         : _zoned ? new TimestampType(TimeUnit.Microsecond, "UTC")
-        : Utf8Type.Default;
+        : StringType.Default;
 }

@@ -40,22 +40,22 @@ internal static class CsvWriter
         }
 
         Schema schema = frame.Schema;
-        if (options.HasHeader && schema.Fields.Count > 0)
+        if (options.HasHeader && schema.FieldsList.Count > 0)
         {
-            for (int c = 0; c < schema.Fields.Count; c++)
+            for (int c = 0; c < schema.FieldsList.Count; c++)
             {
                 if (c > 0)
                 {
                     writer.Write(separator);
                 }
 
-                WriteField(schema[c].Name);
+                WriteField(schema.FieldsList[c].Name);
             }
 
             writer.WriteLine();
         }
 
-        Func<ArrowArray, int, object?>[] getters = [.. schema.Fields.Select(BoxedValue.Getter)];
+        Func<IArrowArray, int, object?>[] getters = [.. schema.FieldsList.Select(BoxedValue.Getter)];
         foreach (RecordBatch batch in frame.Partitions)
         {
             for (int r = 0; r < batch.Length; r++)

@@ -3,14 +3,14 @@ namespace DataBridge.Frames;
 /// <summary><see cref="DateOnly"/> → date32 (days since 1970-01-01; covers years 1 to 9999).</summary>
 internal sealed class DateOnlyEncoder : ArrayEncoder<DateOnly>
 {
-    private readonly Date32Array.Builder _builder = new();
+    private readonly FixedWidthBuilder<int> _builder = new();
 
     public DateOnlyEncoder(string name)
-        : base(name, DateType.Date32, nullable: false)
+        : base(name, Date32Type.Default, nullable: false)
     {
     }
 
-    public override void Append(DateOnly value) => _builder.Append(value);
+    public override void Append(DateOnly value) => _builder.Append(value.DayNumber - TemporalConversions.UnixEpochDayNumber);
 
     public override void AppendNull()
     {
@@ -20,5 +20,5 @@ internal sealed class DateOnlyEncoder : ArrayEncoder<DateOnly>
 
     public override void Reserve(int rows) => _builder.Reserve(rows);
 
-    protected override ArrowArray BuildPartition() => _builder.Build();
+    protected override IArrowArray BuildPartition() => ArrowArrayFactory.BuildArray(_builder.Build(Date32Type.Default));
 }

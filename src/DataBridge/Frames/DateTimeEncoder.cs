@@ -8,8 +8,9 @@ namespace DataBridge.Frames;
 /// </summary>
 internal sealed class DateTimeEncoder : ColumnEncoder<DateTime>
 {
-    private readonly TimestampArray.Builder _builder = new(new TimestampType(ClrTypeMapping.DateTimeUnit));
-    private readonly List<ArrowArray> _partitions = [];
+    private static readonly TimestampType Unzoned = new(ClrTypeMapping.DateTimeUnit, (string?)null);
+    private readonly FixedWidthBuilder<long> _builder = new();
+    private readonly List<ArrayData> _partitions = [];
     private bool _nullable;
     private bool _sawValue;
     private bool _allUtc = true;
@@ -34,18 +35,18 @@ internal sealed class DateTimeEncoder : ColumnEncoder<DateTime>
 
     public override void Reserve(int rows) => _builder.Reserve(rows);
 
-    public override void EndPartition() => _partitions.Add(_builder.Build());
+    public override void EndPartition() => _partitions.Add(_builder.Build(Unzoned));
 
-    public override (Field Field, IReadOnlyList<ArrowArray> Partitions) Complete()
+    public override (Field Field, IReadOnlyList<IArrowArray> Partitions) Complete()
     {
         if (!(_sawValue && _allUtc))
         {
-            return (new Field(Name, new TimestampType(ClrTypeMapping.DateTimeUnit), _nullable), _partitions);
+            return (new Field(Name, Unzoned, _nullable), [.. _partitions.Select(ArrowArrayFactory.BuildArray)]);
         }
 
         // Same buffers, re-labelled with the zone now that every value is known to be UTC.
         var utc = new TimestampType(ClrTypeMapping.DateTimeUnit, "UTC");
-        ArrowArray[] relabelled = [.. _partitions.Select(p => ArrowArray.Create(new ArrayData(utc, p.Length, p.NullCount, p.Offset, p.Data.Buffers)))];
+        IArrowArray[] relabelled = [.. _partitions.Select(p => ArrowArrayFactory.BuildArray(new ArrayData(utc, p.Length, p.NullCount, p.Offset, p.Buffers, p.Children)))];
         return (new Field(Name, utc, _nullable), relabelled);
     }
 

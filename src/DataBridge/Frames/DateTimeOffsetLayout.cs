@@ -17,24 +17,24 @@ internal static class DateTimeOffsetLayout
 
     public static readonly TimestampType Timestamp = new(TimeUnit.Microsecond, "UTC");
 
-    public static readonly StructType Type = new([new Field(TimestampField, Timestamp), new Field(OffsetField, IntType.Int16)]);
+    public static readonly StructType Type = new([new Field(TimestampField, Timestamp, true), new Field(OffsetField, Int16Type.Default, true)]);
 
     /// <summary>A struct whose first child is a timestamp and whose second is an integer named like ours.</summary>
     public static bool Matches(StructType type) =>
-        type.Fields.Count == 2 && type.Fields[0].DataType is TimestampType && type.Fields[1].DataType is IntType &&
+        type.Fields.Count == 2 && type.Fields[0].DataType is TimestampType && type.Fields[1].DataType is IntegerType &&
         type.Fields[0].Name == TimestampField && type.Fields[1].Name == OffsetField;
 
-    /// <summary>Reads element i of such a struct (children addressed at the parent's offset + i).</summary>
-    public static Func<ArrowArray, int, DateTimeOffset> Reader(StructType type)
+    /// <summary>Reads element i of such a struct (Apache.Arrow's <see cref="StructArray.Fields"/> are sliced like the struct).</summary>
+    public static Func<IArrowArray, int, DateTimeOffset> Reader(StructType type)
     {
         var tsType = (TimestampType)type.Fields[0].DataType;
-        Func<ArrowArray, int, short> offset = ValueReader.Create<short>(type.Fields[1]);
+        Func<IArrowArray, int, short> offset = ValueReader.Create<short>(type.Fields[1]);
         return (a, i) =>
         {
             var s = (StructArray)a;
-            var ts = (TimestampArray)s.GetChild(0);
-            DateTime utc = ValueReader.ToDateTime(ts.GetValue(i), tsType);
-            var delta = TimeSpan.FromMinutes(offset(s.GetChild(1), i));
+            var ts = (TimestampArray)s.Fields[0];
+            DateTime utc = ValueReader.ToDateTime(ts.Values[i], tsType);
+            var delta = TimeSpan.FromMinutes(offset(s.Fields[1], i));
             return new DateTimeOffset(utc.Ticks + delta.Ticks, delta);
         };
     }

@@ -37,11 +37,13 @@ internal sealed class DecimalEncoder : ColumnEncoder<decimal>
 
     public override void EndPartition() => _ends.Add(_values.Count);
 
-    public override (Field Field, IReadOnlyList<ArrowArray> Partitions) Complete()
+    public override (Field Field, IReadOnlyList<IArrowArray> Partitions) Complete()
     {
-        DecimalType type = _integerDigits + _scale <= 38 ? new DecimalType(38, _scale) : new DecimalType(76, _scale, 256);
-        var builder = new DecimalArray.Builder(type);
-        var partitions = new List<ArrowArray>(_ends.Count);
+        bool narrow = _integerDigits + _scale <= 38;
+        IArrowType type = narrow ? new Decimal128Type(38, _scale) : new Decimal256Type(76, _scale);
+        int width = narrow ? 16 : 32;
+        var builder = new FixedWidthBinaryBuilder(type, width, allocator: null);
+        var partitions = new List<IArrowArray>(_ends.Count);
         int start = 0;
         foreach (int end in _ends)
         {
@@ -50,7 +52,8 @@ internal sealed class DecimalEncoder : ColumnEncoder<decimal>
             {
                 if (_valid[i])
                 {
-                    builder.Append(_values[i]);
+                    // Cannot fail: the type was chosen to hold every value's digits at this scale.
+                    DecimalConversion.TryWrite(_values[i], _scale, builder.AppendSlot());
                 }
                 else
                 {
@@ -58,7 +61,7 @@ internal sealed class DecimalEncoder : ColumnEncoder<decimal>
                 }
             }
 
-            partitions.Add(builder.Build());
+            partitions.Add(ArrowArrayFactory.BuildArray(builder.Build()));
             start = end;
         }
 

@@ -1,3 +1,5 @@
+using DataBridge.Arrow.Memory;
+
 namespace DataBridge.Frames;
 
 /// <summary>
@@ -9,12 +11,12 @@ namespace DataBridge.Frames;
 internal sealed class EnumEncoder<T> : ArrayEncoder<T>
     where T : struct, Enum
 {
-    private readonly StringArray.Builder _builder = new();
+    private readonly VariableBinaryBuilder _builder = new(large: false, ArrowMemoryAllocator.Default);
     private int _lastBytes;
     private readonly Dictionary<T, string> _names = [];
 
     public EnumEncoder(string name)
-        : base(name, Utf8Type.Default, nullable: false)
+        : base(name, StringType.Default, nullable: false)
     {
     }
 
@@ -37,10 +39,9 @@ internal sealed class EnumEncoder<T> : ArrayEncoder<T>
 
     public override void Reserve(int rows) => _builder.Reserve(rows, _lastBytes);
 
-    protected override ArrowArray BuildPartition()
+    protected override IArrowArray BuildPartition()
     {
-        var built = (BinaryArray)_builder.Build();
-        _lastBytes = built.ValueData.Length;
-        return built;
+        _lastBytes = _builder.DataLength;
+        return ArrowArrayFactory.BuildArray(_builder.Build(StringType.Default));
     }
 }

@@ -28,9 +28,9 @@ internal sealed class NullableEncoder<T> : ColumnEncoder<T?>
 
     public override void Reserve(int rows) => _inner.Reserve(rows);
 
-    public override (Field Field, IReadOnlyList<ArrowArray> Partitions) Complete()
+    public override (Field Field, IReadOnlyList<IArrowArray> Partitions) Complete()
     {
-        (Field field, IReadOnlyList<ArrowArray> partitions) = _inner.Complete();
+        (Field field, IReadOnlyList<IArrowArray> partitions) = _inner.Complete();
         return (field.IsNullable ? field : new Field(field.Name, field.DataType, true, field.Metadata), partitions);
     }
 }

@@ -1,18 +1,19 @@
 namespace DataBridge.Frames;
 
-/// <summary>Fixed-width numbers straight into a <see cref="PrimitiveArrayBuilder{T, TArray}"/>.</summary>
+/// <summary>Fixed-width numbers straight into a <see cref="FixedWidthBuilder{T}"/>; a span of values is one copy.</summary>
 /// <typeparam name="T">The stored value type.</typeparam>
-/// <typeparam name="TArray">The array type.</typeparam>
-internal sealed class PrimitiveEncoder<T, TArray> : ArrayEncoder<T>
+internal sealed class PrimitiveEncoder<T> : ArrayEncoder<T>
     where T : unmanaged
-    where TArray : PrimitiveArray<T>
 {
-    private readonly PrimitiveArrayBuilder<T, TArray> _builder;
+    private readonly FixedWidthBuilder<T> _builder = new();
+    private readonly IArrowType _type;
 
-    public PrimitiveEncoder(string name, ArrowType type, Func<PrimitiveArrayBuilder<T, TArray>> builder)
-        : base(name, type, nullable: false) => _builder = builder();
+    public PrimitiveEncoder(string name, IArrowType type)
+        : base(name, type, nullable: false) => _type = type;
 
     public override void Append(T value) => _builder.Append(value);
+
+    public override void AppendRange(ReadOnlySpan<T> values) => _builder.AppendRange(values);
 
     public override void AppendNull()
     {
@@ -22,5 +23,5 @@ internal sealed class PrimitiveEncoder<T, TArray> : ArrayEncoder<T>
 
     public override void Reserve(int rows) => _builder.Reserve(rows);
 
-    protected override ArrowArray BuildPartition() => _builder.Build();
+    protected override IArrowArray BuildPartition() => ArrowArrayFactory.BuildArray(_builder.Build(_type));
 }

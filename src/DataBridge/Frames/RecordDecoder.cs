@@ -20,15 +20,15 @@ internal static class RecordDecoder<T>
     /// <summary>The row factory for batches of <paramref name="schema"/>.</summary>
     /// <exception cref="InvalidOperationException">No usable constructor.</exception>
     /// <exception cref="InvalidCastException">A matched column cannot be read as its property's type.</exception>
-    public static Func<ArrowArray[], int, T> Create(Schema schema)
+    public static Func<IArrowArray[], int, T> Create(Schema schema)
     {
-        ParameterExpression columns = Expression.Parameter(typeof(ArrowArray[]), "columns");
+        ParameterExpression columns = Expression.Parameter(typeof(IArrowArray[]), "columns");
         ParameterExpression row = Expression.Parameter(typeof(int), "row");
 
         Expression Read(string name, Type type)
         {
             int index = ColumnIndex(schema, name);
-            Delegate getter = ValueReader.Create(schema[index], type);
+            Delegate getter = ValueReader.Create(schema.FieldsList[index], type);
             return Expression.Invoke(Expression.Constant(getter), Expression.ArrayIndex(columns, Expression.Constant(index)), row);
         }
 
@@ -47,7 +47,7 @@ internal static class RecordDecoder<T>
                 .OrderByDescending(c => c.GetParameters().Length)
                 .FirstOrDefault()
                 ?? throw new InvalidOperationException(
-                    $"{type} has no public parameterless constructor and no public constructor whose parameters all name columns of [{string.Join(", ", schema.Fields.Select(f => f.Name))}].");
+                    $"{type} has no public parameterless constructor and no public constructor whose parameters all name columns of [{string.Join(", ", schema.FieldsList.Select(f => f.Name))}].");
             ParameterInfo[] parameters = ctor.GetParameters();
             construct = Expression.New(ctor, parameters.Select(p => Read(p.Name!, p.ParameterType)));
             consumed.UnionWith(parameters.Select(p => p.Name!));
@@ -63,20 +63,20 @@ internal static class RecordDecoder<T>
         }
 
         Expression body = bindings.Count == 0 ? construct : Expression.MemberInit(construct, bindings);
-        return Expression.Lambda<Func<ArrowArray[], int, T>>(body, columns, row).Compile();
+        return Expression.Lambda<Func<IArrowArray[], int, T>>(body, columns, row).Compile();
     }
 
     private static int ColumnIndex(Schema schema, string name)
     {
-        int exact = schema.IndexOf(name);
+        int exact = ArrowFrame.IndexOf(schema, name);
         if (exact >= 0)
         {
             return exact;
         }
 
-        for (int i = 0; i < schema.Fields.Count; i++)
+        for (int i = 0; i < schema.FieldsList.Count; i++)
         {
-            if (string.Equals(schema[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(schema.FieldsList[i].Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 return i;
             }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Apache.Arrow.Arrays;
 
 namespace DataBridge.Frames;
 
@@ -13,13 +14,12 @@ internal static class StableHash
     private const ulong Prime = 1099511628211UL;
 
     /// <summary>The hash of element <paramref name="index"/> (not null) of <paramref name="array"/>.</summary>
-    public static ulong Of(ArrowArray array, int index) => array switch
+    public static ulong Of(IArrowArray array, int index) => array switch
     {
         BinaryArray a => Bytes(a.GetBytes(index)),
         LargeBinaryArray a => Bytes(a.GetBytes(index)),
-        FixedSizeBinaryArray a => Bytes(a.GetBytes(index)),
-        DecimalArray a => Bytes(a.GetBytes(index)),
-        BooleanArray a => Bytes([a.GetValue(index) ? (byte)1 : (byte)0]),
+        FixedSizeBinaryArray a => Bytes(a.GetBytes(index)), // and the decimals: their unscaled bytes
+        BooleanArray a => Bytes([a.GetValue(index) == true ? (byte)1 : (byte)0]),
         PrimitiveArray<sbyte> a => Value(a, index),
         PrimitiveArray<byte> a => Value(a, index),
         PrimitiveArray<short> a => Value(a, index),
@@ -35,9 +35,9 @@ internal static class StableHash
     };
 
     private static ulong Value<T>(PrimitiveArray<T> array, int index)
-        where T : unmanaged
+        where T : struct, IEquatable<T>
     {
-        T value = array.GetValue(index);
+        T value = array.Values[index];
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value));
         if (BitConverter.IsLittleEndian)
         {

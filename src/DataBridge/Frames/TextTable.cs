@@ -14,7 +14,7 @@ internal static class TextTable
         var sb = new StringBuilder();
         Schema schema = frame.Schema;
         long shown = Math.Min(maxRows, frame.RowCount);
-        int columns = schema.Fields.Count;
+        int columns = schema.FieldsList.Count;
 
         // cells[c][0] is the header; the index column comes first.
         var cells = new List<string>[columns + 1];
@@ -29,13 +29,13 @@ internal static class TextTable
         ArrowFrame head = frame.Head((int)shown);
         for (int c = 0; c < columns; c++)
         {
-            Field field = schema[c];
-            Func<ArrowArray, int, object?> get = BoxedValue.Getter(field);
-            numeric[c + 1] = field.DataType is IntType or FloatingPointType or DecimalType;
+            Field field = schema.FieldsList[c];
+            Func<IArrowArray, int, object?> get = BoxedValue.Getter(field);
+            numeric[c + 1] = field.DataType is IntegerType or FloatingPointType || DecimalConversion.IsDecimal(field.DataType);
             var column = new List<string> { field.Name };
             foreach (RecordBatch batch in head.Partitions)
             {
-                ArrowArray array = batch.Column(c);
+                IArrowArray array = batch.Column(c);
                 for (int i = 0; i < array.Length; i++)
                 {
                     column.Add(Truncate(Format(get(array, i))));
@@ -82,9 +82,9 @@ internal static class TextTable
         }
 
         sb.AppendLine("Schema:");
-        foreach (Field f in schema.Fields)
+        foreach (Field f in schema.FieldsList)
         {
-            sb.Append("  ").AppendLine(f.ToString());
+            sb.Append("  ").AppendLine(ArrowTypeText.Of(f));
         }
 
         return sb.ToString();

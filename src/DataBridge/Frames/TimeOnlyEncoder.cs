@@ -3,10 +3,11 @@ namespace DataBridge.Frames;
 /// <summary><see cref="TimeOnly"/> → time64[ns]: every 100 ns tick is kept.</summary>
 internal sealed class TimeOnlyEncoder : ArrayEncoder<TimeOnly>
 {
-    private readonly Time64Array.Builder _builder = new(new TimeType(ClrTypeMapping.TickUnit));
+    private static readonly Time64Type Type = new(ClrTypeMapping.TickUnit);
+    private readonly FixedWidthBuilder<long> _builder = new();
 
     public TimeOnlyEncoder(string name)
-        : base(name, new TimeType(ClrTypeMapping.TickUnit), nullable: false)
+        : base(name, Type, nullable: false)
     {
     }
 
@@ -20,5 +21,5 @@ internal sealed class TimeOnlyEncoder : ArrayEncoder<TimeOnly>
 
     public override void Reserve(int rows) => _builder.Reserve(rows);
 
-    protected override ArrowArray BuildPartition() => _builder.Build();
+    protected override IArrowArray BuildPartition() => ArrowArrayFactory.BuildArray(_builder.Build(Type));
 }

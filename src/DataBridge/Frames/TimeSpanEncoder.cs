@@ -7,10 +7,11 @@ namespace DataBridge.Frames;
 internal sealed class TimeSpanEncoder : ArrayEncoder<TimeSpan>
 {
     private const long MaxTicks = long.MaxValue / 100;
-    private readonly DurationArray.Builder _builder = new(new DurationType(ClrTypeMapping.TickUnit));
+    private static readonly DurationType Type = DurationType.FromTimeUnit(ClrTypeMapping.TickUnit);
+    private readonly FixedWidthBuilder<long> _builder = new();
 
     public TimeSpanEncoder(string name)
-        : base(name, new DurationType(ClrTypeMapping.TickUnit), nullable: false)
+        : base(name, Type, nullable: false)
     {
     }
 
@@ -32,5 +33,5 @@ internal sealed class TimeSpanEncoder : ArrayEncoder<TimeSpan>
 
     public override void Reserve(int rows) => _builder.Reserve(rows);
 
-    protected override ArrowArray BuildPartition() => _builder.Build();
+    protected override IArrowArray BuildPartition() => ArrowArrayFactory.BuildArray(_builder.Build(Type));
 }

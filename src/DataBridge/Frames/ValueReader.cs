@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using Apache.Arrow.Arrays;
 
 namespace DataBridge.Frames;
 
@@ -27,19 +28,19 @@ internal static class ValueReader
 
     /// <summary>A getter returning <typeparamref name="T"/> for element i of an array of <paramref name="field"/>'s type.</summary>
     /// <exception cref="InvalidCastException">The column's Arrow type cannot be read as <typeparamref name="T"/>.</exception>
-    public static Func<ArrowArray, int, T> Create<T>(Field field) => (Func<ArrowArray, int, T>)Create(field, typeof(T));
+    public static Func<IArrowArray, int, T> Create<T>(Field field) => (Func<IArrowArray, int, T>)Create(field, typeof(T));
 
-    /// <summary>The untyped form of <see cref="Create{T}"/>: a <c>Func&lt;ArrowArray, int, type&gt;</c>.</summary>
+    /// <summary>The untyped form of <see cref="Create{T}"/>: a <c>Func&lt;IArrowArray, int, type&gt;</c>.</summary>
     public static Delegate Create(Field field, Type type)
     {
         Type? underlying = Nullable.GetUnderlyingType(type);
         if (type == typeof(object))
         {
-            return (Func<ArrowArray, int, object?>)BoxedValue.Get;
+            return (Func<IArrowArray, int, object?>)BoxedValue.Get;
         }
 
         Delegate raw = Raw(field, underlying ?? type)
-            ?? throw new InvalidCastException($"Column '{field.Name}' ({field.DataType}) cannot be read as {type.Name}.");
+            ?? throw new InvalidCastException($"Column '{field.Name}' ({ArrowTypeText.Of(field.DataType)}) cannot be read as {type.Name}.");
         string name = field.Name;
         if (underlying is not null)
         {
@@ -51,13 +52,13 @@ internal static class ValueReader
             : (Delegate)ClassMethod.MakeGenericMethod(type).Invoke(null, [raw])!;
     }
 
-    private static Func<ArrowArray, int, T?> WrapNullable<T>(Func<ArrowArray, int, T> raw)
+    private static Func<IArrowArray, int, T?> WrapNullable<T>(Func<IArrowArray, int, T> raw)
         where T : struct => (a, i) => a.IsNull(i) ? null : raw(a, i);
 
-    private static Func<ArrowArray, int, T?> WrapClass<T>(Func<ArrowArray, int, T> raw)
+    private static Func<IArrowArray, int, T?> WrapClass<T>(Func<IArrowArray, int, T> raw)
         where T : class => (a, i) => a.IsNull(i) ? null : raw(a, i);
 
-    private static Func<ArrowArray, int, T> WrapStruct<T>(Func<ArrowArray, int, T> raw, string name)
+    private static Func<IArrowArray, int, T> WrapStruct<T>(Func<IArrowArray, int, T> raw, string name)
         where T : struct => (a, i) => a.IsNull(i) ? ThrowNull<T>(name, i) : raw(a, i);
 
     private static T ThrowNull<T>(string name, int index) =>
@@ -66,32 +67,34 @@ internal static class ValueReader
     /// <summary>The getter of a non-null element, or null when the conversion is not supported.</summary>
     private static Delegate? Raw(Field field, Type type)
     {
-        ArrowType arrow = field.DataType;
+        IArrowType arrow = field.DataType;
+        bool isDecimal = DecimalConversion.IsDecimal(arrow);
         if (type.IsEnum)
         {
-            return IsInteger(arrow) || arrow is Utf8Type or LargeUtf8Type
+            return IsInteger(arrow) || arrow is StringType or LargeStringType or StringViewType
                 ? (Delegate)EnumMethod.MakeGenericMethod(type).Invoke(null, [arrow])!
                 : null;
         }
 
         if (IsNumericTarget(type))
         {
-            return IsInteger(arrow) || arrow is FloatingPointType || (arrow is DecimalType && type == typeof(decimal))
+            return IsInteger(arrow) || arrow is FloatingPointType || (isDecimal && type == typeof(decimal))
                 ? (Delegate)NumberMethod.MakeGenericMethod(type).Invoke(null, [arrow])!
                 : null;
         }
 
         if (type == typeof(bool))
         {
-            return arrow is BooleanType ? (Func<ArrowArray, int, bool>)((a, i) => ((BooleanArray)a).GetValue(i)) : null;
+            return arrow is BooleanType ? (Func<IArrowArray, int, bool>)((a, i) => ((BooleanArray)a).GetValue(i).GetValueOrDefault()) : null;
         }
 
         if (type == typeof(string))
         {
             return arrow switch
             {
-                Utf8Type => (Func<ArrowArray, int, string>)((a, i) => ((StringArray)a).GetString(i)!),
-                LargeUtf8Type => (Func<ArrowArray, int, string>)((a, i) => ((LargeStringArray)a).GetString(i)!),
+                StringType => (Func<IArrowArray, int, string>)((a, i) => ((StringArray)a).GetString(i)),
+                LargeStringType => (Func<IArrowArray, int, string>)((a, i) => ((LargeStringArray)a).GetString(i)),
+                StringViewType => (Func<IArrowArray, int, string>)((a, i) => ((StringViewArray)a).GetString(i)),
                 _ => null,
             };
         }
@@ -100,9 +103,9 @@ internal static class ValueReader
         {
             return arrow switch
             {
-                BinaryType or Utf8Type => (Func<ArrowArray, int, byte[]>)((a, i) => ((BinaryArray)a).GetBytes(i).ToArray()),
-                LargeBinaryType or LargeUtf8Type => (Func<ArrowArray, int, byte[]>)((a, i) => ((LargeBinaryArray)a).GetBytes(i).ToArray()),
-                FixedSizeBinaryType => (Func<ArrowArray, int, byte[]>)((a, i) => ((FixedSizeBinaryArray)a).GetBytes(i).ToArray()),
+                BinaryType or StringType => (Func<IArrowArray, int, byte[]>)((a, i) => ((BinaryArray)a).GetBytes(i).ToArray()),
+                LargeBinaryType or LargeStringType => (Func<IArrowArray, int, byte[]>)((a, i) => ((LargeBinaryArray)a).GetBytes(i).ToArray()),
+                FixedSizeBinaryType when !isDecimal => (Func<IArrowArray, int, byte[]>)((a, i) => ((FixedSizeBinaryArray)a).GetBytes(i).ToArray()),
                 _ => null,
             };
         }
@@ -111,10 +114,10 @@ internal static class ValueReader
         {
             return arrow switch
             {
-                FixedSizeBinaryType { ByteWidth: 16 } => (Func<ArrowArray, int, Guid>)((a, i) => new Guid(((FixedSizeBinaryArray)a).GetBytes(i), bigEndian: true)),
-                BinaryType => (Func<ArrowArray, int, Guid>)((a, i) => ToGuid(((BinaryArray)a).GetBytes(i))),
-                LargeBinaryType => (Func<ArrowArray, int, Guid>)((a, i) => ToGuid(((LargeBinaryArray)a).GetBytes(i))),
-                Utf8Type => (Func<ArrowArray, int, Guid>)((a, i) => Guid.Parse(((StringArray)a).GetString(i)!, CultureInfo.InvariantCulture)),
+                FixedSizeBinaryType { ByteWidth: 16 } when !isDecimal => (Func<IArrowArray, int, Guid>)((a, i) => new Guid(((FixedSizeBinaryArray)a).GetBytes(i), bigEndian: true)),
+                BinaryType => (Func<IArrowArray, int, Guid>)((a, i) => ToGuid(((BinaryArray)a).GetBytes(i))),
+                LargeBinaryType => (Func<IArrowArray, int, Guid>)((a, i) => ToGuid(((LargeBinaryArray)a).GetBytes(i))),
+                StringType => (Func<IArrowArray, int, Guid>)((a, i) => Guid.Parse(((StringArray)a).GetString(i), CultureInfo.InvariantCulture)),
                 _ => null,
             };
         }
@@ -123,9 +126,9 @@ internal static class ValueReader
         {
             return arrow switch
             {
-                TimestampType t => (Func<ArrowArray, int, DateTime>)((a, i) => ToDateTime(((TimestampArray)a).GetValue(i), t)),
-                DateType { Unit: DateUnit.Day } => (Func<ArrowArray, int, DateTime>)((a, i) => ((Date32Array)a).GetDateOnly(i)!.Value.ToDateTime(TimeOnly.MinValue)),
-                DateType => (Func<ArrowArray, int, DateTime>)((a, i) => ((Date64Array)a).GetDateTime(i)!.Value),
+                TimestampType t => (Func<IArrowArray, int, DateTime>)((a, i) => ToDateTime(((TimestampArray)a).Values[i], t)),
+                Date32Type => (Func<IArrowArray, int, DateTime>)((a, i) => TemporalConversions.FromDate32(((Date32Array)a).Values[i]).ToDateTime(TimeOnly.MinValue)),
+                Date64Type => (Func<IArrowArray, int, DateTime>)((a, i) => TemporalConversions.FromDate64(((Date64Array)a).Values[i])),
                 _ => null,
             };
         }
@@ -134,7 +137,7 @@ internal static class ValueReader
         {
             return arrow switch
             {
-                TimestampType t => (Func<ArrowArray, int, DateTimeOffset>)((a, i) => new DateTimeOffset(ToDateTime(((TimestampArray)a).GetValue(i), t).Ticks, TimeSpan.Zero)),
+                TimestampType t => (Func<IArrowArray, int, DateTimeOffset>)((a, i) => new DateTimeOffset(ToDateTime(((TimestampArray)a).Values[i], t).Ticks, TimeSpan.Zero)),
                 StructType s when DateTimeOffsetLayout.Matches(s) => DateTimeOffsetLayout.Reader(s),
                 _ => null,
             };
@@ -144,49 +147,49 @@ internal static class ValueReader
         {
             return arrow switch
             {
-                DateType { Unit: DateUnit.Day } => (Func<ArrowArray, int, DateOnly>)((a, i) => ((Date32Array)a).GetDateOnly(i)!.Value),
-                DateType => (Func<ArrowArray, int, DateOnly>)((a, i) => ((Date64Array)a).GetDateOnly(i)!.Value),
-                TimestampType t => (Func<ArrowArray, int, DateOnly>)((a, i) => DateOnly.FromDateTime(ToDateTime(((TimestampArray)a).GetValue(i), t))),
+                Date32Type => (Func<IArrowArray, int, DateOnly>)((a, i) => TemporalConversions.FromDate32(((Date32Array)a).Values[i])),
+                Date64Type => (Func<IArrowArray, int, DateOnly>)((a, i) => DateOnly.FromDateTime(TemporalConversions.FromDate64(((Date64Array)a).Values[i]))),
+                TimestampType t => (Func<IArrowArray, int, DateOnly>)((a, i) => DateOnly.FromDateTime(ToDateTime(((TimestampArray)a).Values[i], t))),
                 _ => null,
             };
         }
 
         if (type == typeof(TimeOnly))
         {
-            return arrow switch
-            {
-                TimeType { BitWidth: 32 } => (Func<ArrowArray, int, TimeOnly>)((a, i) => ((Time32Array)a).GetTimeOnly(i)!.Value),
-                TimeType => (Func<ArrowArray, int, TimeOnly>)((a, i) => ((Time64Array)a).GetTimeOnly(i)!.Value),
-                DurationType => (Func<ArrowArray, int, TimeOnly>)((a, i) => TimeOnly.FromTimeSpan(((DurationArray)a).GetTimeSpan(i)!.Value)),
-                _ => null,
-            };
+            return TimeSpanGetter(arrow) is { } span ? (Func<IArrowArray, int, TimeOnly>)((a, i) => TimeOnly.FromTimeSpan(span(a, i))) : null;
         }
 
         if (type == typeof(TimeSpan))
         {
-            return arrow switch
-            {
-                DurationType => (Func<ArrowArray, int, TimeSpan>)((a, i) => ((DurationArray)a).GetTimeSpan(i)!.Value),
-                TimeType { BitWidth: 32 } => (Func<ArrowArray, int, TimeSpan>)((a, i) => ((Time32Array)a).GetTimeSpan(i)!.Value),
-                TimeType => (Func<ArrowArray, int, TimeSpan>)((a, i) => ((Time64Array)a).GetTimeSpan(i)!.Value),
-                _ => null,
-            };
+            return TimeSpanGetter(arrow);
         }
 
         return null;
     }
 
+    /// <summary>time32, time64 and duration values as <see cref="TimeSpan"/>; null for other types.</summary>
+    private static Func<IArrowArray, int, TimeSpan>? TimeSpanGetter(IArrowType arrow) => arrow switch
+    {
+        Time32Type t => (a, i) => TemporalConversions.ToTimeSpan(((Time32Array)a).Values[i], t.Unit),
+        Time64Type t => (a, i) => TemporalConversions.ToTimeSpan(((Time64Array)a).Values[i], t.Unit),
+        DurationType d => (a, i) => TemporalConversions.ToTimeSpan(((DurationArray)a).Values[i], d.Unit),
+        _ => null,
+    };
+
+    /// <summary>Whether a timestamp type has a zone (its values are then UTC instants).</summary>
+    internal static bool IsZoned(TimestampType type) => !string.IsNullOrEmpty(type.Timezone);
+
     /// <summary>A timestamp count as a <see cref="DateTime"/>: UTC kind when the type has a zone (the count is UTC), unspecified otherwise.</summary>
     internal static DateTime ToDateTime(long value, TimestampType type)
     {
         long ticks = checked(DateTime.UnixEpoch.Ticks + TemporalConversions.ToTicks(value, type.Unit));
-        return new DateTime(ticks, type.Timezone is null ? DateTimeKind.Unspecified : DateTimeKind.Utc);
+        return new DateTime(ticks, IsZoned(type) ? DateTimeKind.Utc : DateTimeKind.Unspecified);
     }
 
     private static Guid ToGuid(ReadOnlySpan<byte> bytes) =>
         bytes.Length == 16 ? new Guid(bytes, bigEndian: true) : throw new InvalidCastException($"A {bytes.Length}-byte binary value is not a UUID.");
 
-    internal static bool IsInteger(ArrowType type) => type is IntType;
+    internal static bool IsInteger(IArrowType type) => type is IntegerType;
 
     private static bool IsNumericTarget(Type type) =>
         type == typeof(sbyte) || type == typeof(byte) || type == typeof(short) || type == typeof(ushort) ||
@@ -194,53 +197,47 @@ internal static class ValueReader
         type == typeof(Half) || type == typeof(float) || type == typeof(double) || type == typeof(decimal);
 
     /// <summary>A numeric getter: the exact primitive when the types match, else a checked conversion.</summary>
-    private static Func<ArrowArray, int, T> Number<T>(ArrowType arrow)
-        where T : struct, INumberBase<T>
-    {
-        switch (arrow)
+    private static Func<IArrowArray, int, T> Number<T>(IArrowType arrow)
+        where T : struct, INumberBase<T> => arrow.TypeId switch
         {
-            case IntType { IsSigned: true, BitWidth: 8 }: return Convert<sbyte, T>();
-            case IntType { IsSigned: true, BitWidth: 16 }: return Convert<short, T>();
-            case IntType { IsSigned: true, BitWidth: 32 }: return Convert<int, T>();
-            case IntType { IsSigned: true }: return Convert<long, T>();
-            case IntType { BitWidth: 8 }: return Convert<byte, T>();
-            case IntType { BitWidth: 16 }: return Convert<ushort, T>();
-            case IntType { BitWidth: 32 }: return Convert<uint, T>();
-            case IntType: return Convert<ulong, T>();
-            case FloatingPointType { Precision: FloatPrecision.Half }: return Convert<Half, T>();
-            case FloatingPointType { Precision: FloatPrecision.Single }: return Convert<float, T>();
-            case FloatingPointType: return Convert<double, T>();
-            default: return (a, i) => T.CreateChecked(DecimalConversion.ToDecimal((DecimalArray)a, i));
-        }
-    }
+            ArrowTypeId.Int8 => Convert<sbyte, T>(),
+            ArrowTypeId.Int16 => Convert<short, T>(),
+            ArrowTypeId.Int32 => Convert<int, T>(),
+            ArrowTypeId.Int64 => Convert<long, T>(),
+            ArrowTypeId.UInt8 => Convert<byte, T>(),
+            ArrowTypeId.UInt16 => Convert<ushort, T>(),
+            ArrowTypeId.UInt32 => Convert<uint, T>(),
+            ArrowTypeId.UInt64 => Convert<ulong, T>(),
+            ArrowTypeId.HalfFloat => Convert<Half, T>(),
+            ArrowTypeId.Float => Convert<float, T>(),
+            ArrowTypeId.Double => Convert<double, T>(),
+            _ => (a, i) => T.CreateChecked(DecimalConversion.ToDecimal((FixedSizeBinaryArray)a, i)),
+        };
 
-    private static Func<ArrowArray, int, T> Convert<TSource, T>()
+    private static Func<IArrowArray, int, T> Convert<TSource, T>()
         where TSource : unmanaged, INumberBase<TSource>
         where T : struct, INumberBase<T>
     {
         if (typeof(TSource) == typeof(T))
         {
-            return (Func<ArrowArray, int, T>)(object)(Func<ArrowArray, int, TSource>)((a, i) => ((PrimitiveArray<TSource>)a).GetValue(i));
+            return (Func<IArrowArray, int, T>)(object)(Func<IArrowArray, int, TSource>)((a, i) => ((PrimitiveArray<TSource>)a).Values[i]);
         }
 
-        return (a, i) => T.CreateChecked(((PrimitiveArray<TSource>)a).GetValue(i));
+        return (a, i) => T.CreateChecked(((PrimitiveArray<TSource>)a).Values[i]);
     }
 
     /// <summary>Enums: by name (or number text) from strings, by value from integers.</summary>
-    private static Func<ArrowArray, int, T> EnumValue<T>(ArrowType arrow)
+    private static Func<IArrowArray, int, T> EnumValue<T>(IArrowType arrow)
         where T : struct, Enum
     {
-        if (arrow is Utf8Type)
+        switch (arrow)
         {
-            return (a, i) => Enum.Parse<T>(((StringArray)a).GetString(i)!);
+            case StringType: return (a, i) => Enum.Parse<T>(((StringArray)a).GetString(i));
+            case LargeStringType: return (a, i) => Enum.Parse<T>(((LargeStringArray)a).GetString(i));
+            case StringViewType: return (a, i) => Enum.Parse<T>(((StringViewArray)a).GetString(i));
         }
 
-        if (arrow is LargeUtf8Type)
-        {
-            return (a, i) => Enum.Parse<T>(((LargeStringArray)a).GetString(i)!);
-        }
-
-        Func<ArrowArray, int, long> raw = Number<long>(arrow);
+        Func<IArrowArray, int, long> raw = Number<long>(arrow);
         return (a, i) => FromInt64<T>(raw(a, i));
     }
 

@@ -31,6 +31,18 @@ internal static class TemporalConversions
         return per == 0 ? checked(ticks * 100) : FloorDiv(ticks, per);
     }
 
+    /// <summary>A date32 value (days since 1970-01-01) as a <see cref="DateOnly"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The day is outside years 1 to 9999.</exception>
+    public static DateOnly FromDate32(int days) => DateOnly.FromDayNumber(checked(UnixEpochDayNumber + days));
+
+    /// <summary>A date64 value (milliseconds since 1970-01-01) as an unspecified-kind <see cref="DateTime"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside <see cref="DateTime"/>'s range.</exception>
+    public static DateTime FromDate64(long milliseconds) => DateTime.UnixEpoch.AddTicks(ToTicks(milliseconds, TimeUnit.Millisecond));
+
+    /// <summary>A time32/time64/duration count of <paramref name="unit"/> as a <see cref="TimeSpan"/>.</summary>
+    /// <exception cref="OverflowException">The value does not fit in a <see cref="TimeSpan"/>.</exception>
+    public static TimeSpan ToTimeSpan(long value, TimeUnit unit) => new(ToTicks(value, unit));
+
     private static long FloorDiv(long a, long b)
     {
         long q = Math.DivRem(a, b, out long r);

@@ -3,17 +3,17 @@ using DataBridge.Arrow.Memory;
 namespace DataBridge.Arrow;
 
 /// <summary>
-/// The shared engine of the fixed-width byte builders (fixed-size binary, decimal): a values buffer of
+/// Builds fixed-size binary and decimal arrays as Apache.Arrow <see cref="ArrayData"/>: a values buffer of
 /// <c>byteWidth</c>-byte slots (a null's slot is left as allocated, zeroed) and validity.
 /// </summary>
 internal sealed class FixedWidthBinaryBuilder
 {
-    private readonly ArrowType _type;
+    private readonly IArrowType _type;
     private readonly int _width;
     private readonly BufferBuilder _values;
     private readonly ValidityBuilder _validity;
 
-    public FixedWidthBinaryBuilder(ArrowType type, int byteWidth, ArrowMemoryAllocator? allocator)
+    public FixedWidthBinaryBuilder(IArrowType type, int byteWidth, ArrowMemoryAllocator? allocator)
     {
         _type = type;
         _width = byteWidth;
@@ -53,23 +53,10 @@ internal sealed class FixedWidthBinaryBuilder
         _validity.Reserve(additional);
     }
 
-    /// <summary>Appends element <paramref name="index"/> of <paramref name="source"/>, whose bytes are <paramref name="bytes"/>.</summary>
-    public void AppendFrom(ArrowArray source, int index, ReadOnlySpan<byte> bytes)
-    {
-        if (source.IsNull(index))
-        {
-            AppendNull();
-        }
-        else
-        {
-            Append(bytes);
-        }
-    }
-
     public ArrayData Build()
     {
         int length = Length;
         (ArrowBuffer validity, int nullCount) = _validity.Build();
-        return new ArrayData(_type, length, nullCount, 0, [validity, _values.Build()]);
+        return new ArrayData(_type, length, nullCount, 0, new[] { validity, _values.Build() });
     }
 }

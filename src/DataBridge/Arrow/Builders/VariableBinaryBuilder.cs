@@ -4,7 +4,8 @@ using DataBridge.Arrow.Memory;
 namespace DataBridge.Arrow;
 
 /// <summary>
-/// The shared engine of the binary/string builders: an offsets buffer (int32, or int64 when
+/// Builds binary and string arrays (utf8, large_utf8, binary, large_binary) as Apache.Arrow
+/// <see cref="ArrayData"/>: an offsets buffer (int32, or int64 when
 /// <c>large</c>) that always holds the end offset of the last value, a data buffer, and validity.
 /// </summary>
 internal sealed class VariableBinaryBuilder
@@ -61,13 +62,13 @@ internal sealed class VariableBinaryBuilder
         _validity.AppendNull();
     }
 
-    public ArrayData Build(ArrowType type)
+    public ArrayData Build(IArrowType type)
     {
         // A zero-length array still gets its single 0 offset (as Arrow C++ writes it).
         WriteFirstOffset();
         int length = Length;
         (ArrowBuffer validity, int nullCount) = _validity.Build();
-        return new ArrayData(type, length, nullCount, 0, [validity, _offsets.Build(), _data.Build()]);
+        return new ArrayData(type, length, nullCount, 0, new[] { validity, _offsets.Build(), _data.Build() });
     }
 
     private void WriteFirstOffset()
