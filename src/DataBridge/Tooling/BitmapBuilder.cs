@@ -35,8 +35,8 @@ internal sealed class BitmapBuilder
         _bits = checked(_bits + 1);
     }
 
-    /// <summary>The bitmap as a buffer (padding bits are zero).</summary>
-    public ArrowBuffer ToArrowBuffer() => ArrowBuffer.FromSpan<byte>(_bytes.AsSpan(0, BitOps.ByteCount(_bits)));
+    /// <summary>The bitmap as a buffer (padding bits are zero); it shares this builder's array, so append no more.</summary>
+    public ArrowBuffer ToArrowBuffer() => new(_bytes.AsMemory(0, BitOps.ByteCount(_bits)));
 
     /// <summary>The bitmap as a validity buffer: empty when no bit is unset, as writers omit it then.</summary>
     public ArrowBuffer ToValidityBuffer() => UnsetCount == 0 ? ArrowBuffer.Empty : ToArrowBuffer();

@@ -15,7 +15,7 @@ namespace DataBridge.Tooling;
 /// A missing value (a <c>default</c> <see cref="JsonElement"/>) is treated as null: it fills the child
 /// slots of a null struct, fixed-size list or sparse-union slot.
 /// </remarks>
-internal sealed class CanonicalArrayBuilder
+internal sealed class CanonicalArrayBuilder(IReadOnlyDictionary<DictionaryType, long> dictionaryIds)
 {
     private readonly Dictionary<long, DictionaryValues> _dictionaries = [];
 
@@ -33,6 +33,26 @@ internal sealed class CanonicalArrayBuilder
 
     private static bool IsNull(JsonElement value) => value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
 
+    private long IdOf(DictionaryType type) => dictionaryIds.TryGetValue(type, out long id) ? id : 0;
+
+    private DictionaryValues Entry(DictionaryType type)
+    {
+        long id = IdOf(type);
+        if (!_dictionaries.TryGetValue(id, out DictionaryValues? entry))
+        {
+            entry = new DictionaryValues(type.ValueType);
+            _dictionaries.Add(id, entry);
+        }
+        else if (!ReferenceEquals(entry.ValueType, type.ValueType)
+                 && !string.Equals(ArrowTypeText.Describe(entry.ValueType), ArrowTypeText.Describe(type.ValueType), StringComparison.Ordinal))
+        {
+            // Apache.Arrow's types have no value equality: their descriptions (children included) stand in for it.
+            throw CanonicalJsonErrors.Invalid("$.schema", $"dictionary id {id} is used with two value types ({ArrowTypeText.Describe(entry.ValueType)} and {ArrowTypeText.Describe(type.ValueType)})");
+        }
+
+        return entry;
+    }
+
     private void Collect(Field field, JsonElement value)
     {
         if (IsNull(value))
@@ -42,17 +62,7 @@ internal sealed class CanonicalArrayBuilder
 
         if (field.DataType is DictionaryType dictionaryType)
         {
-            long id = dictionaryType.Id ?? 0;
-            if (!_dictionaries.TryGetValue(id, out DictionaryValues? entry))
-            {
-                entry = new DictionaryValues(dictionaryType.ValueType);
-                _dictionaries.Add(id, entry);
-            }
-            else if (!entry.ValueType.Equals(dictionaryType.ValueType))
-            {
-                throw CanonicalJsonErrors.Invalid("$.schema", $"dictionary id {id} is used with two value types ({entry.ValueType} and {dictionaryType.ValueType})");
-            }
-
+            DictionaryValues entry = Entry(dictionaryType);
             if (entry.Add(value))
             {
                 CollectChildren(dictionaryType.ValueType, value);
@@ -65,14 +75,14 @@ internal sealed class CanonicalArrayBuilder
     }
 
     /// <summary>Walks into a nested value to find dictionary-encoded descendants; shape errors are left to <see cref="Build(Field, IReadOnlyList{JsonElement}, string)"/>.</summary>
-    private void CollectChildren(ArrowType type, JsonElement value)
+    private void CollectChildren(IArrowType type, JsonElement value)
     {
         switch (type)
         {
-            case ListType or LargeListType or FixedSizeListType when value.ValueKind == JsonValueKind.Array:
+            case ListType or LargeListType or FixedSizeListType or ListViewType or LargeListViewType when value.ValueKind == JsonValueKind.Array:
                 foreach (JsonElement item in value.EnumerateArray())
                 {
-                    Collect(type.Children[0], item);
+                    Collect(((NestedType)type).Fields[0], item);
                 }
 
                 break;
@@ -98,13 +108,19 @@ internal sealed class CanonicalArrayBuilder
 
                 break;
             case UnionType union when value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 2
-                                      && value[0].TryGetInt32(out int typeId) && union.ChildIndex(typeId) >= 0:
-                Collect(union.Fields[union.ChildIndex(typeId)], value[1]);
+                                      && value[0].TryGetInt32(out int typeId) && ChildIndex(union, typeId) >= 0:
+                Collect(union.Fields[ChildIndex(union, typeId)], value[1]);
+                break;
+            case RunEndEncodedType ree:
+                // A run-end encoded value is written decoded: it is a value of the values field.
+                Collect(ree.ValuesField, value);
                 break;
             default:
                 break;
         }
     }
+
+    private static int ChildIndex(UnionType type, int typeId) => Array.IndexOf(type.TypeIds, typeId);
 
     private static bool TryStructChild(StructType type, JsonElement value, int index, out JsonElement child)
     {
@@ -123,7 +139,7 @@ internal sealed class CanonicalArrayBuilder
         return false;
     }
 
-    private ArrayData Build(ArrowType type, IReadOnlyList<JsonElement> values, string path)
+    private ArrayData Build(IArrowType type, IReadOnlyList<JsonElement> values, string path)
     {
         int length = values.Count;
         switch (type)
@@ -137,11 +153,14 @@ internal sealed class CanonicalArrayBuilder
                     }
                 }
 
-                return new ArrayData(type, length, length, 0, [ArrowBuffer.Empty]);
+                // Apache.Arrow's null arrays have no buffers at all.
+                return new ArrayData(type, length, length, 0, System.Array.Empty<ArrowBuffer>());
             case DictionaryType t:
                 return BuildDictionaryIndices(t, values, path);
             case UnionType t:
                 return BuildUnion(t, values, path);
+            case RunEndEncodedType t:
+                return BuildRunEndEncoded(t, values, path);
             default:
                 break;
         }
@@ -173,6 +192,9 @@ internal sealed class CanonicalArrayBuilder
                 return new ArrayData(type, length, nullCount, 0, [validityBuffer, bits.ToArrowBuffer()]);
             }
 
+            case Decimal32Type or Decimal64Type or Decimal128Type or Decimal256Type:
+                // Before FixedSizeBinaryType, from which Apache.Arrow derives the decimals.
+                return BuildFixedWidth(type, ((FixedSizeBinaryType)type).ByteWidth, values, validityBuffer, nullCount, path);
             case FixedSizeBinaryType t:
             {
                 var data = new GrowableBuffer();
@@ -196,10 +218,14 @@ internal sealed class CanonicalArrayBuilder
                 return new ArrayData(type, length, nullCount, 0, [validityBuffer, data.ToArrowBuffer()]);
             }
 
-            case Utf8Type or BinaryType or LargeUtf8Type or LargeBinaryType:
+            case StringType or BinaryType or LargeStringType or LargeBinaryType:
                 return BuildBinaryLike(type, values, validityBuffer, nullCount, path);
+            case StringViewType or BinaryViewType:
+                return BuildBinaryView(type, values, validityBuffer, nullCount, path);
             case ListType or LargeListType or MapType:
                 return BuildListLike(type, values, validityBuffer, nullCount, path);
+            case ListViewType or LargeListViewType:
+                return BuildListView(type, values, validityBuffer, nullCount, path);
             case FixedSizeListType t:
             {
                 var items = new List<JsonElement>();
@@ -263,32 +289,36 @@ internal sealed class CanonicalArrayBuilder
                 return new ArrayData(type, length, nullCount, 0, [validityBuffer], children);
             }
 
+            case FixedWidthType t:
+                return BuildFixedWidth(type, t.BitWidth / 8, values, validityBuffer, nullCount, path);
             default:
-            {
-                int width = type.BitWidth / 8;
-                var data = new GrowableBuffer();
-                for (int i = 0; i < length; i++)
-                {
-                    if (IsNull(values[i]))
-                    {
-                        data.AppendZeros(width);
-                    }
-                    else
-                    {
-                        AppendFixedWidth(data, type, values[i], $"{path}[{i}]");
-                    }
-                }
-
-                return new ArrayData(type, length, nullCount, 0, [validityBuffer, data.ToArrowBuffer()]);
-            }
+                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON values of type {ArrowTypeText.Describe(type)} cannot be built ({path}).");
         }
     }
 
-    private static void AppendFixedWidth(GrowableBuffer data, ArrowType type, JsonElement value, string path)
+    private static ArrayData BuildFixedWidth(IArrowType type, int width, IReadOnlyList<JsonElement> values, ArrowBuffer validity, int nullCount, string path)
+    {
+        var data = new GrowableBuffer();
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (IsNull(values[i]))
+            {
+                data.AppendZeros(width);
+            }
+            else
+            {
+                AppendFixedWidth(data, type, values[i], $"{path}[{i}]");
+            }
+        }
+
+        return new ArrayData(type, values.Count, nullCount, 0, [validity, data.ToArrowBuffer()]);
+    }
+
+    private static void AppendFixedWidth(GrowableBuffer data, IArrowType type, JsonElement value, string path)
     {
         switch (type)
         {
-            case IntType t:
+            case IntegerType t:
                 AppendInteger(data, t, Integer(value, path, t.IsSigned ? MinOf(t.BitWidth) : 0, t.IsSigned ? MaxOf(t.BitWidth) : (BigInteger.One << t.BitWidth) - 1), path);
                 break;
             case FloatingPointType t:
@@ -296,11 +326,11 @@ internal sealed class CanonicalArrayBuilder
                 double d = Float(value, path);
                 switch (t.Precision)
                 {
-                    case FloatPrecision.Half:
+                    case FloatingPointType.PrecisionKind.Half:
                         // double -> Half rounds to nearest even, as the oracle's canonicalisation does.
                         data.AppendInt16((short)BitConverter.HalfToUInt16Bits((Half)d));
                         break;
-                    case FloatPrecision.Single:
+                    case FloatingPointType.PrecisionKind.Single:
                         data.AppendInt32(BitConverter.SingleToInt32Bits((float)d));
                         break;
                     default:
@@ -311,9 +341,9 @@ internal sealed class CanonicalArrayBuilder
                 break;
             }
 
-            case DecimalType t:
+            case FixedSizeBinaryType t when CanonicalNames.TryGetDecimal(type, out _, out _, out int bitWidth):
             {
-                BigInteger unscaled = Integer(value, path, MinOf(t.BitWidth), MaxOf(t.BitWidth));
+                BigInteger unscaled = Integer(value, path, MinOf(bitWidth), MaxOf(bitWidth));
                 Span<byte> bytes = stackalloc byte[t.ByteWidth];
                 // Two's complement, little-endian, sign-extended to the full width.
                 bytes.Fill(unscaled.Sign < 0 ? (byte)0xFF : (byte)0);
@@ -322,10 +352,10 @@ internal sealed class CanonicalArrayBuilder
                 break;
             }
 
-            case DateType or TimeType or TimestampType or DurationType when type.BitWidth == 64:
+            case Date64Type or Time64Type or TimestampType or DurationType:
                 data.AppendInt64((long)Integer(value, path, long.MinValue, long.MaxValue));
                 break;
-            case DateType or TimeType:
+            case Date32Type or Time32Type:
                 data.AppendInt32((int)Integer(value, path, int.MinValue, int.MaxValue));
                 break;
             case IntervalType t when t.Unit == IntervalUnit.YearMonth:
@@ -341,11 +371,11 @@ internal sealed class CanonicalArrayBuilder
                 data.AppendInt64((long)Integer(Member(value, "nanoseconds", path), $"{path}.nanoseconds", long.MinValue, long.MaxValue));
                 break;
             default:
-                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON values of type {type.Name} cannot be built ({path}).");
+                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON values of type {ArrowTypeText.Describe(type)} cannot be built ({path}).");
         }
     }
 
-    private static void AppendInteger(GrowableBuffer data, IntType type, BigInteger value, string path)
+    private static void AppendInteger(GrowableBuffer data, IntegerType type, BigInteger value, string path)
     {
         switch (type.BitWidth)
         {
@@ -366,10 +396,26 @@ internal sealed class CanonicalArrayBuilder
         }
     }
 
-    private ArrayData BuildBinaryLike(ArrowType type, IReadOnlyList<JsonElement> values, ArrowBuffer validity, int nullCount, string path)
+    /// <summary>The bytes of a string (UTF-8) or binary (hex) value.</summary>
+    private static byte[] BinaryValue(JsonElement value, bool isString, string path)
     {
-        bool large = type is LargeUtf8Type or LargeBinaryType;
-        bool isString = type is Utf8Type or LargeUtf8Type;
+        if (!isString)
+        {
+            return Hex(value, path);
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw CanonicalJsonErrors.Invalid(path, "expected a string");
+        }
+
+        return Encoding.UTF8.GetBytes(value.GetString()!);
+    }
+
+    private static ArrayData BuildBinaryLike(IArrowType type, IReadOnlyList<JsonElement> values, ArrowBuffer validity, int nullCount, string path)
+    {
+        bool large = type is LargeStringType or LargeBinaryType;
+        bool isString = type is StringType or LargeStringType;
         var offsets = new GrowableBuffer();
         var data = new GrowableBuffer();
         AppendOffset(offsets, 0, large);
@@ -378,19 +424,7 @@ internal sealed class CanonicalArrayBuilder
             JsonElement v = values[i];
             if (!IsNull(v))
             {
-                if (isString)
-                {
-                    if (v.ValueKind != JsonValueKind.String)
-                    {
-                        throw CanonicalJsonErrors.Invalid($"{path}[{i}]", "expected a string");
-                    }
-
-                    data.AppendBytes(Encoding.UTF8.GetBytes(v.GetString()!));
-                }
-                else
-                {
-                    data.AppendBytes(Hex(v, $"{path}[{i}]"));
-                }
+                data.AppendBytes(BinaryValue(v, isString, $"{path}[{i}]"));
             }
 
             AppendOffset(offsets, data.Length, large);
@@ -399,7 +433,49 @@ internal sealed class CanonicalArrayBuilder
         return new ArrayData(type, values.Count, nullCount, 0, [validity, offsets.ToArrowBuffer(), data.ToArrowBuffer()]);
     }
 
-    private ArrayData BuildListLike(ArrowType type, IReadOnlyList<JsonElement> values, ArrowBuffer validity, int nullCount, string path)
+    /// <summary>
+    /// Binary and string views: one 16-byte view per value (int32 length, then up to 12 inline bytes, or a
+    /// 4-byte prefix, int32 buffer index and int32 offset), the longer values in one variadic data buffer.
+    /// </summary>
+    private static ArrayData BuildBinaryView(IArrowType type, IReadOnlyList<JsonElement> values, ArrowBuffer validity, int nullCount, string path)
+    {
+        const int maxInline = 12;
+        bool isString = type is StringViewType;
+        var views = new GrowableBuffer();
+        var data = new GrowableBuffer();
+        for (int i = 0; i < values.Count; i++)
+        {
+            JsonElement v = values[i];
+            if (IsNull(v))
+            {
+                views.AppendZeros(16);
+                continue;
+            }
+
+            byte[] bytes = BinaryValue(v, isString, $"{path}[{i}]");
+            views.AppendInt32(bytes.Length);
+            if (bytes.Length <= maxInline)
+            {
+                views.AppendBytes(bytes);
+                views.AppendZeros(maxInline - bytes.Length);
+            }
+            else
+            {
+                views.AppendBytes(bytes.AsSpan(0, 4));
+                views.AppendInt32(0);
+                views.AppendInt32(data.Length);
+                data.AppendBytes(bytes);
+            }
+        }
+
+        // No data buffer when every value is inline (variadic buffer count 0).
+        ArrowBuffer[] buffers = data.Length == 0
+            ? [validity, views.ToArrowBuffer()]
+            : [validity, views.ToArrowBuffer(), data.ToArrowBuffer()];
+        return new ArrayData(type, values.Count, nullCount, 0, buffers);
+    }
+
+    private ArrayData BuildListLike(IArrowType type, IReadOnlyList<JsonElement> values, ArrowBuffer validity, int nullCount, string path)
     {
         bool large = type is LargeListType;
         bool isMap = type is MapType;
@@ -411,28 +487,57 @@ internal sealed class CanonicalArrayBuilder
             JsonElement v = values[i];
             if (!IsNull(v))
             {
-                if (v.ValueKind != JsonValueKind.Array)
-                {
-                    throw CanonicalJsonErrors.Invalid($"{path}[{i}]", "expected an array");
-                }
-
-                foreach (JsonElement item in v.EnumerateArray())
-                {
-                    // A map entry is [key, value]: the positional form of the entries struct.
-                    if (isMap && (item.ValueKind != JsonValueKind.Array || item.GetArrayLength() != 2))
-                    {
-                        throw CanonicalJsonErrors.Invalid($"{path}[{i}]", "expected [key, value] pairs");
-                    }
-
-                    items.Add(item);
-                }
+                AddItems(v, isMap, items, $"{path}[{i}]");
             }
 
             AppendOffset(offsets, items.Count, large);
         }
 
-        ArrayData child = Build(type.Children[0].DataType, items, $"{path}[*]");
+        ArrayData child = Build(((NestedType)type).Fields[0].DataType, items, $"{path}[*]");
         return new ArrayData(type, values.Count, nullCount, 0, [validity, offsets.ToArrowBuffer()], [child]);
+    }
+
+    /// <summary>List views: offsets and sizes (int32, or int64 for large), the items laid out in order.</summary>
+    private ArrayData BuildListView(IArrowType type, IReadOnlyList<JsonElement> values, ArrowBuffer validity, int nullCount, string path)
+    {
+        bool large = type is LargeListViewType;
+        var offsets = new GrowableBuffer();
+        var sizes = new GrowableBuffer();
+        var items = new List<JsonElement>();
+        for (int i = 0; i < values.Count; i++)
+        {
+            JsonElement v = values[i];
+            int start = items.Count;
+            if (!IsNull(v))
+            {
+                AddItems(v, isMap: false, items, $"{path}[{i}]");
+            }
+
+            AppendOffset(offsets, start, large);
+            AppendOffset(sizes, items.Count - start, large);
+        }
+
+        ArrayData child = Build(((NestedType)type).Fields[0].DataType, items, $"{path}[*]");
+        return new ArrayData(type, values.Count, nullCount, 0, [validity, offsets.ToArrowBuffer(), sizes.ToArrowBuffer()], [child]);
+    }
+
+    private static void AddItems(JsonElement list, bool isMap, List<JsonElement> items, string path)
+    {
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            throw CanonicalJsonErrors.Invalid(path, "expected an array");
+        }
+
+        foreach (JsonElement item in list.EnumerateArray())
+        {
+            // A map entry is [key, value]: the positional form of the entries struct.
+            if (isMap && (item.ValueKind != JsonValueKind.Array || item.GetArrayLength() != 2))
+            {
+                throw CanonicalJsonErrors.Invalid(path, "expected [key, value] pairs");
+            }
+
+            items.Add(item);
+        }
     }
 
     private ArrayData BuildUnion(UnionType type, IReadOnlyList<JsonElement> values, string path)
@@ -450,12 +555,12 @@ internal sealed class CanonicalArrayBuilder
         for (int i = 0; i < length; i++)
         {
             JsonElement v = values[i];
-            if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2 || !v[0].TryGetInt32(out int typeId) || type.ChildIndex(typeId) < 0)
+            if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2 || !v[0].TryGetInt32(out int typeId) || ChildIndex(type, typeId) < 0)
             {
                 throw CanonicalJsonErrors.Invalid($"{path}[{i}]", $"expected [typeId, value] with a type id among [{string.Join(", ", type.TypeIds)}]");
             }
 
-            int childIndex = type.ChildIndex(typeId);
+            int childIndex = ChildIndex(type, typeId);
             typeIds.AppendByte(unchecked((byte)(sbyte)typeId));
             if (dense)
             {
@@ -478,27 +583,62 @@ internal sealed class CanonicalArrayBuilder
             children[k] = Build(type.Fields[k].DataType, columns[k], $"{path}[*]<{type.TypeIds[k]}>");
         }
 
+        // Apache.Arrow's unions have no validity buffer: type ids, then (dense) offsets.
         ArrowBuffer[] buffers = dense
-            ? [ArrowBuffer.Empty, typeIds.ToArrowBuffer(), offsets.ToArrowBuffer()]
-            : [ArrowBuffer.Empty, typeIds.ToArrowBuffer()];
+            ? [typeIds.ToArrowBuffer(), offsets.ToArrowBuffer()]
+            : [typeIds.ToArrowBuffer()];
         return new ArrayData(type, length, 0, 0, buffers, children);
     }
 
-    private ArrayData BuildDictionaryIndices(DictionaryType type, IReadOnlyList<JsonElement> values, string path)
+    /// <summary>
+    /// Run-end encoding of the decoded values: each run of equal consecutive values (nulls included) becomes
+    /// one value and one run end. The array has no buffers, and children run_ends and values.
+    /// </summary>
+    private ArrayData BuildRunEndEncoded(RunEndEncodedType type, IReadOnlyList<JsonElement> values, string path)
     {
-        long id = type.Id ?? 0;
-        if (!_dictionaries.TryGetValue(id, out DictionaryValues? entry))
+        var runEnds = new GrowableBuffer();
+        var runValues = new List<JsonElement>();
+        var endType = (IntegerType)type.RunEndsDataType;
+        BigInteger maxEnd = MaxOf(endType.BitWidth);
+        for (int i = 0; i < values.Count; i++)
         {
-            // No value of this id was collected (all null, or no batch): an empty dictionary.
-            entry = new DictionaryValues(type.ValueType);
-            _dictionaries.Add(id, entry);
+            bool continues = i > 0 && SameValue(values[i - 1], values[i]);
+            if (!continues)
+            {
+                runValues.Add(values[i]);
+            }
+
+            if (i + 1 == values.Count || !SameValue(values[i], values[i + 1]))
+            {
+                if (i + 1 > maxEnd)
+                {
+                    throw CanonicalJsonErrors.Invalid($"{path}[{i}]", $"the run end {i + 1} does not fit the run ends' type {ArrowTypeText.Describe(endType)}");
+                }
+
+                AppendInteger(runEnds, endType, i + 1, path);
+            }
         }
 
+        var endsData = new ArrayData(endType, runValues.Count, 0, 0, [ArrowBuffer.Empty, runEnds.ToArrowBuffer()]);
+        ArrayData valuesData = Build(type.ValuesDataType, runValues, $"{path}<values>");
+        return new ArrayData(type, values.Count, 0, 0, System.Array.Empty<ArrowBuffer>(), [endsData, valuesData]);
+    }
+
+    /// <summary>Whether two values are the same run: both null, or spelled alike.</summary>
+    private static bool SameValue(JsonElement a, JsonElement b) =>
+        IsNull(a) || IsNull(b) ? IsNull(a) && IsNull(b) : string.Equals(a.GetRawText(), b.GetRawText(), StringComparison.Ordinal);
+
+    private ArrayData BuildDictionaryIndices(DictionaryType type, IReadOnlyList<JsonElement> values, string path)
+    {
+        // No value of this id collected (all null, or no batch) leaves it an empty dictionary.
+        DictionaryValues entry = Entry(type);
+        long id = IdOf(type);
         ArrayData dictionary = entry.Built ?? BuildDictionary(entry, id, path);
-        BigInteger maxIndex = type.IndexType.IsSigned ? MaxOf(type.IndexType.BitWidth) : (BigInteger.One << type.IndexType.BitWidth) - 1;
+        var indexType = (IntegerType)type.IndexType;
+        BigInteger maxIndex = indexType.IsSigned ? MaxOf(indexType.BitWidth) : (BigInteger.One << indexType.BitWidth) - 1;
         if (entry.Values.Count - 1 > maxIndex)
         {
-            throw CanonicalJsonErrors.Invalid(path, $"dictionary {id} has {entry.Values.Count} distinct values, more than its index type {type.IndexType} can address");
+            throw CanonicalJsonErrors.Invalid(path, $"dictionary {id} has {entry.Values.Count} distinct values, more than its index type {ArrowTypeText.Describe(indexType)} can address");
         }
 
         var validity = new BitmapBuilder();
@@ -509,7 +649,7 @@ internal sealed class CanonicalArrayBuilder
             bool isNull = IsNull(v);
             validity.Append(!isNull);
             int index = isNull ? 0 : entry.IndexOf(v);
-            AppendInteger(indices, type.IndexType, index, path);
+            AppendInteger(indices, indexType, index, path);
         }
 
         return new ArrayData(type, values.Count, validity.UnsetCount, 0, [validity.ToValidityBuffer(), indices.ToArrowBuffer()], null, dictionary);
@@ -621,11 +761,11 @@ internal sealed class CanonicalArrayBuilder
     }
 
     /// <summary>The distinct values of one dictionary id, in order of first appearance.</summary>
-    private sealed class DictionaryValues(ArrowType valueType)
+    private sealed class DictionaryValues(IArrowType valueType)
     {
         private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
-        public ArrowType ValueType { get; } = valueType;
+        public IArrowType ValueType { get; } = valueType;
 
         public List<JsonElement> Values { get; } = [];
 

@@ -21,11 +21,17 @@ namespace DataBridge.Tooling;
 /// and durations decimal strings (raw storage values, no unit conversion); decimals the unscaled integer as
 /// a string; day-time intervals <c>{days, milliseconds}</c>, month-day-nano <c>{months, days,
 /// nanoseconds}</c>; lists arrays; structs objects keyed by child name (positional arrays when names
-/// repeat); maps <c>[[key, value], ...]</c>; unions <c>[typeId, value]</c>; dictionary-encoded values are
-/// written decoded.</para>
+/// repeat); maps <c>[[key, value], ...]</c>; unions <c>[typeId, value]</c>; dictionary-encoded and run-end
+/// encoded values are written decoded. Binary and string views, list views (<c>binaryview</c>,
+/// <c>utf8view</c>, <c>listview</c>, <c>largelistview</c>) have the values of their plain counterparts;
+/// <c>runendencoded</c> has two children, the run ends and the values.</para>
 /// <para>Reading builds the arrays directly. Each dictionary id gets one dictionary made of the distinct
 /// values found under that id in the whole document, shared by every batch (and by every field declaring
-/// the id), with indices of the declared index type.</para>
+/// the id), with indices of the declared index type. Views are built with inline values up to 12 bytes and
+/// one data buffer for the longer ones; run-end encoded arrays with one run per group of equal consecutive
+/// values.</para>
+/// <para>Apache.Arrow's <see cref="DictionaryType"/> has no id: written JSON numbers dictionaries 0, 1, 2, ...
+/// in schema order (a field before its children) unless the ids are known, as for a stream.</para>
 /// </remarks>
 public static class CanonicalJson
 {
@@ -35,7 +41,11 @@ public static class CanonicalJson
     /// <param name="destination">Where the UTF-8 text goes; left open.</param>
     /// <param name="indented">Whether to indent the text (one value per line) or write it on one line.</param>
     /// <exception cref="ArrowFormatException">The array data does not match its type's layout.</exception>
-    public static void Write(Schema schema, IEnumerable<RecordBatch> batches, Stream destination, bool indented = true)
+    public static void Write(Schema schema, IEnumerable<RecordBatch> batches, Stream destination, bool indented = true) =>
+        Write(schema, batches, destination, indented, null);
+
+    /// <summary>As <see cref="Write(Schema, IEnumerable{RecordBatch}, Stream, bool)"/>, with the dictionary ids of the source (see <see cref="CanonicalJsonWriter"/>).</summary>
+    internal static void Write(Schema schema, IEnumerable<RecordBatch> batches, Stream destination, bool indented, IReadOnlyList<long>? dictionaryIds)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(batches);
@@ -46,7 +56,7 @@ public static class CanonicalJson
             // Keep non-ASCII text readable; JSON parsers see the same strings either way.
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         });
-        new CanonicalJsonWriter(json).WriteDocument(schema, batches);
+        new CanonicalJsonWriter(json, dictionaryIds).WriteDocument(schema, batches);
     }
 
     /// <summary>Writes <paramref name="schema"/> and <paramref name="batches"/> as canonical JSON text.</summary>
@@ -55,11 +65,15 @@ public static class CanonicalJson
     /// <param name="destination">Where the text goes; flushed, left open.</param>
     /// <param name="indented">Whether to indent the text (one value per line) or write it on one line.</param>
     /// <exception cref="ArrowFormatException">The array data does not match its type's layout.</exception>
-    public static void Write(Schema schema, IEnumerable<RecordBatch> batches, TextWriter destination, bool indented = true)
+    public static void Write(Schema schema, IEnumerable<RecordBatch> batches, TextWriter destination, bool indented = true) =>
+        Write(schema, batches, destination, indented, null);
+
+    /// <summary>As <see cref="Write(Schema, IEnumerable{RecordBatch}, TextWriter, bool)"/>, with the dictionary ids of the source (see <see cref="CanonicalJsonWriter"/>).</summary>
+    internal static void Write(Schema schema, IEnumerable<RecordBatch> batches, TextWriter destination, bool indented, IReadOnlyList<long>? dictionaryIds)
     {
         ArgumentNullException.ThrowIfNull(destination);
         using var stream = new Utf8TextWriterStream(destination);
-        Write(schema, batches, stream, indented);
+        Write(schema, batches, stream, indented, dictionaryIds);
         destination.Flush();
     }
 
@@ -80,7 +94,7 @@ public static class CanonicalJson
     /// <param name="source">UTF-8 JSON text; read to the end, left open.</param>
     /// <returns>The schema and batches.</returns>
     /// <exception cref="JsonException">The text is not JSON, or not a canonical JSON document (the message gives the JSON path).</exception>
-    /// <exception cref="UnsupportedArrowFeatureException">The document uses a type DataBridge does not support (view types, run-end encoding).</exception>
+    /// <exception cref="UnsupportedArrowFeatureException">The document uses a type Apache.Arrow cannot hold (a struct or union without fields, a fixed-size binary or list of size 0).</exception>
     public static CanonicalJsonContent Read(Stream source)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -92,7 +106,7 @@ public static class CanonicalJson
     /// <param name="json">The JSON text.</param>
     /// <returns>The schema and batches.</returns>
     /// <exception cref="JsonException">The text is not JSON, or not a canonical JSON document (the message gives the JSON path).</exception>
-    /// <exception cref="UnsupportedArrowFeatureException">The document uses a type DataBridge does not support (view types, run-end encoding).</exception>
+    /// <exception cref="UnsupportedArrowFeatureException">The document uses a type Apache.Arrow cannot hold (a struct or union without fields, a fixed-size binary or list of size 0).</exception>
     public static CanonicalJsonContent Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -110,7 +124,7 @@ public static class CanonicalJson
             throw CanonicalJsonErrors.Invalid("$", "expected an object with 'schema' and 'batches'");
         }
 
-        Schema schema = CanonicalSchemaReader.ReadSchema(schemaElement, out string endianness);
+        Schema schema = CanonicalSchemaReader.ReadSchema(schemaElement, out string endianness, out Dictionary<DictionaryType, long> dictionaryIds);
         if (!root.TryGetProperty("batches", out JsonElement batchArray) || batchArray.ValueKind != JsonValueKind.Array)
         {
             throw CanonicalJsonErrors.Invalid("$.batches", "expected an array");
@@ -118,7 +132,7 @@ public static class CanonicalJson
 
         // Pass 1: shape of each batch, and the distinct values of every dictionary id.
         var shapes = new List<(int Length, JsonElement Columns)>();
-        var builder = new CanonicalArrayBuilder();
+        var builder = new CanonicalArrayBuilder(dictionaryIds);
         int b = 0;
         foreach (JsonElement batch in batchArray.EnumerateArray())
         {
@@ -130,9 +144,9 @@ public static class CanonicalJson
                 throw CanonicalJsonErrors.Invalid(path, "expected {\"length\": N, \"columns\": [...]}");
             }
 
-            if (columns.GetArrayLength() != schema.Fields.Count)
+            if (columns.GetArrayLength() != schema.FieldsList.Count)
             {
-                throw CanonicalJsonErrors.Invalid($"{path}.columns", $"{columns.GetArrayLength()} columns for {schema.Fields.Count} fields");
+                throw CanonicalJsonErrors.Invalid($"{path}.columns", $"{columns.GetArrayLength()} columns for {schema.FieldsList.Count} fields");
             }
 
             int c = 0;
@@ -143,7 +157,7 @@ public static class CanonicalJson
                     throw CanonicalJsonErrors.Invalid($"{path}.columns[{c}]", $"expected an array of {length} values");
                 }
 
-                builder.CollectColumn(schema.Fields[c++], column);
+                builder.CollectColumn(schema.FieldsList[c++], column);
             }
 
             shapes.Add((length, columns));
@@ -154,17 +168,17 @@ public static class CanonicalJson
         for (b = 0; b < shapes.Count; b++)
         {
             (int length, JsonElement columns) = shapes[b];
-            var data = new ArrayData[schema.Fields.Count];
+            var arrays = new IArrowArray[schema.FieldsList.Count];
             int c = 0;
             foreach (JsonElement column in columns.EnumerateArray())
             {
-                data[c] = builder.Build(schema.Fields[c], [.. column.EnumerateArray()], $"$.batches[{b}].columns[{c}]");
+                arrays[c] = ArrowArrayFactory.BuildArray(builder.Build(schema.FieldsList[c], [.. column.EnumerateArray()], $"$.batches[{b}].columns[{c}]"));
                 c++;
             }
 
-            batches.Add(RecordBatch.FromData(schema, data, length));
+            batches.Add(new RecordBatch(schema, arrays, length));
         }
 
-        return new CanonicalJsonContent(schema, batches, endianness);
+        return new CanonicalJsonContent(schema, batches, endianness, CanonicalSchemaReader.PreOrderIds(schema.FieldsList, dictionaryIds));
     }
 }

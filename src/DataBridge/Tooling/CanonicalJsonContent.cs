@@ -3,8 +3,9 @@ namespace DataBridge.Tooling;
 /// <summary>The schema and record batches read from a canonical JSON document (<see cref="CanonicalJson"/>).</summary>
 public sealed class CanonicalJsonContent
 {
-    internal CanonicalJsonContent(Schema schema, IReadOnlyList<RecordBatch> batches, string endianness)
+    internal CanonicalJsonContent(Schema schema, IReadOnlyList<RecordBatch> batches, string endianness, IReadOnlyList<long> dictionaryIds)
     {
+        DictionaryIds = dictionaryIds;
         Schema = schema;
         Batches = batches;
         Endianness = endianness;
@@ -21,4 +22,11 @@ public sealed class CanonicalJsonContent
     /// themselves do not depend on it; the arrays built from them are always little-endian.
     /// </summary>
     public string Endianness { get; }
+
+    /// <summary>
+    /// The document's dictionary ids, one per dictionary-encoded field in pre-order (a field before its
+    /// children): Apache.Arrow's <see cref="DictionaryType"/> has none, and fields sharing an id share one
+    /// dictionary array.
+    /// </summary>
+    internal IReadOnlyList<long> DictionaryIds { get; }
 }

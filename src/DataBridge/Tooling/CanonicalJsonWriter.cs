@@ -18,12 +18,26 @@ namespace DataBridge.Tooling;
 internal sealed class CanonicalJsonWriter
 {
     private const string HexDigits = "0123456789abcdef";
+    private const string ExtensionNameKey = "ARROW:extension:name";
+    private const string ExtensionMetadataKey = "ARROW:extension:metadata";
 
     private readonly Utf8JsonWriter _json;
+    private readonly IReadOnlyList<long>? _dictionaryIds;
     private readonly Dictionary<StructType, bool> _uniqueNames = new(ReferenceEqualityComparer.Instance);
-    private long _nextDictionaryId;
+    private int _dictionaryFields;
 
-    public CanonicalJsonWriter(Utf8JsonWriter json) => _json = json;
+    /// <param name="json">Where the document goes.</param>
+    /// <param name="dictionaryIds">
+    /// The dictionary ids of the schema's dictionary-encoded fields in pre-order (a field before its
+    /// children), e.g. as the stream's Schema message declares them; Apache.Arrow's
+    /// <see cref="DictionaryType"/> has no id. Null, or too short, numbers the remaining fields 0, 1, 2, ...
+    /// above every given id.
+    /// </param>
+    public CanonicalJsonWriter(Utf8JsonWriter json, IReadOnlyList<long>? dictionaryIds = null)
+    {
+        _json = json;
+        _dictionaryIds = dictionaryIds;
+    }
 
     /// <summary>Writes <c>{"schema": ..., "batches": [...]}</c>, flushing after every batch.</summary>
     public void WriteDocument(Schema schema, IEnumerable<RecordBatch> batches)
@@ -46,19 +60,18 @@ internal sealed class CanonicalJsonWriter
 
     public void WriteSchema(Schema schema)
     {
-        // Fields built without a dictionary id get fresh ids above every explicit one, so they never alias.
-        _nextDictionaryId = MaxDictionaryId(schema.Fields) + 1;
+        _dictionaryFields = 0;
         _json.WriteStartObject();
         // Big-endian bodies are refused by the codec, so every schema that reaches here is little-endian.
         _json.WriteString("endianness", "Little");
         _json.WriteStartArray("fields");
-        foreach (Field field in schema.Fields)
+        foreach (Field field in schema.FieldsList)
         {
             WriteField(field);
         }
 
         _json.WriteEndArray();
-        WriteMetadata(schema.Metadata);
+        WriteMetadata(schema.Metadata, null);
         _json.WriteEndObject();
     }
 
@@ -88,32 +101,34 @@ internal sealed class CanonicalJsonWriter
         _json.WriteEndObject();
     }
 
-    private static long MaxDictionaryId(IEnumerable<Field> fields)
-    {
-        long max = -1;
-        foreach (Field field in fields)
-        {
-            ArrowType type = field.DataType;
-            if (type is DictionaryType d)
-            {
-                max = Math.Max(max, d.Id ?? -1);
-                type = d.ValueType;
-            }
+    /// <summary>The type whose layout the data has: an extension type is written as its storage type.</summary>
+    private static IArrowType Storage(IArrowType type) => type is ExtensionType extension ? extension.StorageType : type;
 
-            max = Math.Max(max, MaxDictionaryId(type.Children));
+    private static IReadOnlyList<Field> ChildrenOf(IArrowType type) => type is NestedType nested ? nested.Fields : [];
+
+    private long NextDictionaryId()
+    {
+        int index = _dictionaryFields++;
+        if (_dictionaryIds is not null && index < _dictionaryIds.Count)
+        {
+            return _dictionaryIds[index];
         }
 
-        return max;
+        long above = _dictionaryIds is { Count: > 0 } ? _dictionaryIds.Max() + 1 : 0;
+        return above + index - (_dictionaryIds?.Count ?? 0);
     }
 
     private void WriteField(Field field)
     {
-        ArrowType type = field.DataType;
+        IArrowType type = Storage(field.DataType);
         DictionaryType? dictionary = type as DictionaryType;
+        long dictionaryId = 0;
         if (dictionary is not null)
         {
             // Canonical JSON, like Schema.fbs, gives a dictionary-encoded field its value type.
-            type = dictionary.ValueType;
+            type = Storage(dictionary.ValueType);
+            // Numbered before the children: ids are listed in pre-order.
+            dictionaryId = NextDictionaryId();
         }
 
         _json.WriteStartObject();
@@ -122,7 +137,7 @@ internal sealed class CanonicalJsonWriter
         _json.WritePropertyName("type");
         WriteType(type);
         _json.WriteStartArray("children");
-        foreach (Field child in type.Children)
+        foreach (Field child in ChildrenOf(type))
         {
             WriteField(child);
         }
@@ -131,23 +146,30 @@ internal sealed class CanonicalJsonWriter
         if (dictionary is not null)
         {
             _json.WriteStartObject("dictionary");
-            _json.WriteNumber("id", dictionary.Id ?? _nextDictionaryId++);
+            _json.WriteNumber("id", dictionaryId);
             _json.WritePropertyName("indexType");
             WriteType(dictionary.IndexType);
-            _json.WriteBoolean("isOrdered", dictionary.IsOrdered);
+            _json.WriteBoolean("isOrdered", dictionary.Ordered);
             _json.WriteEndObject();
         }
 
-        WriteMetadata(field.Metadata);
+        WriteMetadata(field.Metadata, field.DataType as ExtensionType ?? (dictionary?.ValueType as ExtensionType));
         _json.WriteEndObject();
     }
 
-    private void WriteMetadata(IReadOnlyList<KeyValuePair<string, string>> metadata)
+    private void WriteMetadata(IReadOnlyDictionary<string, string>? metadata, ExtensionType? extension)
     {
-        // Sorted by key, then value, in UTF-16 code unit order (JavaScript's string order): writers do
-        // not agree on the order of KeyValue pairs.
-        KeyValuePair<string, string>[] pairs = [.. metadata];
-        Array.Sort(pairs, static (a, b) =>
+        // Sorted by key, then value, in UTF-16 code unit order (JavaScript's string order): writers do not
+        // agree on the order of KeyValue pairs.
+        List<KeyValuePair<string, string>> pairs = metadata is null ? [] : [.. metadata];
+        if (extension is not null && !pairs.Any(p => p.Key == ExtensionNameKey))
+        {
+            // A registered extension type may have taken its keys out of the field's metadata: Schema.fbs has them there.
+            pairs.Add(new KeyValuePair<string, string>(ExtensionNameKey, extension.Name));
+            pairs.Add(new KeyValuePair<string, string>(ExtensionMetadataKey, extension.ExtensionMetadata ?? string.Empty));
+        }
+
+        pairs.Sort(static (a, b) =>
         {
             int byKey = string.CompareOrdinal(a.Key, b.Key);
             return byKey != 0 ? byKey : string.CompareOrdinal(a.Value, b.Value);
@@ -164,8 +186,9 @@ internal sealed class CanonicalJsonWriter
         _json.WriteEndArray();
     }
 
-    private void WriteType(ArrowType type)
+    private void WriteType(IArrowType type)
     {
+        type = Storage(type);
         _json.WriteStartObject();
         switch (type)
         {
@@ -175,7 +198,7 @@ internal sealed class CanonicalJsonWriter
             case BooleanType:
                 _json.WriteString("name", "bool");
                 break;
-            case IntType t:
+            case IntegerType t:
                 _json.WriteString("name", "int");
                 _json.WriteNumber("bitWidth", t.BitWidth);
                 _json.WriteBoolean("isSigned", t.IsSigned);
@@ -184,11 +207,14 @@ internal sealed class CanonicalJsonWriter
                 _json.WriteString("name", "floatingpoint");
                 _json.WriteString("precision", CanonicalNames.Precision(t.Precision));
                 break;
-            case Utf8Type:
+            case StringType:
                 _json.WriteString("name", "utf8");
                 break;
-            case LargeUtf8Type:
+            case LargeStringType:
                 _json.WriteString("name", "largeutf8");
+                break;
+            case StringViewType:
+                _json.WriteString("name", "utf8view");
                 break;
             case BinaryType:
                 _json.WriteString("name", "binary");
@@ -196,19 +222,23 @@ internal sealed class CanonicalJsonWriter
             case LargeBinaryType:
                 _json.WriteString("name", "largebinary");
                 break;
+            case BinaryViewType:
+                _json.WriteString("name", "binaryview");
+                break;
+            case FixedSizeBinaryType when CanonicalNames.TryGetDecimal(type, out int precision, out int scale, out int bitWidth):
+                // Before FixedSizeBinaryType, from which Apache.Arrow derives the decimals.
+                _json.WriteString("name", "decimal");
+                _json.WriteNumber("precision", precision);
+                _json.WriteNumber("scale", scale);
+                _json.WriteNumber("bitWidth", bitWidth);
+                break;
             case FixedSizeBinaryType t:
                 _json.WriteString("name", "fixedsizebinary");
                 _json.WriteNumber("byteWidth", t.ByteWidth);
                 break;
-            case DecimalType t:
-                _json.WriteString("name", "decimal");
-                _json.WriteNumber("precision", t.Precision);
-                _json.WriteNumber("scale", t.Scale);
-                _json.WriteNumber("bitWidth", t.BitWidth);
-                break;
             case DateType t:
                 _json.WriteString("name", "date");
-                _json.WriteString("unit", t.Unit == DateUnit.Day ? "DAY" : "MILLISECOND");
+                _json.WriteString("unit", t is Date32Type ? "DAY" : "MILLISECOND");
                 break;
             case TimeType t:
                 _json.WriteString("name", "time");
@@ -242,6 +272,12 @@ internal sealed class CanonicalJsonWriter
             case LargeListType:
                 _json.WriteString("name", "largelist");
                 break;
+            case ListViewType:
+                _json.WriteString("name", "listview");
+                break;
+            case LargeListViewType:
+                _json.WriteString("name", "largelistview");
+                break;
             case FixedSizeListType t:
                 _json.WriteString("name", "fixedsizelist");
                 _json.WriteNumber("listSize", t.ListSize);
@@ -251,7 +287,7 @@ internal sealed class CanonicalJsonWriter
                 break;
             case MapType t:
                 _json.WriteString("name", "map");
-                _json.WriteBoolean("keysSorted", t.KeysSorted);
+                _json.WriteBoolean("keysSorted", t.KeySorted);
                 break;
             case UnionType t:
                 _json.WriteString("name", "union");
@@ -264,8 +300,12 @@ internal sealed class CanonicalJsonWriter
 
                 _json.WriteEndArray();
                 break;
+            case RunEndEncodedType:
+                // The run ends and values types are its two children.
+                _json.WriteString("name", "runendencoded");
+                break;
             default:
-                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON has no representation for the type {type.Name}.");
+                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON has no representation for the type {ArrowTypeText.Describe(type)}.");
         }
 
         _json.WriteEndObject();
@@ -276,19 +316,20 @@ internal sealed class CanonicalJsonWriter
     {
         if ((ulong)index >= (ulong)data.Length)
         {
-            throw new ArrowFormatException($"Element {index} is outside a {data.Type} array of length {data.Length}.");
+            throw new ArrowFormatException($"Element {index} is outside a {Describe(data)} array of length {data.Length}.");
         }
 
-        ArrowType type = data.Type;
-        if (type.TypeId == ArrowTypeId.Null)
+        IArrowType type = Storage(data.DataType);
+        if (type is NullType)
         {
             _json.WriteNullValue();
             return;
         }
 
         long position = data.Offset + index;
-        // Unions have no validity bitmap of their own (their nulls live in the children).
-        if (type.TypeId != ArrowTypeId.Union && IsNull(data, position))
+        // Unions and run-end encoded arrays have no validity bitmap of their own (their nulls live in the
+        // children); a V4 union's bitmap is ignored, as the oracle does.
+        if (type is not (UnionType or RunEndEncodedType) && IsNull(data, position))
         {
             _json.WriteNullValue();
             return;
@@ -302,46 +343,50 @@ internal sealed class CanonicalJsonWriter
             case BooleanType:
                 _json.WriteBooleanValue(ReadBit(Buffer(data, 1), position));
                 break;
-            case IntType t:
+            case IntegerType t:
                 WriteInteger(data, t, position);
                 break;
-            case FloatingPointType t:
-                WriteFloat(t.Precision switch
-                {
-                    FloatPrecision.Half => (double)BitConverter.UInt16BitsToHalf((ushort)BinaryPrimitives.ReadInt16LittleEndian(Slot(data, 1, position, 2))),
-                    FloatPrecision.Single => BinaryPrimitives.ReadSingleLittleEndian(Slot(data, 1, position, 4)),
-                    _ => BinaryPrimitives.ReadDoubleLittleEndian(Slot(data, 1, position, 8)),
-                });
+            case HalfFloatType:
+                WriteFloat((double)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(Slot(data, 1, position, 2))));
                 break;
-            case DecimalType t:
+            case FloatType:
+                WriteFloat(BinaryPrimitives.ReadSingleLittleEndian(Slot(data, 1, position, 4)));
+                break;
+            case DoubleType:
+                WriteFloat(BinaryPrimitives.ReadDoubleLittleEndian(Slot(data, 1, position, 8)));
+                break;
+            case FixedSizeBinaryType t when CanonicalNames.TryGetDecimal(type, out _, out _, out _):
                 _json.WriteStringValue(new BigInteger(Slot(data, 1, position, t.ByteWidth), isUnsigned: false, isBigEndian: false).ToString(CultureInfo.InvariantCulture));
                 break;
-            case DateType t when t.Unit == DateUnit.Day:
+            case FixedSizeBinaryType t:
+                WriteHex(Slot(data, 1, position, t.ByteWidth));
+                break;
+            case Date32Type or Time32Type:
                 _json.WriteNumberValue(BinaryPrimitives.ReadInt32LittleEndian(Slot(data, 1, position, 4)));
                 break;
-            case TimeType t when t.BitWidth == 32:
-                _json.WriteNumberValue(BinaryPrimitives.ReadInt32LittleEndian(Slot(data, 1, position, 4)));
-                break;
-            case DateType or TimeType or TimestampType or DurationType:
+            case Date64Type or Time64Type or TimestampType or DurationType:
                 WriteInt64String(BinaryPrimitives.ReadInt64LittleEndian(Slot(data, 1, position, 8)));
                 break;
             case IntervalType t:
                 WriteInterval(data, t, position);
                 break;
-            case FixedSizeBinaryType t:
-                WriteHex(Slot(data, 1, position, t.ByteWidth));
+            case StringType or BinaryType:
+                WriteBinaryLike(data, position, large: false, isString: type is StringType);
                 break;
-            case Utf8Type or BinaryType:
-                WriteBinaryLike(data, position, large: false, isString: type is Utf8Type);
+            case LargeStringType or LargeBinaryType:
+                WriteBinaryLike(data, position, large: true, isString: type is LargeStringType);
                 break;
-            case LargeUtf8Type or LargeBinaryType:
-                WriteBinaryLike(data, position, large: true, isString: type is LargeUtf8Type);
+            case StringViewType or BinaryViewType:
+                WriteBinaryView(data, position, isString: type is StringViewType);
                 break;
             case ListType or MapType:
                 WriteListLike(data, position, large: false, isMap: type is MapType);
                 break;
             case LargeListType:
                 WriteListLike(data, position, large: true, isMap: false);
+                break;
+            case ListViewType or LargeListViewType:
+                WriteListView(data, position, large: type is LargeListViewType);
                 break;
             case FixedSizeListType t:
                 WriteFixedSizeList(data, t, position);
@@ -352,25 +397,28 @@ internal sealed class CanonicalJsonWriter
             case UnionType t:
                 WriteUnion(data, t, position);
                 break;
+            case RunEndEncodedType t:
+                WriteRunEndEncoded(data, t, position);
+                break;
             default:
-                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON has no representation for values of type {type.Name}.");
+                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON has no representation for values of type {ArrowTypeText.Describe(type)}.");
         }
     }
 
     private void WriteDictionaryValue(ArrayData data, DictionaryType type, long position)
     {
         ArrayData dictionary = data.Dictionary
-            ?? throw new ArrowFormatException($"A dictionary-encoded array ({type}) has no dictionary.");
-        long index = ReadInteger(data, type.IndexType, position);
+            ?? throw new ArrowFormatException($"A dictionary-encoded array ({Describe(data)}) has no dictionary.");
+        long index = ReadInteger(data, (IntegerType)type.IndexType, position);
         if ((ulong)index >= (ulong)dictionary.Length)
         {
-            throw new ArrowFormatException($"Dictionary index {index} is outside the dictionary of length {dictionary.Length} (id {type.Id}).");
+            throw new ArrowFormatException($"Dictionary index {index} is outside the dictionary of length {dictionary.Length}.");
         }
 
         WriteValue(dictionary, index);
     }
 
-    private void WriteInteger(ArrayData data, IntType type, long position)
+    private void WriteInteger(ArrayData data, IntegerType type, long position)
     {
         if (type.BitWidth == 64)
         {
@@ -385,7 +433,7 @@ internal sealed class CanonicalJsonWriter
     }
 
     /// <summary>Reads an integer of 8 to 64 bits (unsigned 64-bit values above long.MaxValue wrap).</summary>
-    private static long ReadInteger(ArrayData data, IntType type, long position)
+    private static long ReadInteger(ArrayData data, IntegerType type, long position)
     {
         ReadOnlySpan<byte> slot = Slot(data, 1, position, type.BitWidth / 8);
         return (type.BitWidth, type.IsSigned) switch
@@ -462,10 +510,50 @@ internal sealed class CanonicalJsonWriter
         ReadOnlySpan<byte> bytes = Buffer(data, 2).Span;
         if (end > bytes.Length)
         {
-            throw new ArrowFormatException($"Offsets [{start}, {end}) of a {data.Type} value exceed its {bytes.Length}-byte data buffer.");
+            throw new ArrowFormatException($"Offsets [{start}, {end}) of a {Describe(data)} value exceed its {bytes.Length}-byte data buffer.");
         }
 
-        ReadOnlySpan<byte> value = bytes[(int)start..(int)end];
+        WriteBytes(bytes[(int)start..(int)end], isString);
+    }
+
+    /// <summary>
+    /// A binary or string view: 16 bytes, int32 length, then the value itself when it fits in 12 bytes, or
+    /// a 4-byte prefix, the int32 index of a variadic data buffer (buffer 2 + index) and an int32 offset.
+    /// </summary>
+    private void WriteBinaryView(ArrayData data, long position, bool isString)
+    {
+        const int maxInline = 12;
+        ReadOnlySpan<byte> view = Slot(data, 1, position, 16);
+        int length = BinaryPrimitives.ReadInt32LittleEndian(view);
+        if (length < 0)
+        {
+            throw new ArrowFormatException($"Element {position} of a {Describe(data)} array has a negative length {length}.");
+        }
+
+        if (length <= maxInline)
+        {
+            WriteBytes(view.Slice(4, length), isString);
+            return;
+        }
+
+        int bufferIndex = BinaryPrimitives.ReadInt32LittleEndian(view[8..]);
+        int offset = BinaryPrimitives.ReadInt32LittleEndian(view[12..]);
+        if (bufferIndex < 0 || (long)bufferIndex + 2 >= data.Buffers.Length)
+        {
+            throw new ArrowFormatException($"Element {position} of a {Describe(data)} array refers to data buffer {bufferIndex}; the array has {Math.Max(0, data.Buffers.Length - 2)}.");
+        }
+
+        ReadOnlySpan<byte> bytes = data.Buffers[bufferIndex + 2].Span;
+        if (offset < 0 || (long)offset + length > bytes.Length)
+        {
+            throw new ArrowFormatException($"Element {position} of a {Describe(data)} array, bytes [{offset}, {(long)offset + length}), exceeds its {bytes.Length}-byte data buffer {bufferIndex}.");
+        }
+
+        WriteBytes(bytes.Slice(offset, length), isString);
+    }
+
+    private void WriteBytes(ReadOnlySpan<byte> value, bool isString)
+    {
         if (isString)
         {
             // Invalid UTF-8 decodes to U+FFFD per maximal subpart, as the WHATWG TextDecoder of the oracle does.
@@ -492,6 +580,29 @@ internal sealed class CanonicalJsonWriter
             {
                 WriteValue(child, j);
             }
+        }
+
+        _json.WriteEndArray();
+    }
+
+    /// <summary>A list view: element <paramref name="position"/> is <c>sizes[position]</c> child values from <c>offsets[position]</c>.</summary>
+    private void WriteListView(ArrayData data, long position, bool large)
+    {
+        int width = large ? 8 : 4;
+        ReadOnlySpan<byte> offsetSlot = Slot(data, 1, position, width);
+        ReadOnlySpan<byte> sizeSlot = Slot(data, 2, position, width);
+        long start = large ? BinaryPrimitives.ReadInt64LittleEndian(offsetSlot) : BinaryPrimitives.ReadInt32LittleEndian(offsetSlot);
+        long size = large ? BinaryPrimitives.ReadInt64LittleEndian(sizeSlot) : BinaryPrimitives.ReadInt32LittleEndian(sizeSlot);
+        ArrayData child = Child(data, 0);
+        if (start < 0 || size < 0 || start > child.Length || size > child.Length - start)
+        {
+            throw new ArrowFormatException($"Element {position} of a {Describe(data)} array, offset {start} and size {size}, is outside its child of length {child.Length}.");
+        }
+
+        _json.WriteStartArray();
+        for (long j = start; j < start + size; j++)
+        {
+            WriteValue(child, j);
         }
 
         _json.WriteEndArray();
@@ -565,20 +676,63 @@ internal sealed class CanonicalJsonWriter
 
     private void WriteUnion(ArrayData data, UnionType type, long position)
     {
-        int typeId = (sbyte)Slot(data, 1, position, 1)[0];
-        int childIndex = type.ChildIndex(typeId);
+        // Apache.Arrow's layout is type ids, then (dense) offsets; a leading V4 validity buffer is skipped.
+        bool dense = type.Mode == UnionMode.Dense;
+        int typeIdsAt = data.Buffers is { } buffers && buffers.Length > (dense ? 2 : 1) ? 1 : 0;
+        int typeId = (sbyte)Slot(data, typeIdsAt, position, 1)[0];
+        int childIndex = Array.IndexOf(type.TypeIds, typeId);
         if (childIndex < 0)
         {
             throw new ArrowFormatException($"Union type id {typeId} is not one of the declared ids [{string.Join(", ", type.TypeIds)}].");
         }
 
-        long childPosition = type.Mode == UnionMode.Dense
-            ? BinaryPrimitives.ReadInt32LittleEndian(Slot(data, 2, position, 4))
+        long childPosition = dense
+            ? BinaryPrimitives.ReadInt32LittleEndian(Slot(data, typeIdsAt + 1, position, 4))
             : position;
         _json.WriteStartArray();
         _json.WriteNumberValue(typeId);
         WriteValue(Child(data, childIndex), childPosition);
         _json.WriteEndArray();
+    }
+
+    /// <summary>
+    /// A run-end encoded value: the value of the first run whose end exceeds <paramref name="position"/>.
+    /// Run ends index the logical positions, so the parent's offset is part of <paramref name="position"/>
+    /// and the children are not sliced by it.
+    /// </summary>
+    private void WriteRunEndEncoded(ArrayData data, RunEndEncodedType type, long position)
+    {
+        ArrayData runEnds = Child(data, 0);
+        ArrayData values = Child(data, 1);
+        if (Storage(runEnds.DataType) is not (Int16Type or Int32Type or Int64Type))
+        {
+            throw new ArrowFormatException($"The run ends of a {ArrowTypeText.Describe(type)} array are {Describe(runEnds)}, not int16, int32 or int64.");
+        }
+
+        var endType = (IntegerType)Storage(runEnds.DataType);
+        long RunEnd(long run) => ReadInteger(runEnds, endType, runEnds.Offset + run);
+        long low = 0;
+        long high = runEnds.Length;
+        while (low < high)
+        {
+            long middle = low + ((high - low) / 2);
+            if (RunEnd(middle) > position)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        // The second test catches run ends that do not increase, which would make the search pick another run.
+        if (low >= runEnds.Length || (low > 0 && RunEnd(low - 1) > position))
+        {
+            throw new ArrowFormatException($"Element {position} of a {ArrowTypeText.Describe(type)} array is in no run (run ends must increase, the last one reaching the length).");
+        }
+
+        WriteValue(values, low);
     }
 
     private void WriteInt64String(long value) => _json.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
@@ -603,7 +757,7 @@ internal sealed class CanonicalJsonWriter
         ReadOnlySpan<byte> offsets = Buffer(data, 1).Span;
         if ((position + 2) * width > offsets.Length)
         {
-            throw new ArrowFormatException($"Element {position} of a {data.Type} array needs offsets beyond its {offsets.Length}-byte offsets buffer.");
+            throw new ArrowFormatException($"Element {position} of a {Describe(data)} array needs offsets beyond its {offsets.Length}-byte offsets buffer.");
         }
 
         int at = (int)(position * width);
@@ -611,7 +765,7 @@ internal sealed class CanonicalJsonWriter
         long end = large ? BinaryPrimitives.ReadInt64LittleEndian(offsets[(at + width)..]) : BinaryPrimitives.ReadInt32LittleEndian(offsets[(at + width)..]);
         if (start < 0 || end < start)
         {
-            throw new ArrowFormatException($"Element {position} of a {data.Type} array has invalid offsets [{start}, {end}).");
+            throw new ArrowFormatException($"Element {position} of a {Describe(data)} array has invalid offsets [{start}, {end}).");
         }
 
         return (start, end);
@@ -619,13 +773,14 @@ internal sealed class CanonicalJsonWriter
 
     private static bool IsNull(ArrayData data, long position)
     {
-        ArrowBuffer validity = data.Validity;
-        if (validity.IsEmpty)
+        // A null count of 0 means no nulls whatever the bitmap holds, as the oracle reads it; -1 (not yet
+        // counted, e.g. after a slice) means the bitmap decides.
+        if (data.NullCount == 0 || data.Buffers is not { Length: > 0 } buffers || buffers[0].IsEmpty)
         {
             return false;
         }
 
-        return !ReadBit(validity, position);
+        return !ReadBit(buffers[0], position);
     }
 
     private static bool ReadBit(ArrowBuffer bitmap, long position)
@@ -640,9 +795,9 @@ internal sealed class CanonicalJsonWriter
 
     private static ArrowBuffer Buffer(ArrayData data, int index)
     {
-        if (index >= data.Buffers.Length)
+        if (data.Buffers is null || index >= data.Buffers.Length)
         {
-            throw new ArrowFormatException($"A {data.Type} array has {data.Buffers.Length} buffers; buffer {index} is missing.");
+            throw new ArrowFormatException($"A {Describe(data)} array has {data.Buffers?.Length ?? 0} buffers; buffer {index} is missing.");
         }
 
         return data.Buffers[index];
@@ -654,7 +809,7 @@ internal sealed class CanonicalJsonWriter
         long start = position * width;
         if (start + width > bytes.Length)
         {
-            throw new ArrowFormatException($"Element {position} of a {data.Type} array is beyond its {bytes.Length}-byte buffer {buffer}.");
+            throw new ArrowFormatException($"Element {position} of a {Describe(data)} array is beyond its {bytes.Length}-byte buffer {buffer}.");
         }
 
         return bytes.Slice((int)start, width);
@@ -662,11 +817,13 @@ internal sealed class CanonicalJsonWriter
 
     private static ArrayData Child(ArrayData data, int index)
     {
-        if (index >= data.Children.Length)
+        if (data.Children is null || index >= data.Children.Length || data.Children[index] is null)
         {
-            throw new ArrowFormatException($"A {data.Type} array has {data.Children.Length} children; child {index} is missing.");
+            throw new ArrowFormatException($"A {Describe(data)} array has {data.Children?.Length ?? 0} children; child {index} is missing.");
         }
 
         return data.Children[index];
     }
+
+    private static string Describe(ArrayData data) => ArrowTypeText.Describe(data.DataType);
 }

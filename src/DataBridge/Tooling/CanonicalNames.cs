@@ -1,52 +1,81 @@
 namespace DataBridge.Tooling;
 
-/// <summary>The enum spellings of canonical (and Arrow integration) JSON.</summary>
+/// <summary>The enum spellings of canonical (and Arrow integration) JSON, and the types they name.</summary>
 internal static class CanonicalNames
 {
-    public static string Precision(FloatPrecision precision) => precision switch
+    public static string Precision(FloatingPointType.PrecisionKind precision) => precision switch
     {
-        FloatPrecision.Half => "HALF",
-        FloatPrecision.Single => "SINGLE",
+        FloatingPointType.PrecisionKind.Half => "HALF",
+        FloatingPointType.PrecisionKind.Single => "SINGLE",
         _ => "DOUBLE",
     };
 
-    public static string TimeUnit(Arrow.Types.TimeUnit unit) => unit switch
+    public static string TimeUnit(Apache.Arrow.Types.TimeUnit unit) => unit switch
     {
-        Arrow.Types.TimeUnit.Second => "SECOND",
-        Arrow.Types.TimeUnit.Millisecond => "MILLISECOND",
-        Arrow.Types.TimeUnit.Microsecond => "MICROSECOND",
+        Apache.Arrow.Types.TimeUnit.Second => "SECOND",
+        Apache.Arrow.Types.TimeUnit.Millisecond => "MILLISECOND",
+        Apache.Arrow.Types.TimeUnit.Microsecond => "MICROSECOND",
         _ => "NANOSECOND",
     };
 
-    public static string IntervalUnit(Arrow.Types.IntervalUnit unit) => unit switch
+    public static string IntervalUnit(Apache.Arrow.Types.IntervalUnit unit) => unit switch
     {
-        Arrow.Types.IntervalUnit.YearMonth => "YEAR_MONTH",
-        Arrow.Types.IntervalUnit.DayTime => "DAY_TIME",
+        Apache.Arrow.Types.IntervalUnit.YearMonth => "YEAR_MONTH",
+        Apache.Arrow.Types.IntervalUnit.DayTime => "DAY_TIME",
         _ => "MONTH_DAY_NANO",
     };
 
-    public static FloatPrecision? ParsePrecision(string? name) => name switch
+    /// <summary>The floating-point type of a canonical <c>precision</c>, or null for an unknown name.</summary>
+    public static FloatingPointType? ParsePrecision(string? name) => name switch
     {
-        "HALF" => FloatPrecision.Half,
-        "SINGLE" => FloatPrecision.Single,
-        "DOUBLE" => FloatPrecision.Double,
+        "HALF" => HalfFloatType.Default,
+        "SINGLE" => FloatType.Default,
+        "DOUBLE" => DoubleType.Default,
         _ => null,
     };
 
-    public static Arrow.Types.TimeUnit? ParseTimeUnit(string? name) => name switch
+    public static Apache.Arrow.Types.TimeUnit? ParseTimeUnit(string? name) => name switch
     {
-        "SECOND" => Arrow.Types.TimeUnit.Second,
-        "MILLISECOND" => Arrow.Types.TimeUnit.Millisecond,
-        "MICROSECOND" => Arrow.Types.TimeUnit.Microsecond,
-        "NANOSECOND" => Arrow.Types.TimeUnit.Nanosecond,
+        "SECOND" => Apache.Arrow.Types.TimeUnit.Second,
+        "MILLISECOND" => Apache.Arrow.Types.TimeUnit.Millisecond,
+        "MICROSECOND" => Apache.Arrow.Types.TimeUnit.Microsecond,
+        "NANOSECOND" => Apache.Arrow.Types.TimeUnit.Nanosecond,
         _ => null,
     };
 
-    public static Arrow.Types.IntervalUnit? ParseIntervalUnit(string? name) => name switch
+    public static Apache.Arrow.Types.IntervalUnit? ParseIntervalUnit(string? name) => name switch
     {
-        "YEAR_MONTH" => Arrow.Types.IntervalUnit.YearMonth,
-        "DAY_TIME" => Arrow.Types.IntervalUnit.DayTime,
-        "MONTH_DAY_NANO" => Arrow.Types.IntervalUnit.MonthDayNano,
+        "YEAR_MONTH" => Apache.Arrow.Types.IntervalUnit.YearMonth,
+        "DAY_TIME" => Apache.Arrow.Types.IntervalUnit.DayTime,
+        "MONTH_DAY_NANO" => Apache.Arrow.Types.IntervalUnit.MonthDayNanosecond,
         _ => null,
     };
+
+    /// <summary>The integer type of <paramref name="bitWidth"/> bits (8, 16, 32 or 64), or null for another width.</summary>
+    public static IntegerType? Integer(int bitWidth, bool signed) => (bitWidth, signed) switch
+    {
+        (8, true) => Int8Type.Default,
+        (8, false) => UInt8Type.Default,
+        (16, true) => Int16Type.Default,
+        (16, false) => UInt16Type.Default,
+        (32, true) => Int32Type.Default,
+        (32, false) => UInt32Type.Default,
+        (64, true) => Int64Type.Default,
+        (64, false) => UInt64Type.Default,
+        _ => null,
+    };
+
+    /// <summary>Precision, scale and bit width of a decimal type of any width; false for other types.</summary>
+    public static bool TryGetDecimal(IArrowType type, out int precision, out int scale, out int bitWidth)
+    {
+        (precision, scale, bitWidth) = type switch
+        {
+            Decimal32Type t => (t.Precision, t.Scale, 32),
+            Decimal64Type t => (t.Precision, t.Scale, 64),
+            Decimal128Type t => (t.Precision, t.Scale, 128),
+            Decimal256Type t => (t.Precision, t.Scale, 256),
+            _ => (0, 0, 0),
+        };
+        return bitWidth != 0;
+    }
 }

@@ -3,12 +3,17 @@ using System.Text.Json;
 namespace DataBridge.Tooling;
 
 /// <summary>Parses the <c>schema</c> member of a canonical JSON document into a <see cref="Schema"/>.</summary>
+/// <remarks>
+/// Apache.Arrow's <see cref="DictionaryType"/> carries no dictionary id, so the ids of the document come
+/// back beside the schema: each dictionary-encoded field gets its own <see cref="DictionaryType"/> instance,
+/// the key of its id.
+/// </remarks>
 internal static class CanonicalSchemaReader
 {
     /// <summary>Nesting depth beyond which a schema is refused (Arrow C++ uses the same bound).</summary>
     private const int MaxDepth = 64;
 
-    public static Schema ReadSchema(JsonElement schema, out string endianness)
+    public static Schema ReadSchema(JsonElement schema, out string endianness, out Dictionary<DictionaryType, long> dictionaryIds)
     {
         const string path = "$.schema";
         Expect(schema, JsonValueKind.Object, path);
@@ -20,16 +25,46 @@ internal static class CanonicalSchemaReader
 
         JsonElement fields = Property(schema, "fields", JsonValueKind.Array, path);
         var result = new List<Field>();
+        dictionaryIds = new Dictionary<DictionaryType, long>(ReferenceEqualityComparer.Instance);
         int i = 0;
         foreach (JsonElement field in fields.EnumerateArray())
         {
-            result.Add(ReadField(field, $"{path}.fields[{i++}]", 0));
+            result.Add(ReadField(field, $"{path}.fields[{i++}]", 0, dictionaryIds));
         }
 
         return new Schema(result, ReadMetadata(schema, path));
     }
 
-    private static Field ReadField(JsonElement field, string path, int depth)
+    /// <summary>
+    /// The dictionary ids of <paramref name="fields"/> in pre-order (a field before its children), the order
+    /// in which <see cref="CanonicalJsonWriter"/> meets them.
+    /// </summary>
+    public static List<long> PreOrderIds(IEnumerable<Field> fields, IReadOnlyDictionary<DictionaryType, long> ids)
+    {
+        var result = new List<long>();
+        Walk(fields);
+        return result;
+
+        void Walk(IEnumerable<Field> level)
+        {
+            foreach (Field field in level)
+            {
+                IArrowType type = field.DataType;
+                if (type is DictionaryType d)
+                {
+                    result.Add(ids[d]);
+                    type = d.ValueType;
+                }
+
+                if (type is NestedType nested)
+                {
+                    Walk(nested.Fields);
+                }
+            }
+        }
+    }
+
+    private static Field ReadField(JsonElement field, string path, int depth, Dictionary<DictionaryType, long> dictionaryIds)
     {
         if (depth > MaxDepth)
         {
@@ -46,11 +81,11 @@ internal static class CanonicalSchemaReader
             int i = 0;
             foreach (JsonElement child in childArray.EnumerateArray())
             {
-                children.Add(ReadField(child, $"{path}.children[{i++}]", depth + 1));
+                children.Add(ReadField(child, $"{path}.children[{i++}]", depth + 1, dictionaryIds));
             }
         }
 
-        ArrowType type = ReadType(Property(field, "type", JsonValueKind.Object, path), children, $"{path}.type");
+        IArrowType type = ReadType(Property(field, "type", JsonValueKind.Object, path), children, $"{path}.type");
         if (field.TryGetProperty("dictionary", out JsonElement dictionary) && dictionary.ValueKind != JsonValueKind.Null)
         {
             string dictionaryPath = $"{path}.dictionary";
@@ -62,32 +97,35 @@ internal static class CanonicalSchemaReader
             }
 
             // Schema.fbs: an absent index type means signed int32.
-            ArrowType indexType = dictionary.TryGetProperty("indexType", out JsonElement indexElement)
+            IArrowType indexType = dictionary.TryGetProperty("indexType", out JsonElement indexElement)
                 ? ReadType(indexElement, [], $"{dictionaryPath}.indexType")
-                : IntType.Int32;
-            if (indexType is not IntType intIndex)
+                : Int32Type.Default;
+            if (indexType is not IntegerType)
             {
                 throw CanonicalJsonErrors.Invalid($"{dictionaryPath}.indexType", "a dictionary index type must be an integer type");
             }
 
             bool ordered = dictionary.TryGetProperty("isOrdered", out JsonElement o) && Boolean(o, $"{dictionaryPath}.isOrdered");
-            type = new DictionaryType(intIndex, type, ordered, id);
+            var dictionaryType = new DictionaryType(indexType, type, ordered);
+            dictionaryIds.Add(dictionaryType, id);
+            type = dictionaryType;
         }
 
         return new Field(name, type, nullable, ReadMetadata(field, path));
     }
 
-    private static ArrowType ReadType(JsonElement type, List<Field> children, string path)
+    private static IArrowType ReadType(JsonElement type, List<Field> children, string path)
     {
         Expect(type, JsonValueKind.Object, path);
         string name = Property(type, "name", JsonValueKind.String, path).GetString()!;
         int expectedChildren = name switch
         {
-            "list" or "largelist" or "fixedsizelist" or "map" => 1,
+            "list" or "largelist" or "listview" or "largelistview" or "fixedsizelist" or "map" => 1,
+            "runendencoded" => 2,
             "struct" or "union" => -1,
             _ => 0,
         };
-        if (expectedChildren >= 0 && children.Count != expectedChildren && !IsUnsupported(name))
+        if (expectedChildren >= 0 && children.Count != expectedChildren)
         {
             throw CanonicalJsonErrors.Invalid(path, $"type '{name}' needs {expectedChildren} children, the field has {children.Count}");
         }
@@ -102,54 +140,67 @@ internal static class CanonicalSchemaReader
             {
                 int bitWidth = Int(type, "bitWidth", path);
                 bool signed = type.TryGetProperty("isSigned", out JsonElement s) && Boolean(s, $"{path}.isSigned");
-                if (bitWidth is not (8 or 16 or 32 or 64))
-                {
-                    throw CanonicalJsonErrors.Invalid($"{path}.bitWidth", $"{bitWidth} is not 8, 16, 32 or 64");
-                }
-
-                return IntType.Get(bitWidth, signed);
+                return CanonicalNames.Integer(bitWidth, signed)
+                    ?? throw CanonicalJsonErrors.Invalid($"{path}.bitWidth", $"{bitWidth} is not 8, 16, 32 or 64");
             }
 
             case "floatingpoint":
-                return FloatingPointType.Get(CanonicalNames.ParsePrecision(OptionalString(type, "precision", path))
-                    ?? throw CanonicalJsonErrors.Invalid($"{path}.precision", "expected HALF, SINGLE or DOUBLE"));
+                return CanonicalNames.ParsePrecision(OptionalString(type, "precision", path))
+                    ?? throw CanonicalJsonErrors.Invalid($"{path}.precision", "expected HALF, SINGLE or DOUBLE");
             case "utf8":
-                return Utf8Type.Default;
+                return StringType.Default;
             case "largeutf8":
-                return LargeUtf8Type.Default;
+                return LargeStringType.Default;
+            case "utf8view":
+                return StringViewType.Default;
             case "binary":
                 return BinaryType.Default;
             case "largebinary":
                 return LargeBinaryType.Default;
+            case "binaryview":
+                return BinaryViewType.Default;
             case "fixedsizebinary":
-                return new FixedSizeBinaryType(NonNegative(Int(type, "byteWidth", path), $"{path}.byteWidth"));
+            {
+                int byteWidth = NonNegative(Int(type, "byteWidth", path), $"{path}.byteWidth");
+                return byteWidth > 0
+                    ? new FixedSizeBinaryType(byteWidth)
+                    : throw new UnsupportedArrowFeatureException("fixedsizebinary of 0 bytes", $"Apache.Arrow has no fixed-size binary type of width 0 ({path}).");
+            }
+
             case "decimal":
             {
                 int precision = Int(type, "precision", path);
                 int scale = Int(type, "scale", path);
                 int bitWidth = type.TryGetProperty("bitWidth", out _) ? Int(type, "bitWidth", path) : 128;
-                if (precision <= 0 || bitWidth is not (32 or 64 or 128 or 256))
+                if (precision <= 0)
                 {
                     throw CanonicalJsonErrors.Invalid(path, $"decimal({precision}, {scale}) of {bitWidth} bits is not a valid decimal type");
                 }
 
-                return new DecimalType(precision, scale, bitWidth);
+                return bitWidth switch
+                {
+                    32 => new Decimal32Type(precision, scale),
+                    64 => new Decimal64Type(precision, scale),
+                    128 => new Decimal128Type(precision, scale),
+                    256 => new Decimal256Type(precision, scale),
+                    _ => throw CanonicalJsonErrors.Invalid(path, $"decimal({precision}, {scale}) of {bitWidth} bits is not a valid decimal type"),
+                };
             }
 
             case "date":
                 return OptionalString(type, "unit", path) switch
                 {
-                    "DAY" => DateType.Date32,
-                    "MILLISECOND" => DateType.Date64,
+                    "DAY" => Date32Type.Default,
+                    "MILLISECOND" => Date64Type.Default,
                     _ => throw CanonicalJsonErrors.Invalid($"{path}.unit", "expected DAY or MILLISECOND"),
                 };
             case "time":
             {
-                Arrow.Types.TimeUnit unit = Unit(type, path);
-                var time = new TimeType(unit);
+                TimeUnit unit = Unit(type, path);
+                TimeType time = TimeType.FromTimeUnit(unit);
                 if (type.TryGetProperty("bitWidth", out _) && Int(type, "bitWidth", path) != time.BitWidth)
                 {
-                    throw CanonicalJsonErrors.Invalid($"{path}.bitWidth", $"time in {unit} units is {time.BitWidth} bits wide");
+                    throw CanonicalJsonErrors.Invalid($"{path}.bitWidth", $"time in {CanonicalNames.TimeUnit(unit)} units is {time.BitWidth} bits wide");
                 }
 
                 return time;
@@ -168,18 +219,30 @@ internal static class CanonicalSchemaReader
             }
 
             case "duration":
-                return new DurationType(Unit(type, path));
+                return DurationType.FromTimeUnit(Unit(type, path));
             case "interval":
-                return IntervalType.Get(CanonicalNames.ParseIntervalUnit(OptionalString(type, "unit", path))
+                return IntervalType.FromIntervalUnit(CanonicalNames.ParseIntervalUnit(OptionalString(type, "unit", path))
                     ?? throw CanonicalJsonErrors.Invalid($"{path}.unit", "expected YEAR_MONTH, DAY_TIME or MONTH_DAY_NANO"));
             case "list":
                 return new ListType(children[0]);
             case "largelist":
                 return new LargeListType(children[0]);
+            case "listview":
+                return new ListViewType(children[0]);
+            case "largelistview":
+                return new LargeListViewType(children[0]);
             case "fixedsizelist":
-                return new FixedSizeListType(children[0], NonNegative(Int(type, "listSize", path), $"{path}.listSize"));
+            {
+                int listSize = NonNegative(Int(type, "listSize", path), $"{path}.listSize");
+                return listSize > 0
+                    ? new FixedSizeListType(children[0], listSize)
+                    : throw new UnsupportedArrowFeatureException("fixedsizelist of size 0", $"Apache.Arrow has no fixed-size list type of size 0 ({path}).");
+            }
+
             case "struct":
-                return new StructType(children);
+                return children.Count > 0
+                    ? new StructType(children)
+                    : throw new UnsupportedArrowFeatureException("struct without fields", $"Apache.Arrow has no struct type without fields ({path}).");
             case "map":
             {
                 if (children[0].DataType is not StructType { Fields.Count: 2 })
@@ -212,21 +275,26 @@ internal static class CanonicalSchemaReader
                     throw CanonicalJsonErrors.Invalid($"{path}.typeIds", "a union needs one distinct type id in 0..127 per child");
                 }
 
-                return new UnionType(children, mode, typeIds);
-            }
-
-            default:
-                if (IsUnsupported(name))
+                if (children.Count == 0)
                 {
-                    throw new UnsupportedArrowFeatureException(name, $"The type '{name}' ({path}) is not supported by DataBridge.");
+                    throw new UnsupportedArrowFeatureException("union without fields", $"Apache.Arrow has no union type without fields ({path}).");
                 }
 
+                // Absent type ids are the child indexes.
+                return new UnionType(children, typeIds ?? [.. Enumerable.Range(0, children.Count)], mode);
+            }
+
+            case "runendencoded":
+                if (children[0].DataType is not (Int16Type or Int32Type or Int64Type))
+                {
+                    throw CanonicalJsonErrors.Invalid($"{path}", "the run ends of a run-end encoded type must be int16, int32 or int64");
+                }
+
+                return new RunEndEncodedType(children[0], children[1]);
+            default:
                 throw CanonicalJsonErrors.Invalid($"{path}.name", $"unknown type '{name}'");
         }
     }
-
-    private static bool IsUnsupported(string name) =>
-        name is "utf8view" or "binaryview" or "listview" or "largelistview" or "runendencoded";
 
     private static List<KeyValuePair<string, string>> ReadMetadata(JsonElement owner, string path)
     {
@@ -247,13 +315,20 @@ internal static class CanonicalSchemaReader
                 throw CanonicalJsonErrors.Invalid(pairPath, "expected a [key, value] pair of strings");
             }
 
-            result.Add(new KeyValuePair<string, string>(pair[0].GetString()!, pair[1].GetString()!));
+            var entry = new KeyValuePair<string, string>(pair[0].GetString()!, pair[1].GetString()!);
+            if (result.Any(e => string.Equals(e.Key, entry.Key, StringComparison.Ordinal)))
+            {
+                // Apache.Arrow keeps metadata in a dictionary.
+                throw CanonicalJsonErrors.Invalid(pairPath, $"the key '{entry.Key}' appears twice");
+            }
+
+            result.Add(entry);
         }
 
         return result;
     }
 
-    private static Arrow.Types.TimeUnit Unit(JsonElement type, string path) =>
+    private static TimeUnit Unit(JsonElement type, string path) =>
         CanonicalNames.ParseTimeUnit(OptionalString(type, "unit", path))
         ?? throw CanonicalJsonErrors.Invalid($"{path}.unit", "expected SECOND, MILLISECOND, MICROSECOND or NANOSECOND");
 

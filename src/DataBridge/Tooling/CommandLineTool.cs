@@ -140,8 +140,11 @@ public static class CommandLineTool
         // holds (no allocation sized by an unchecked number) and slices bodies without copying. All batches
         // are read before any output, so a bad stream prints nothing but its error line; they are views of
         // the input, so holding them costs little.
-        using var reader = new ArrowIpcReader(ReadInput(path));
+        ReadOnlyMemory<byte> input = ReadInput(path);
+        using var reader = new ArrowIpcReader(input);
         Schema schema = reader.Schema;
+        // Apache.Arrow's DictionaryType has no id: the ids are those the stream's Schema message declares.
+        List<long>? dictionaryIds = StreamDictionaryIds.Read(input);
         var batches = new List<RecordBatch>();
         try
         {
@@ -150,7 +153,7 @@ public static class CommandLineTool
                 batches.Add(batch);
             }
 
-            CanonicalJson.Write(schema, batches, stdout, indented);
+            CanonicalJson.Write(schema, batches, stdout, indented, dictionaryIds);
         }
         finally
         {

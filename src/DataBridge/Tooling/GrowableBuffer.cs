@@ -30,8 +30,11 @@ internal sealed class GrowableBuffer
     /// <summary>Appends <paramref name="count"/> zero bytes (the value slot of a null).</summary>
     public void AppendZeros(int count) => Reserve(count).Clear();
 
-    /// <summary>Copies the bytes into memory from the default (64-byte aligned) allocator.</summary>
-    public ArrowBuffer ToArrowBuffer() => ArrowBuffer.FromSpan(Written);
+    /// <summary>
+    /// The bytes written as a buffer over this builder's array, without a copy: append no more after it.
+    /// (The IPC writer pads and aligns bodies itself, so the managed array's alignment does not matter.)
+    /// </summary>
+    public ArrowBuffer ToArrowBuffer() => new(_data.AsMemory(0, _length));
 
     private Span<byte> Reserve(int count)
     {

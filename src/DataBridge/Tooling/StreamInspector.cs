@@ -20,6 +20,8 @@ namespace DataBridge.Tooling;
 /// </remarks>
 internal static class StreamInspector
 {
+    private static readonly Dictionary<string, string> EmptyMetadata = [];
+
     public static void Inspect(ReadOnlyMemory<byte> data, TextWriter output)
     {
         ReadOnlySpan<byte> span = data.Span;
@@ -149,50 +151,64 @@ internal static class StreamInspector
             return;
         }
 
-        foreach (Field field in schema.Fields)
+        // Apache.Arrow's DictionaryType has no id: the ids come from the Field tables beside the decoded fields.
+        FlatBufferVector tables = header.GetVector(1, 4);
+        for (int i = 0; i < schema.FieldsList.Count; i++)
         {
-            WriteField(field, 1, output);
+            WriteField(schema.FieldsList[i], tables.Count == schema.FieldsList.Count ? tables.GetTable(i) : null, 1, output);
         }
 
-        foreach (KeyValuePair<string, string> pair in schema.Metadata)
+        foreach (KeyValuePair<string, string> pair in schema.Metadata ?? EmptyMetadata)
         {
             output.WriteLine($"    schema metadata: {pair.Key} = {pair.Value}");
         }
     }
 
-    private static void WriteField(Field field, int depth, TextWriter output)
+    /// <summary>
+    /// One field per line, its children below it. Schema.fbs <c>Field</c>: id 4 <c>dictionary:
+    /// DictionaryEncoding</c> (id 0 <c>id: long</c>), id 5 <c>children: [Field]</c>.
+    /// </summary>
+    private static void WriteField(Field field, FlatBufferTable? table, int depth, TextWriter output)
     {
         string indent = new(' ', 4 * depth);
-        ArrowType type = field.DataType;
+        IArrowType type = field.DataType;
         string dictionary = string.Empty;
         if (type is DictionaryType d)
         {
-            dictionary = Invariant($" [dictionary id={d.Id}, indices {d.IndexType}{(d.IsOrdered ? ", ordered" : string.Empty)}]");
+            string id = table?.GetTable(4) is { } encoding ? Invariant($"{encoding.GetInt64(0, 0)}") : "?";
+            dictionary = Invariant($" [dictionary id={id}, indices {ArrowTypeText.Describe(d.IndexType)}{(d.Ordered ? ", ordered" : string.Empty)}]");
             type = d.ValueType;
         }
 
         output.WriteLine($"{indent}{field.Name}: {Label(type)}{(field.IsNullable ? string.Empty : " not null")}{dictionary}");
-        foreach (KeyValuePair<string, string> pair in field.Metadata)
+        foreach (KeyValuePair<string, string> pair in field.Metadata ?? EmptyMetadata)
         {
             output.WriteLine($"{indent}    metadata: {pair.Key} = {pair.Value}");
         }
 
-        foreach (Field child in type.Children)
+        if (type is NestedType nested)
         {
-            WriteField(child, depth + 1, output);
+            FlatBufferVector? children = table?.GetVector(5, 4);
+            for (int i = 0; i < nested.Fields.Count; i++)
+            {
+                WriteField(nested.Fields[i], children is { } c && c.Count == nested.Fields.Count ? c.GetTable(i) : null, depth + 1, output);
+            }
         }
     }
 
     /// <summary>A type's own name, without its children (they are listed below it).</summary>
-    private static string Label(ArrowType type) => type switch
+    private static string Label(IArrowType type) => type switch
     {
         ListType => "list",
         LargeListType => "large_list",
+        ListViewType => "list_view",
+        LargeListViewType => "large_list_view",
         FixedSizeListType t => Invariant($"fixed_size_list[{t.ListSize}]"),
         StructType => "struct",
-        MapType t => t.KeysSorted ? "map (keys sorted)" : "map",
+        MapType t => t.KeySorted ? "map (keys sorted)" : "map",
         UnionType t => Invariant($"{(t.Mode == UnionMode.Sparse ? "sparse" : "dense")}_union type ids [{string.Join(", ", t.TypeIds)}]"),
-        _ => type.Name,
+        RunEndEncodedType => "run_end_encoded",
+        _ => ArrowTypeText.Describe(type),
     };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
