@@ -1,3 +1,4 @@
+using Apache.Arrow.Arrays;
 using DataBridge.Arrow;
 using DataBridge.Frames;
 
@@ -26,8 +27,8 @@ public sealed class DataFrameConstructionTests
     {
         Schema schema = ArrowFrame.FromRecords(AllTypes.Samples()).Schema;
 
-        string Type(string name) => schema[schema.IndexOf(name)].DataType.Name;
-        bool Nullable(string name) => schema[schema.IndexOf(name)].IsNullable;
+        string Type(string name) => ArrowTypeText.Of(schema.FieldsList[ArrowFrame.IndexOf(schema, name)].DataType);
+        bool Nullable(string name) => schema.FieldsList[ArrowFrame.IndexOf(schema, name)].IsNullable;
         Assert.Multiple(() =>
         {
             Assert.That(Type("Flag"), Is.EqualTo("bool"));
@@ -39,7 +40,7 @@ public sealed class DataFrameConstructionTests
             Assert.That(Type("Text"), Is.EqualTo("utf8"));
             Assert.That(Type("Blob"), Is.EqualTo("binary"));
             Assert.That(Type("Id"), Is.EqualTo("fixed_size_binary[16]"));
-            Assert.That(schema[schema.IndexOf("Id")].ExtensionName, Is.EqualTo("arrow.uuid"));
+            Assert.That(ClrTypeMapping.ExtensionName(schema.FieldsList[ArrowFrame.IndexOf(schema, "Id")]), Is.EqualTo("arrow.uuid"));
             Assert.That(Type("When"), Is.EqualTo("timestamp[us]"));
             Assert.That(Type("WhenOffset"), Does.StartWith("struct<timestamp: timestamp[us, UTC]"));
             Assert.That(Type("Day"), Is.EqualTo("date32"));
@@ -57,9 +58,9 @@ public sealed class DataFrameConstructionTests
     {
         ArrowFrame frame = ArrowFrame.FromRecords([new AllTypes()]);
 
-        foreach (Field field in frame.Schema.Fields.Where(f => f.Name.StartsWith('N') || f.Name is "Text" or "Blob"))
+        foreach (Field field in frame.Schema.FieldsList.Where(f => f.Name.StartsWith('N') || f.Name is "Text" or "Blob"))
         {
-            Assert.That(frame.Partitions[0].Column(frame.Schema.IndexOf(field.Name)).NullCount, Is.EqualTo(1), field.Name);
+            Assert.That(frame.Partitions[0].Column(ArrowFrame.IndexOf(frame.Schema, field.Name)).NullCount, Is.EqualTo(1), field.Name);
         }
 
         Assert.That(frame.ToRecords<AllTypes>().Single().SameAs(new AllTypes()), Is.True);
@@ -71,7 +72,7 @@ public sealed class DataFrameConstructionTests
         var when = new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc);
         ArrowFrame frame = ArrowFrame.FromRecords([new { When = when }, new { When = when.AddDays(1) }]);
 
-        Assert.That(frame.Schema[0].DataType, Is.EqualTo(new TimestampType(TimeUnit.Microsecond, "UTC")));
+        Assert.That(ArrowTypeText.Of(frame.Schema[0].DataType), Is.EqualTo("timestamp[us, UTC]"));
         DateTime back = frame.Column<DateTime>("When")[0];
         Assert.That((back, back.Kind), Is.EqualTo((when, DateTimeKind.Utc)));
     }
@@ -82,7 +83,7 @@ public sealed class DataFrameConstructionTests
         var local = new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Local);
         ArrowFrame frame = ArrowFrame.FromRecords([new { When = local }, new { When = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc) }]);
 
-        Assert.That(frame.Schema[0].DataType, Is.EqualTo(new TimestampType(TimeUnit.Microsecond)));
+        Assert.That(ArrowTypeText.Of(frame.Schema[0].DataType), Is.EqualTo("timestamp[us]"));
         DateTime back = frame.Column<DateTime>("When")[0];
         Assert.That((back.Ticks, back.Kind), Is.EqualTo((local.Ticks, DateTimeKind.Unspecified)));
     }
@@ -114,8 +115,8 @@ public sealed class DataFrameConstructionTests
         decimal[] values = [1.5m, -2.25m, 79228162514264337593543950335m / 1e10m, 0m];
         ArrowFrame frame = ArrowFrame.FromColumns(("d", values));
 
-        var type = (DecimalType)frame.Schema[0].DataType;
-        Assert.That((type.Precision, type.Scale, type.BitWidth), Is.EqualTo((38, 10, 128)));
+        var type = (Decimal128Type)frame.Schema[0].DataType;
+        Assert.That((type.Precision, type.Scale, type.ByteWidth), Is.EqualTo((38, 10, 16)));
         Assert.That(frame.Column<decimal>("d").ToArray(), Is.EqualTo(values));
     }
 
@@ -248,7 +249,7 @@ public sealed class DataFrameConstructionTests
             Assert.That(frame.Column<TimeOnly?>("tod").ToArray(), Is.EqualTo(new TimeOnly?[] { null, TimeOnly.MaxValue }));
             Assert.That(frame.Column<TimeSpan?>("dur").ToArray(), Is.EqualTo(new TimeSpan?[] { TimeSpan.FromTicks(-1), null }));
             Assert.That(frame.Column<Color?>("e").ToArray(), Is.EqualTo(new Color?[] { null, Color.Blue }));
-            Assert.That(frame.Schema.Fields.All(f => f.IsNullable || f.Name is "i" or "f"), Is.True);
+            Assert.That(frame.Schema.FieldsList.All(f => f.IsNullable || f.Name is "i" or "f"), Is.True);
         });
     }
 
@@ -273,7 +274,7 @@ public sealed class DataFrameConstructionTests
         ArrowFrame frame = ArrowFrame.FromColumns(("a", Array.Empty<long>()), ("b", Array.Empty<string>()));
 
         Assert.That(frame.RowCount, Is.Zero);
-        Assert.That(frame.Schema.Fields.Select(f => f.DataType.Name), Is.EqualTo(new[] { "int64", "utf8" }));
+        Assert.That(frame.Schema.FieldsList.Select(f => ArrowTypeText.Of(f.DataType)), Is.EqualTo(new[] { "int64", "utf8" }));
         Assert.That(frame.Column<long>("a").ToArray(), Is.Empty);
     }
 

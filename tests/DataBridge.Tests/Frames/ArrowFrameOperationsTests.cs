@@ -1,4 +1,3 @@
-using DataBridge.Arrow;
 using DataBridge.Frames;
 
 namespace DataBridge.Tests.Frames;

@@ -63,7 +63,7 @@ public sealed class DataFramePandasRoundTripTests
 
         ArrowFrame output = await bridge.RunAsync(frame, ExactIdentity);
 
-        Assert.That(output.Schema.Fields.Select(f => f.DataType), Is.EqualTo(frame.Schema.Fields.Select(f => f.DataType)));
+        Assert.That(output.Schema.FieldsList.Select(f => ArrowTypeText.Of(f.DataType)), Is.EqualTo(frame.Schema.FieldsList.Select(f => ArrowTypeText.Of(f.DataType))));
         AssertSame(input, [.. output.ToRecords<AllTypes>()]);
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Diagnostics;
 using System.Text;
-using DataBridge.Arrow;
 using DataBridge.Frames;
 
 namespace DataBridge.Tests.Frames;
@@ -85,13 +84,13 @@ public sealed class CsvTests
 
         ArrowFrame frame = Load(csv);
 
-        Assert.That(frame.Schema.Fields.Select(f => f.DataType.Name), Is.EqualTo(new[]
+        Assert.That(frame.Schema.FieldsList.Select(f => ArrowTypeText.Of(f.DataType)), Is.EqualTo(new[]
         {
             "bool", "int64", "float64", "date32", "timestamp[us]", "timestamp[us, UTC]", "utf8", "utf8",
         }));
         Assert.That(frame.Column<bool?>("b").ToArray(), Is.EqualTo(new bool?[] { true, false, null }));
         Assert.That(frame.Column<double?>("f").ToArray(), Is.EqualTo(new double?[] { 1.5, 1000, null }));
-        Assert.That(frame.Partitions[0].Columns.Select(c => c.IsNull(2)), Is.All.True, "an empty unquoted field is null in every type");
+        Assert.That(frame.Partitions[0].Arrays.Select(c => c.IsNull(2)), Is.All.True, "an empty unquoted field is null in every type");
         Assert.That(frame.Column<DateTime>("t")[0], Is.EqualTo(new DateTime(2024, 1, 2, 3, 4, 5, 123).AddTicks(4560)));
         Assert.That(frame.Column<DateTime>("z").Take(2), Is.EqualTo(new[] { new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc), new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc) }));
     }
@@ -117,11 +116,11 @@ public sealed class CsvTests
     [Test]
     public void LoadCsv_ExplicitSchema_TypesByNameOthersInferred()
     {
-        var schema = new Schema([new Field("price", new DecimalType(10, 2)), new Field("id", IntType.Int32, isNullable: false), new Field("at", new TimeType(TimeUnit.Microsecond))]);
+        var schema = new Schema([new Field("price", new Decimal128Type(10, 2), true), new Field("id", Int32Type.Default, false), new Field("at", new Time64Type(TimeUnit.Microsecond), true)], null);
 
         ArrowFrame frame = Load("id,price,at,note\n1,9.99,12:30:00.5,x\n2,-0.5,00:00:01,y\n", new CsvOptions { Schema = schema });
 
-        Assert.That(frame.Schema.Fields.Select(f => f.DataType.Name), Is.EqualTo(new[] { "int32", "decimal128(10, 2)", "time64[us]", "utf8" }));
+        Assert.That(frame.Schema.FieldsList.Select(f => ArrowTypeText.Of(f.DataType)), Is.EqualTo(new[] { "int32", "decimal128(10, 2)", "time64[us]", "utf8" }));
         Assert.That(frame.Column<decimal>("price").ToArray(), Is.EqualTo(new[] { 9.99m, -0.5m }));
         Assert.That(frame.Column<TimeOnly>("at")[0], Is.EqualTo(new TimeOnly(12, 30, 0, 500)));
     }
@@ -172,7 +171,7 @@ public sealed class CsvTests
     [Test]
     public void LoadCsv_NullInNonNullableSchemaColumn_Throws()
     {
-        var options = new CsvOptions { Schema = new Schema([new Field("a", IntType.Int64, isNullable: false)]) };
+        var options = new CsvOptions { Schema = new Schema([new Field("a", Int64Type.Default, false)], null) };
 
         Assert.That(() => Load("a\n1\n\n,\n", options), Throws.TypeOf<CsvFormatException>());
         Assert.That(() => Load("a\n1\n\"\"\n", options), Throws.TypeOf<CsvFormatException>().With.Property(nameof(CsvFormatException.LineNumber)).EqualTo(3));
@@ -181,7 +180,7 @@ public sealed class CsvTests
     [Test]
     public void LoadCsv_UnsupportedSchemaType_ThrowsNotSupported()
     {
-        var options = new CsvOptions { Schema = new Schema([new Field("a", new ListType(new Field("item", IntType.Int32)))]) };
+        var options = new CsvOptions { Schema = new Schema([new Field("a", new ListType(new Field("item", Int32Type.Default, true)), true)], null) };
 
         Assert.That(() => Load("a\n1\n", options), Throws.TypeOf<NotSupportedException>());
     }
@@ -245,7 +244,7 @@ public sealed class CsvTests
         stream.Position = 0;
         ArrowFrame back = ArrowFrame.LoadCsv(stream);
 
-        Assert.That(back.Schema.Fields.Select(f => f.DataType.Name), Is.EqualTo(new[] { "int64", "float64", "utf8", "utf8", "bool", "date32", "timestamp[us]" }));
+        Assert.That(back.Schema.FieldsList.Select(f => ArrowTypeText.Of(f.DataType)), Is.EqualTo(new[] { "int64", "float64", "utf8", "utf8", "bool", "date32", "timestamp[us]" }));
         foreach (string name in frame.Columns)
         {
             Assert.That(back[name].Cast<object?>(), Is.EqualTo(frame[name].Cast<object?>()), name);

@@ -18,7 +18,7 @@ public class PartitionSchemaUnificationTests
             data_manager.set_output({"p": [p], "name": [None if p == 0 else "n%d" % p]})
             """, parallelism: 2);
         Assert.That(output.RowCount, Is.EqualTo(3));
-        Assert.That(output.Schema.Fields[1].DataType, Is.EqualTo(Utf8Type.Default));
+        Assert.That(output.Schema.FieldsList[1].DataType, Is.InstanceOf<StringType>());
         Assert.That(output.Column<string>("name").ToArray(), Is.EqualTo(new[] { null, "n1", "n2" }));
     }
 }
