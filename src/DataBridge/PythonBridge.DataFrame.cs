@@ -108,12 +108,12 @@ public sealed partial class PythonBridge
         for (int i = 0; i < columns.Length; i++)
         {
             IArrowArray column = batch.Column(i);
-            if (!TypeComparer.Equal(column.Data.DataType, fields[i].DataType) && column.NullCount == column.Length)
+            if (!ArrowTypeEquality.SameLayout(column.Data.DataType, fields[i].DataType) && column.NullCount == column.Length)
             {
-                column = NullArrays.Create(fields[i].DataType, column.Length);
+                column = ArrowArrayFactory.BuildArray(AllNullArrays.Create(fields[i].DataType, column.Length));
             }
 
-            allMatch &= TypeComparer.Equal(column.Data.DataType, fields[i].DataType);
+            allMatch &= ArrowTypeEquality.SameLayout(column.Data.DataType, fields[i].DataType);
             columns[i] = column;
         }
 

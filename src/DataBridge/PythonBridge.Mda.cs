@@ -1,4 +1,5 @@
 using DataBridge.Mda;
+using DataBridge.Servers;
 using MdaDataFrame = Microsoft.Data.Analysis.DataFrame;
 
 namespace DataBridge;
@@ -104,7 +105,7 @@ public sealed partial class PythonBridge
         List<RecordBatch> batches = [.. MdaConversion.ToRecordBatches(input, rowsPerBatch)];
         if (batches.Count == 0 && schema.FieldsList.Count > 0)
         {
-            batches.Add(new RecordBatch(schema, schema.FieldsList.Select(f => NullArrays.Create(f.DataType, 0)), 0));
+            batches.Add(new RecordBatch(schema, schema.FieldsList.Select(f => ArrowArrayFactory.BuildArray(AllNullArrays.Create(f.DataType, 0))), 0));
         }
 
         return batches;
@@ -128,10 +129,10 @@ public sealed partial class PythonBridge
     {
         foreach (Schema schema in schemas)
         {
-            if (!ReferenceEquals(schema, target) && !TypeComparer.SchemasEqual(schema, target))
+            if (!ReferenceEquals(schema, target) && !ArrowTypeEquality.SameColumns(schema, target))
             {
                 throw new ArgumentException(
-                    $"Partitions produced outputs with different columns: ({string.Join(", ", target.FieldsList.Select(TypeNames.Describe))}) and ({string.Join(", ", schema.FieldsList.Select(TypeNames.Describe))}).");
+                    $"Partitions produced outputs with different columns: ({string.Join(", ", target.FieldsList.Select(ArrowTypeText.Of))}) and ({string.Join(", ", schema.FieldsList.Select(ArrowTypeText.Of))}).");
             }
         }
     }

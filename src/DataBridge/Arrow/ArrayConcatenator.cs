@@ -31,9 +31,9 @@ internal static class ArrayConcatenator
         long total = 0;
         foreach (ArrayData a in arrays)
         {
-            if (!TypeComparer.Equal(a.DataType, type))
+            if (!ArrowTypeEquality.SameLayout(a.DataType, type))
             {
-                throw new ArgumentException($"Cannot concatenate {TypeNames.Describe(a.DataType)} with {TypeNames.Describe(type)}.", nameof(arrays));
+                throw new ArgumentException($"Cannot concatenate {ArrowTypeText.Of(a.DataType)} with {ArrowTypeText.Of(type)}.", nameof(arrays));
             }
 
             total += a.Length;
@@ -123,7 +123,7 @@ internal static class ArrayConcatenator
             case ArrowTypeId.ListView:
             case ArrowTypeId.LargeListView:
             case ArrowTypeId.RunEndEncoded:
-                throw new NotSupportedException($"Concatenating {TypeNames.Describe(type)} arrays is not supported.");
+                throw new NotSupportedException($"Concatenating {ArrowTypeText.Of(type)} arrays is not supported.");
             case ArrowTypeId.Dictionary:
                 return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateFixed(arrays, 1, TypeLayout.ByteWidth(type), length, allocator)], null, arrays[^1].Dictionary);
             default:

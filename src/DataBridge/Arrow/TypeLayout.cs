@@ -69,7 +69,7 @@ internal static class SlotReader
             }
 
             default:
-                throw new ArgumentException($"{TypeNames.Describe(data.DataType)} is not a binary type.", nameof(data));
+                throw new ArgumentException($"{ArrowTypeText.Of(data.DataType)} is not a binary type.", nameof(data));
         }
     }
 

@@ -123,7 +123,7 @@ internal static class ArrayFlattener
             default:
                 if (!TypeLayout.IsFixedWidth(type))
                 {
-                    throw new NotSupportedException($"Type {TypeNames.Describe(type)} cannot be written to an Arrow IPC stream.");
+                    throw new NotSupportedException($"Type {ArrowTypeText.Of(type)} cannot be written to an Arrow IPC stream.");
                 }
 
                 // Fixed-width values and dictionary indices.

@@ -9,7 +9,7 @@ internal static class ArrayRangeComparer
     /// <summary>Whether <paramref name="length"/> values of <paramref name="a"/> from <paramref name="aStart"/> equal those of <paramref name="b"/> from <paramref name="bStart"/> (positions relative to each array's offset).</summary>
     public static bool RangeEquals(ArrayData a, int aStart, ArrayData b, int bStart, int length)
     {
-        if (!TypeComparer.Equal(a.DataType, b.DataType))
+        if (!ArrowTypeEquality.SameLayout(a.DataType, b.DataType))
         {
             return false;
         }

@@ -297,10 +297,10 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
         for (int i = 0; i < batch.ColumnCount; i++)
         {
             IArrowArray column = batch.Column(i) ?? throw new ArgumentException($"Column {i} of the batch is null.", nameof(batch));
-            if (!TypeComparer.Equal(fields[i].DataType, column.Data.DataType))
+            if (!ArrowTypeEquality.SameLayout(fields[i].DataType, column.Data.DataType))
             {
                 throw new ArgumentException(
-                    $"Column {i} ('{fields[i].Name}') is {TypeNames.Describe(column.Data.DataType)} but the writer's schema says {TypeNames.Describe(fields[i].DataType)}.", nameof(batch));
+                    $"Column {i} ('{fields[i].Name}') is {ArrowTypeText.Of(column.Data.DataType)} but the writer's schema says {ArrowTypeText.Of(fields[i].DataType)}.", nameof(batch));
             }
 
             if (column.Length != batch.Length)

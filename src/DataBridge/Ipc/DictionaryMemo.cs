@@ -56,7 +56,7 @@ internal sealed class DictionaryMemo
         if (field.DataType is DictionaryType d)
         {
             long id = IdOf(field);
-            if (_types.TryGetValue(id, out DictionaryType? existing) && !TypeComparer.Equal(existing.ValueType, d.ValueType))
+            if (_types.TryGetValue(id, out DictionaryType? existing) && !ArrowTypeEquality.SameLayout(existing.ValueType, d.ValueType))
             {
                 throw new ArrowFormatException($"Fields sharing dictionary id {id} have different value types ({existing.ValueType.Name} and {d.ValueType.Name}).");
             }

@@ -191,7 +191,7 @@ internal sealed class MetadataEncoder
     {
         if (type is not IntegerType integer)
         {
-            throw new NotSupportedException($"A dictionary index type must be an integer type, not {TypeNames.Describe(type)}.");
+            throw new NotSupportedException($"A dictionary index type must be an integer type, not {ArrowTypeText.Of(type)}.");
         }
 
         _builder.StartTable(2);
@@ -286,7 +286,7 @@ internal sealed class MetadataEncoder
                     ArrowTypeId.LargeListView => FlatBufferTypeTag.LargeListView,
                     ArrowTypeId.Struct => FlatBufferTypeTag.Struct,
                     ArrowTypeId.RunEndEncoded => FlatBufferTypeTag.RunEndEncoded,
-                    _ => throw new NotSupportedException($"Type {TypeNames.Describe(type)} cannot be written to an Arrow IPC stream (a dictionary's value type may not itself be a dictionary)."),
+                    _ => throw new NotSupportedException($"Type {ArrowTypeText.Of(type)} cannot be written to an Arrow IPC stream (a dictionary's value type may not itself be a dictionary)."),
                 };
                 _builder.StartTable(0);
                 return (tag, _builder.EndTable());

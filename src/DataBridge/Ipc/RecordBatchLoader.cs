@@ -451,7 +451,7 @@ internal ref struct RecordBatchLoader
             }
 
             // An all-null column may precede its dictionary (Columnar format, "Dictionary Messages").
-            dictionary = EmptyArrays.Create(type.ValueType);
+            dictionary = AllNullArrays.Create(type.ValueType, 0);
         }
 
         int bad = FindBadIndex(indexType, indices.Span, validity.Span, length, nullCount, dictionary.Length);

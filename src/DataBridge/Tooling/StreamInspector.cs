@@ -142,7 +142,7 @@ internal static class StreamInspector
         Schema schema;
         try
         {
-            schema = MetadataDecoder.DecodeSchema(header, index);
+            schema = MetadataDecoder.DecodeSchema(header, index, out _);
         }
         catch (UnsupportedArrowFeatureException e)
         {

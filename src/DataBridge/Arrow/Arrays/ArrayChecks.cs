@@ -22,9 +22,9 @@ internal static class ArrayChecks
 
     [DoesNotReturn]
     public static void ThrowWrongType(ArrayData data, string expected) =>
-        throw new ArgumentException($"Expected {expected} array data, got {TypeNames.Describe(data.DataType)}.", nameof(data));
+        throw new ArgumentException($"Expected {expected} array data, got {ArrowTypeText.Of(data.DataType)}.", nameof(data));
 
     [DoesNotReturn]
     public static void ThrowWrongSource(IArrowType expected, IArrowType actual) =>
-        throw new ArgumentException($"Cannot append a {TypeNames.Describe(actual)} element to a builder of {TypeNames.Describe(expected)}.", "source");
+        throw new ArgumentException($"Cannot append a {ArrowTypeText.Of(actual)} element to a builder of {ArrowTypeText.Of(expected)}.", "source");
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DataBridge.Frames;
+namespace DataBridge.Arrow;
 
 /// <summary>
 /// The short text of Arrow types, fields and schemas in messages and <see cref="ArrowFrame.ToString()"/>:
