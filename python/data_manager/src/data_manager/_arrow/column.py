@@ -506,7 +506,7 @@ def _to_python(ty: t.DataType, values: PyList[Any]) -> PyList[Any]:
         return values
     try:
         return [None if v is None else conv(v) for v in values]
-    except (OverflowError, ValueError) as e:
+    except (OverflowError, ValueError, ArithmeticError) as e:  # decimal.InvalidOperation: an absurd scale
         raise OverflowError(f"a {ty} value cannot be represented as a Python object: {e}") from e
 
 
