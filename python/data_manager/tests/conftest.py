@@ -4,6 +4,8 @@ Markers (skip with the reason printed when the dependency is absent):
 ``requires_numpy`` (numpy importable and not disabled by ``DATA_MANAGER_NO_NUMPY=1``),
 ``requires_pandas``, ``requires_node`` (node + the oracle in ``../shared/arrow-interop/tools``),
 ``requires_shared`` (the gold/fuzz files in ``../shared/arrow-interop``).
+``DATABRIDGE_ORACLE_TOOLS`` may name another copy of ``arrow-interop/tools`` (one with its
+``node_modules`` installed) when the shared one has none.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def _repo_root() -> Optional[Path]:
 
 REPO_ROOT = _repo_root()
 INTEROP = (REPO_ROOT / ".." / "shared" / "arrow-interop").resolve() if REPO_ROOT else None
-TOOLS = INTEROP / "tools" if INTEROP else None
+TOOLS = (Path(os.environ["DATABRIDGE_ORACLE_TOOLS"]) if os.environ.get("DATABRIDGE_ORACLE_TOOLS") else INTEROP / "tools") if INTEROP else None
 NODE = shutil.which("node")
 
 

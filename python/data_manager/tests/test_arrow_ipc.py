@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import socket
 import struct
+import sys
 import threading
 from typing import List, Tuple
 
@@ -348,13 +349,24 @@ def test_nesting_deeper_than_64_is_rejected() -> None:
         read_stream(schema_bytes(Schema((Field("deep", ty),))))
 
 
-def test_compressed_body_is_refused_as_unsupported_feature() -> None:
+def test_compressed_buffer_shorter_than_its_length_prefix_is_rejected() -> None:
+    pytest.importorskip("lz4.frame", reason="python3-lz4 is not installed")
+    schema = Schema((Field("i", Int(8)),))
+    rb = md.record_batch_table(1, [(1, 0)], [(0, 0), (0, 1)]).table(3, fb.TableB().u8(0, 0))
+    data = schema_bytes(schema) + frame(md.message(md.HEADER_RECORD_BATCH, rb, 8), bytes(8))
+    with pytest.raises(ArrowFormatError, match="no 8-byte length prefix"):
+        read_stream(data)
+
+
+def test_compressed_body_without_its_module_is_refused_naming_codec_and_module(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # import zstandard now raises ImportError
     schema = Schema((Field("i", Int(8)),))
     rb = md.record_batch_table(1, [(1, 0)], [(0, 0), (0, 1)]).table(3, fb.TableB().u8(0, 1))
     data = schema_bytes(schema) + frame(md.message(md.HEADER_RECORD_BATCH, rb, 8), bytes(8))
     with pytest.raises(UnsupportedArrowFeature) as info:
         read_stream(data)
-    assert info.value.feature == "compression" and "ZSTD" in str(info.value)
+    assert info.value.feature == "compression"
+    assert "ZSTD" in str(info.value) and "'zstandard'" in str(info.value)
 
 
 def test_second_schema_message_is_rejected() -> None:

@@ -7,6 +7,9 @@ and each frame's types are inferred on their own, so two frames can disagree: a 
 in one frame is inferred as the null type, and one frame's integers may be another's floats.
 :class:`SchemaUnifier` sits between the conversion of each frame and the sink:
 
+* binary/utf8 view, list view and run-end encoded columns (a record batch passed through) are first made
+  the types Python writes for the same values (utf8, binary, list, the run values' type), unless an
+  explicit schema asks for them;
 * the first batch sets the schema;
 * a column whose type is still null is *pending*: batches are held back (not sent) while any column is
   pending, up to a budget; the first frame with values for it settles its type, and the held batches'
@@ -26,7 +29,7 @@ from typing import Any, Callable, List, Optional, Sequence
 
 from ._arrow import RecordBatch, Schema
 from ._arrow import types as t
-from ._arrow.column import Column
+from ._arrow.column import Column, classic_batch
 from .exceptions import DataManagerError
 
 __all__ = ["SchemaUnifier"]
@@ -52,6 +55,7 @@ class SchemaUnifier:
         # True once a batch has been emitted (or an explicit schema given): from then on the schema's types
         # are final, null ones included.
         self._final = schema is not None
+        self._explicit = schema is not None
         self._held: List[RecordBatch] = []
         self._held_size = 0
         self._emitted_rows = 0
@@ -104,6 +108,10 @@ class SchemaUnifier:
     # -- batches ----------------------------------------------------------------------------------------
     def add(self, batch: RecordBatch) -> None:
         """One batch of the output, in order: brought to the schema, then held or emitted."""
+        if not (self._explicit and batch.schema == self.schema):
+            # views and run-end encoded columns (e.g. input passed through) are written as the types
+            # Python writes for the same values: utf8 / binary / list / the run values' type
+            batch = classic_batch(batch)
         if self.schema is None:
             self.schema = batch.schema
         else:

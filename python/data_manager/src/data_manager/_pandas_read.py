@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._arrow import types as t
-from ._arrow.column import Column
+from ._arrow.column import Column, views_to_classic
 
 __all__ = ["ReadOptions", "column_to_pandas", "decode_strings", "frame_from_arrays", "object_array", "pandas_timezone"]
 
@@ -357,8 +357,31 @@ def column_to_pandas(col: Column, name: str, opts: ReadOptions, depth: int = 0) 
         return _categorical(col, name, opts, depth)
     if isinstance(ty, t.Null):
         return np.full(col.length, None, dtype=object)
-    # binary, fixed-size binary, decimal, time, interval, list, struct, map, union: Python objects
+    if isinstance(ty, (t.Utf8View, t.BinaryView)):
+        # the same pandas column as utf8 / binary: the views are gathered into offsets + data first
+        return column_to_pandas(views_to_classic(col), name, opts, depth)
+    if isinstance(ty, t.RunEndEncoded):
+        return _run_end_encoded(col, name, opts, depth)
+    # binary, fixed-size binary, decimal, time, interval, list, list view, struct, map, union: Python objects
     return _objects(col, name)
+
+
+def _run_end_encoded(col: Column, name: str, opts: ReadOptions, depth: int) -> Any:
+    """The values' pandas array (this table's conversion of the values child), one element per run
+    repeated over the run: the dtype is the values' own (int64, Int64, category, datetime64, ...)."""
+    run_ends, values = col.children
+    ends = run_ends.to_numpy().astype(np.int64)
+    start, stop = col.offset, col.offset + col.length
+    if col.length == 0:
+        return column_to_pandas(values.slice(0, 0), name, opts, depth + 1)
+    if len(ends) == 0 or int(ends[-1]) < stop or values.length < len(ends):
+        raise ValueError(f"column {name!r}: the runs of a run-end encoded column do not cover its {stop} values")
+    j0 = int(np.searchsorted(ends, start, side="right"))
+    j1 = int(np.searchsorted(ends, stop - 1, side="right"))
+    covered = np.minimum(ends[j0:j1 + 1], stop)
+    counts = np.diff(np.concatenate(([start], covered)))
+    physical = column_to_pandas(values.slice(j0, j1 - j0 + 1), name, opts, depth + 1)
+    return physical.take(np.repeat(np.arange(j1 - j0 + 1), counts))
 
 
 def frame_from_arrays(names: List[str], arrays: List[Any], num_rows: int) -> Any:

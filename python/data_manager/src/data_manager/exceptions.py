@@ -25,8 +25,8 @@ class ArrowFormatError(DataManagerError):
 class UnsupportedArrowFeature(ArrowFormatError):
     """The input uses an Arrow feature this codec does not implement.
 
-    ``feature`` names it (for example ``"compression"``, ``"big-endian"``, ``"view types"``,
-    ``"run-end encoded"``).
+    ``feature`` names it (for example ``"big-endian"``, or ``"compression"`` for an unknown codec or
+    when the codec's module, ``lz4`` / ``zstandard``, is not installed).
     """
 
     def __init__(self, feature: str, message: str) -> None:

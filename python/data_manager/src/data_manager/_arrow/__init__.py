@@ -10,7 +10,10 @@ Types (``types.py``), immutable and compared by value, mirroring the C# ``DataBr
 ``Decimal(precision, scale, bit_width=128)``, ``List(field)``, ``LargeList(field)``,
 ``FixedSizeList(field, size)``, ``Struct(fields)``, ``Map(entries_field, keys_sorted)`` (``Map.of(k, v)``
 builds the conventional entries struct), ``Union(fields, mode, type_ids)``,
-``Dictionary(index_type, value_type, ordered=False, id=None)``. Enums carry the wire values:
+``Dictionary(index_type, value_type, ordered=False, id=None)``, ``BinaryView()``, ``Utf8View()``,
+``ListView(field)``, ``LargeListView(field)``, ``RunEndEncoded(run_ends_field, values_field)``
+(``RunEndEncoded.of(value_type)``); ``types.classic_type`` maps the last five to binary / utf8 / list /
+large list / the values' type, what Python code's output is written as. Enums carry the wire values:
 ``TimeUnit``, ``DateUnit``, ``Precision``, ``IntervalUnit``, ``UnionMode``. A dictionary-encoded field
 has a ``Dictionary`` type (as in C#); ``Field(name, type, nullable=True, metadata=())`` with metadata a
 tuple of ``(key, value)`` pairs in wire order; ``Schema(fields, metadata=())``. Extension types are
@@ -24,7 +27,9 @@ validity first (``None`` when there are no nulls):
   ``[validity, values]``; utf8/binary (+ large): ``[validity, offsets, data]``;
   list/map (+ large list): ``[validity, offsets]`` + one child; fixed-size list/struct: ``[validity]``
   + children; sparse union: ``[None, type_ids]``; dense union: ``[None, type_ids, offsets]``;
-  dictionary: ``[validity, indices]`` + ``dictionary`` (a Column of the value type).
+  dictionary: ``[validity, indices]`` + ``dictionary`` (a Column of the value type); binary/utf8
+  view: ``[validity, views, data 0, data 1, ...]``; list view (+ large): ``[validity, offsets, sizes]``
+  + one child; run-end encoded: ``[None]`` + children run ends and values (``offset`` is logical).
 * ``offset`` counts elements into every buffer; children of struct, fixed-size list and sparse union
   are not pre-sliced (element ``i`` is child element ``offset + i``, times the list size). Offsets of
   list-like types need not start at 0.
@@ -49,8 +54,9 @@ schema=None)`` (types inferred with :func:`infer_type` when no schema is given).
 IPC: ``StreamReader(source)`` (bytes-like → zero-copy views; path; file object; socket) iterates
 ``RecordBatch`` objects and has ``.schema``; ``StreamWriter(sink, schema, legacy=False)`` with
 ``write_batch()`` and ``close()``; ``read_stream(source)`` and ``write_stream(schema, batches)``.
+LZ4_FRAME / ZSTD compressed bodies are read when ``lz4`` / ``zstandard`` is importable.
 Errors: ``ArrowFormatError`` (what and where), ``UnsupportedArrowFeature`` (``.feature`` names it:
-compression, big-endian, view types, run-end encoded).
+big-endian; compression when the codec is unknown or its module is missing).
 """
 
 from __future__ import annotations
@@ -58,15 +64,17 @@ from __future__ import annotations
 from .build import infer_type
 from .column import Column, DayTimeInterval, MonthDayNanoInterval, RecordBatch, YearMonthInterval
 from .reader import StreamReader, read_stream
-from .types import (Binary, Bool, DataType, Date, DateUnit, Decimal, Dictionary, Duration, Field, FixedSizeBinary,
-                    FixedSizeList, FloatingPoint, Int, Interval, IntervalUnit, LargeBinary, LargeList, LargeUtf8,
-                    List, Map, Null, Precision, Schema, Struct, Time, Timestamp, TimeUnit, Union, UnionMode, Utf8)
+from .types import (Binary, BinaryView, Bool, DataType, Date, DateUnit, Decimal, Dictionary, Duration, Field,
+                    FixedSizeBinary, FixedSizeList, FloatingPoint, Int, Interval, IntervalUnit, LargeBinary, LargeList,
+                    LargeListView, LargeUtf8, List, ListView, Map, Null, Precision, RunEndEncoded, Schema, Struct, Time,
+                    Timestamp, TimeUnit, Union, UnionMode, Utf8, Utf8View)
 from .writer import StreamWriter, write_stream
 
 __all__ = [
     "DataType", "Null", "Bool", "Int", "FloatingPoint", "Utf8", "LargeUtf8", "Binary", "LargeBinary",
     "FixedSizeBinary", "Date", "Time", "Timestamp", "Duration", "Interval", "Decimal", "List", "LargeList",
-    "FixedSizeList", "Struct", "Map", "Union", "Dictionary", "TimeUnit", "DateUnit", "Precision",
+    "FixedSizeList", "Struct", "Map", "Union", "Dictionary", "BinaryView", "Utf8View", "ListView",
+    "LargeListView", "RunEndEncoded", "TimeUnit", "DateUnit", "Precision",
     "IntervalUnit", "UnionMode", "Field", "Schema", "Column", "RecordBatch", "YearMonthInterval",
     "DayTimeInterval", "MonthDayNanoInterval", "StreamReader", "StreamWriter", "read_stream", "write_stream",
     "infer_type",

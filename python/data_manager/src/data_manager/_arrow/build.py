@@ -255,6 +255,18 @@ def build_column(values: List[Any], ty: t.DataType, natural: bool,
             data = b"".join(parts)
             lengths = map(len, parts)
         return Column(ty, n, [validity, _pack_offsets(lengths, large, ty), data], null_count=nulls)
+    if isinstance(ty, (t.BinaryView, t.Utf8View)):
+        return _build_views(values, ty, validity, nulls)
+    if isinstance(ty, (t.ListView, t.LargeListView)):
+        w = "q" if isinstance(ty, t.LargeListView) else "i"
+        rows = [None if v is None else list(v) for v in values]
+        sizes = [0 if r is None else len(r) for r in rows]
+        starts = [0]
+        starts.extend(itertools.accumulate(sizes))
+        child = build_column([x for r in rows if r is not None for x in r], ty.field.type, natural, encoders)
+        return Column(ty, n, [validity, _pack(w, starts[:-1], ty), _pack(w, sizes, ty)], [child], null_count=nulls)
+    if isinstance(ty, t.RunEndEncoded):
+        return _build_runs(values, ty, natural, encoders)
     if isinstance(ty, t.FixedSizeBinary):
         w = ty.byte_width
         parts = []
@@ -324,6 +336,57 @@ def build_column(values: List[Any], ty: t.DataType, natural: bool,
             kids.append(build_column(col_vals, f.type, natural, encoders))
         return Column(ty, n, [validity], kids, null_count=nulls)
     raise TypeError(f"cannot build a column of type {ty}")
+
+
+_VIEW_INLINE = struct.Struct("<i12s")
+_VIEW_OUT = struct.Struct("<i4sii")
+
+
+def _build_views(values: List[Any], ty: t.DataType, validity: Optional[bytes], nulls: int) -> Column:
+    """Views of up to 12 bytes inline, longer values in one data buffer (none when all are short)."""
+    text = isinstance(ty, t.Utf8View)
+    views = bytearray()
+    data = bytearray()
+    for v in values:
+        if v is None:
+            views += bytes(16)
+            continue
+        if text:
+            if not isinstance(v, str):
+                raise TypeError(f"expected str for {ty}, got {type(v).__name__}")
+            b = v.encode("utf-8")
+        else:
+            b = bytes(v)
+        if len(b) <= 12:
+            views += _VIEW_INLINE.pack(len(b), b)
+        else:
+            if len(data) + len(b) > (1 << 31) - 1:
+                raise OverflowError(f"{ty} column holds more than 2 GiB of long values")
+            views += _VIEW_OUT.pack(len(b), b[:4], 0, len(data))
+            data += b
+    bufs: List[Any] = [validity, bytes(views)]
+    if data:
+        bufs.append(bytes(data))
+    return Column(ty, len(values), bufs, null_count=nulls)
+
+
+def _build_runs(values: List[Any], ty: t.RunEndEncoded, natural: bool,
+                encoders: Optional[Dict[int, DictionaryEncoder]]) -> Column:
+    """Consecutive equal values (nulls included) become one run."""
+    ends: List[int] = []
+    run_values: List[Any] = []
+    last: Any = object()
+    for i, v in enumerate(values):
+        k = None if v is None else _hashable(v)
+        if ends and k == last:
+            ends[-1] = i + 1
+        else:
+            ends.append(i + 1)
+            run_values.append(v)
+            last = k
+    run_ends = build_column(ends, ty.run_ends.type, False)
+    vals = build_column(run_values, ty.values.type, natural, encoders)
+    return Column(ty, len(values), [None], [run_ends, vals])
 
 
 def _as_int(v: Any, ty: t.DataType) -> int:

@@ -3,7 +3,7 @@
 ``{"schema": {"endianness", "fields": [...], "metadata": [[k, v], ...]}, "batches": [{"length",
 "columns": [[...], ...]}]}``; metadata pairs sorted by key then value; int64 / date64 / time64 /
 timestamp / duration / decimal values as decimal strings, binary as lowercase hex, special floats as
-strings, unions as ``[typeId, value]``, dictionaries decoded.
+strings, unions as ``[typeId, value]``, dictionaries and run-end encoded arrays decoded.
 """
 
 from __future__ import annotations
@@ -93,8 +93,10 @@ def _canon(ty: t.DataType) -> Optional[Callable[[Any], Any]]:
         return str if ty.bit_width == 64 else None
     if isinstance(ty, t.FloatingPoint):
         return _float
-    if isinstance(ty, (t.Binary, t.LargeBinary, t.FixedSizeBinary)):
+    if isinstance(ty, (t.Binary, t.LargeBinary, t.FixedSizeBinary, t.BinaryView)):
         return bytes.hex
+    if isinstance(ty, t.RunEndEncoded):  # decoded values
+        return _canon(ty.values.type)
     if isinstance(ty, t.Date):
         return None if ty.unit == t.DateUnit.DAY else str
     if isinstance(ty, t.Time):
@@ -107,7 +109,7 @@ def _canon(ty: t.DataType) -> Optional[Callable[[Any], Any]]:
         if ty.unit == t.IntervalUnit.MONTH_DAY_NANO:
             return lambda v: {"months": v[0], "days": v[1], "nanoseconds": str(v[2])}
         return None
-    if isinstance(ty, (t.List, t.LargeList, t.FixedSizeList)):
+    if isinstance(ty, (t.List, t.LargeList, t.FixedSizeList, t.ListView, t.LargeListView)):
         c = _canon(ty.children[0].type)
         return None if c is None else (lambda v: [None if x is None else c(x) for x in v])
     if isinstance(ty, t.Struct):
@@ -136,7 +138,10 @@ def _canon(ty: t.DataType) -> Optional[Callable[[Any], Any]]:
 def column_to_json(col: Column) -> List[Any]:
     values = col.to_storage_pylist()
     c = _canon(col.type)
-    if isinstance(col.type, t.Union):
+    ty = col.type
+    while isinstance(ty, t.RunEndEncoded):
+        ty = ty.values.type
+    if isinstance(ty, t.Union):
         return [c(v) for v in values] if c else values
     return values if c is None else [None if v is None else c(v) for v in values]
 
@@ -162,7 +167,7 @@ def _unit(enum: Any, name: Any) -> Any:
 def type_from_json(j: Dict[str, Any], children: List[t.Field]) -> t.DataType:
     name = j.get("name")
     simple = {"null": t.Null, "bool": t.Bool, "utf8": t.Utf8, "largeutf8": t.LargeUtf8, "binary": t.Binary,
-              "largebinary": t.LargeBinary}
+              "largebinary": t.LargeBinary, "binaryview": t.BinaryView, "utf8view": t.Utf8View}
     if name in simple:
         return simple[name]()
     if name == "int":
@@ -183,9 +188,17 @@ def type_from_json(j: Dict[str, Any], children: List[t.Field]) -> t.DataType:
         return t.Interval(_unit(t.IntervalUnit, j["unit"]))
     if name == "fixedsizebinary":
         return t.FixedSizeBinary(int(j["byteWidth"]))
-    if name in ("list", "largelist", "fixedsizelist", "map"):
+    if name == "runendencoded":
+        if len(children) != 2:
+            raise ValueError("runendencoded needs two child fields (run ends, values)")
+        return t.RunEndEncoded(children[0], children[1])
+    if name in ("list", "largelist", "fixedsizelist", "map", "listview", "largelistview"):
         if len(children) != 1:
             raise ValueError(f"{name} needs exactly one child field")
+        if name == "listview":
+            return t.ListView(children[0])
+        if name == "largelistview":
+            return t.LargeListView(children[0])
         if name == "list":
             return t.List(children[0])
         if name == "largelist":
@@ -238,8 +251,10 @@ def _uncanon(ty: t.DataType) -> Optional[Callable[[Any], Any]]:
         return int if ty.bit_width == 64 else None
     if isinstance(ty, t.FloatingPoint):
         return _parse_float
-    if isinstance(ty, (t.Binary, t.LargeBinary, t.FixedSizeBinary)):
+    if isinstance(ty, (t.Binary, t.LargeBinary, t.FixedSizeBinary, t.BinaryView)):
         return bytes.fromhex
+    if isinstance(ty, t.RunEndEncoded):
+        return _uncanon(ty.values.type)
     if isinstance(ty, (t.Date, t.Time, t.Timestamp, t.Duration, t.Decimal)):
         return int
     if isinstance(ty, t.Interval):
@@ -248,7 +263,7 @@ def _uncanon(ty: t.DataType) -> Optional[Callable[[Any], Any]]:
         if ty.unit == t.IntervalUnit.MONTH_DAY_NANO:
             return lambda v: MonthDayNanoInterval(int(v["months"]), int(v["days"]), int(v["nanoseconds"]))
         return int
-    if isinstance(ty, (t.List, t.LargeList, t.FixedSizeList)):
+    if isinstance(ty, (t.List, t.LargeList, t.FixedSizeList, t.ListView, t.LargeListView)):
         c = _uncanon(ty.children[0].type)
         return None if c is None else (lambda v: [None if x is None else c(x) for x in v])
     if isinstance(ty, t.Struct):
@@ -288,6 +303,12 @@ def _rebind(col: Column, encoders: Dict[int, DictionaryEncoder]) -> Column:
     return Column(col.type, col.length, col.buffers, kids, d, col.offset, col._null_count)
 
 
+def _run_values_type(ty: t.DataType) -> t.DataType:
+    while isinstance(ty, t.RunEndEncoded):
+        ty = ty.values.type
+    return ty
+
+
 def batches_from_json(schema: t.Schema, batches: List[Dict[str, Any]]) -> List[RecordBatch]:
     """Record batches from canonical JSON batches; dictionaries are shared per id across batches."""
     encoders: Dict[int, DictionaryEncoder] = {}
@@ -302,7 +323,7 @@ def batches_from_json(schema: t.Schema, batches: List[Dict[str, Any]]) -> List[R
         for f, c, values in zip(schema.fields, convs, columns):
             if len(values) != length:
                 raise ValueError(f"batch {bi}, field {f.name}: {len(values)} values, batch length {length}")
-            if isinstance(f.type, t.Union):
+            if isinstance(_run_values_type(f.type), t.Union):
                 storage = [c(v) for v in values] if c else values
             else:
                 storage = values if c is None else [None if v is None else c(v) for v in values]

@@ -15,18 +15,24 @@ fixed-size list, struct                               [validity]; children
 sparse union                                          [None, type ids (int8)]; children
 dense union                                           [None, type ids (int8), offsets (int32)]
 dictionary                                            [validity, indices]; ``dictionary`` = values
+binary view, utf8 view                                [validity, views (16 B each), data 0, data 1, ...]
+list view (int32 offsets and sizes), large (int64)    [validity, offsets, sizes]; one child
+run-end encoded                                       [None]; children run ends, values
 ====================================================  =============================================
 
 ``offset`` counts elements (bits for bitmaps) into every buffer of the column. Children of struct,
 fixed-size list and sparse union are *not* pre-sliced: element ``i`` reads child element
 ``offset + i`` (times the list size for fixed-size lists). List-like children are addressed through
-the offsets buffer, whose first value need not be 0.
+the offsets buffer, whose first value need not be 0. List-view children are addressed through their
+offsets and sizes (any order, never pre-sliced). For run-end encoded columns ``offset`` is a logical
+offset: element ``i`` is the value of the run that covers ``offset + i``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import decimal as _decimal
+import bisect
 import itertools
 import struct
 from typing import Any, Callable, Dict, Iterable, Iterator, List as PyList, Mapping, NamedTuple, Optional, Sequence, Tuple, Union as PyUnion
@@ -37,7 +43,8 @@ from .compat import LITTLE_ENDIAN_HOST, numpy_or_none, require_numpy
 
 __all__ = [
     "Column", "RecordBatch", "YearMonthInterval", "DayTimeInterval", "MonthDayNanoInterval",
-    "as_buffer", "bits_to_list", "count_set_bits",
+    "as_buffer", "bits_to_list", "count_set_bits", "views_to_classic", "classic_column", "classic_batch",
+    "run_end_indices",
 ]
 
 
@@ -396,6 +403,8 @@ def _leaf_storage(col: Column, mode: int) -> PyList[Any]:
             return list(map(data.decode("ascii").__getitem__, slices))
         errors = "replace" if mode != _PY else "strict"
         return [data[a:b].decode("utf-8", errors) for a, b in zip(o, itertools.islice(o, 1, None))]
+    if isinstance(ty, (t.BinaryView, t.Utf8View)):
+        return _leaf_storage(views_to_classic(col), mode)
     if isinstance(ty, t.FixedSizeBinary):
         w = ty.byte_width
         data = bytes((col.buffers[1] or _EMPTY)[off * w:(off + n) * w])
@@ -497,7 +506,7 @@ def _to_python(ty: t.DataType, values: PyList[Any]) -> PyList[Any]:
         return values
     try:
         return [None if v is None else conv(v) for v in values]
-    except (OverflowError, ValueError) as e:
+    except (OverflowError, ValueError, ArithmeticError) as e:  # decimal.InvalidOperation: an absurd scale
         raise OverflowError(f"a {ty} value cannot be represented as a Python object: {e}") from e
 
 
@@ -535,6 +544,21 @@ def _values(col: Column, mode: int, depth: int) -> PyList[Any]:
             o = [x - o0 for x in o]
         out = list(map(items.__getitem__, map(slice, o, itertools.islice(o, 1, None))))
         return _apply_validity(col, out)
+    if isinstance(ty, (t.ListView, t.LargeListView)):
+        return _list_view_values(col, mode, depth)
+    if isinstance(ty, t.RunEndEncoded):
+        ends, j0, j1 = run_end_indices(col)
+        if j1 < j0:
+            return []
+        vals = _values(col.children[1].slice(j0, j1 - j0 + 1), mode, depth + 1)
+        out = []
+        prev = col.offset
+        stop = col.offset + n
+        for j in range(j0, j1 + 1):
+            e = min(ends[j], stop)
+            out.extend(itertools.repeat(vals[j - j0], e - prev))
+            prev = e
+        return out
     if isinstance(ty, t.FixedSizeList):
         k = ty.size
         child = col.children[0].slice(col.offset * k, n * k)
@@ -571,6 +595,135 @@ def _values(col: Column, mode: int, depth: int) -> PyList[Any]:
         return out
     values = _apply_validity(col, _leaf_storage(col, mode))
     return _to_python(ty, values) if mode == _PY else values
+
+
+def _list_view_values(col: Column, mode: int, depth: int) -> PyList[Any]:
+    n = col.length
+    fmt = "q" if isinstance(col.type, t.LargeListView) else "i"
+    offs = _unpack(col.buffers[1] or _EMPTY, fmt, col.offset, n)
+    sizes = _unpack(col.buffers[2] or _EMPTY, fmt, col.offset, n)
+    valid = col.valid_list() or itertools.repeat(True, n)
+    slots = [(o, z) if ok else None for o, z, ok in zip(offs, sizes, valid)]
+    used = [p for p in slots if p is not None and p[1] > 0]
+    child = col.children[0]
+    if not used:
+        return [None if p is None else [] for p in slots]
+    lo = min(o for o, _ in used)
+    hi = max(o + z for o, z in used)
+    if lo < 0 or hi > child.length or any(z < 0 for _, z in used):
+        raise ArrowFormatError(f"list view [{lo}, {hi}) outside a child array of length {child.length}")
+    items = _values(child.slice(lo, hi - lo), mode, depth + 1)
+    return [None if p is None else items[p[0] - lo:p[0] - lo + p[1]] for p in slots]
+
+
+def run_end_indices(col: Column) -> Tuple[PyList[int], int, int]:
+    """(run ends, first run, last run) of the runs that cover a run-end encoded column's elements
+    (last < first when it has none). ArrowFormatError when the runs do not cover it."""
+    ty = col.type
+    assert isinstance(ty, t.RunEndEncoded)
+    run_ends, values = col.children
+    assert isinstance(run_ends.type, t.Int)
+    fmt = _INT_FORMATS[(run_ends.type.bit_width, True)]
+    ends = _unpack(run_ends.buffers[1] or _EMPTY, fmt, run_ends.offset, run_ends.length)
+    if col.length == 0:
+        return ends, 0, -1
+    start, stop = col.offset, col.offset + col.length
+    if not ends or ends[-1] < stop or values.length < len(ends):
+        raise ArrowFormatError(f"run-end encoded column of {stop} values has {len(ends)} runs ending at "
+                               f"{ends[-1] if ends else 0} and {values.length} values")
+    return ends, bisect.bisect_right(ends, start), bisect.bisect_right(ends, stop - 1)
+
+
+def views_to_classic(col: Column) -> Column:
+    """A binary/utf8 view column as the equivalent binary/utf8 column (offsets + one data buffer).
+
+    Null slots become empty values and are never dereferenced; a non-null view that points outside
+    its data buffer raises ArrowFormatError (the reader has checked this already)."""
+    ty = col.type
+    assert isinstance(ty, (t.BinaryView, t.Utf8View))
+    out_type: t.DataType = t.Binary() if isinstance(ty, t.BinaryView) else t.Utf8()
+    n = col.length
+    validity = col.buffers[0]
+    views = (col.buffers[1] or _EMPTY)[col.offset * 16:(col.offset + n) * 16]
+    if len(views) < 16 * n:
+        raise ArrowFormatError(f"views buffer of {len(views)} bytes for {n} values")
+    data = [b if b is not None else _EMPTY for b in col.buffers[2:]]
+    np = numpy_or_none()
+    valid = None
+    if np is not None and n > 64:
+        v = np.frombuffer(views, "<i4", 4 * n).reshape(n, 4).astype(np.int64)
+        sizes = v[:, 0].copy()
+        mask = col.validity_mask()
+        if mask is not None:
+            sizes[~mask] = 0
+        long = sizes > 12
+        if (sizes < 0).any():
+            raise ArrowFormatError(f"view of negative size {int(sizes.min())}")
+        idx, off = v[long, 2], v[long, 3]
+        if len(idx) and (int(idx.min()) < 0 or int(idx.max()) >= len(data)):
+            raise ArrowFormatError(f"a view names data buffer {int(idx.max())} of {len(data)}")
+        lens = np.array([len(b) for b in data], np.int64)
+        if len(idx) and ((off < 0) | (off + sizes[long] > lens[idx])).any():
+            raise ArrowFormatError("a view points outside its data buffer")
+        # one gather from [views | data 0 | data 1 | ...]
+        bases = np.concatenate([[len(views)], len(views) + np.cumsum(lens)])[:-1] if len(data) else np.zeros(0, np.int64)
+        src = np.arange(n, dtype=np.int64) * 16 + 4
+        if len(idx):
+            src[long] = bases[idx] + off
+        offsets = np.zeros(n + 1, np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        total = int(offsets[-1])
+        pool = np.frombuffer(b"".join([bytes(views), *map(bytes, data)]) if len(data) else bytes(views), np.uint8)
+        gather = np.repeat(src - offsets[:-1], sizes) + np.arange(total, dtype=np.int64)
+        joined = pool[gather].tobytes()
+        if total > (1 << 31) - 1:
+            out_type = t.LargeBinary() if isinstance(ty, t.BinaryView) else t.LargeUtf8()
+            offs = offsets.astype("<i8").tobytes()
+        else:
+            offs = offsets.astype("<i4").tobytes()
+        return Column(out_type, n, [validity, offs, joined], null_count=col._null_count)
+    valid = col.valid_list()
+    parts: PyList[bytes] = []
+    for i, (size, index, offset) in enumerate(struct.iter_unpack("<i4xii", views)):
+        if valid is not None and not valid[i]:
+            parts.append(b"")
+        elif size <= 12:
+            if size < 0:
+                raise ArrowFormatError(f"view {i} of negative size {size}")
+            parts.append(bytes(views[16 * i + 4:16 * i + 4 + size]))
+        else:
+            if not 0 <= index < len(data) or offset < 0 or offset + size > len(data[index]):
+                raise ArrowFormatError(f"view {i} [{offset}, +{size}) of data buffer {index} is outside the data")
+            parts.append(bytes(data[index][offset:offset + size]))
+    offsets_list = [0]
+    offsets_list.extend(itertools.accumulate(map(len, parts)))
+    large = offsets_list[-1] > (1 << 31) - 1
+    if large:
+        out_type = t.LargeBinary() if isinstance(ty, t.BinaryView) else t.LargeUtf8()
+    packed = struct.pack(f"<{n + 1}{'q' if large else 'i'}", *offsets_list)
+    return Column(out_type, n, [validity, packed, b"".join(parts)], null_count=col._null_count)
+
+
+def classic_column(col: Column) -> Column:
+    """``col`` with view and run-end encoded layouts replaced by their classic equivalent at every depth
+    (:func:`types.classic_type`), same values; ``col`` itself when it has none."""
+    target = t.classic_type(col.type)
+    if target == col.type:
+        return col
+    if isinstance(col.type, (t.BinaryView, t.Utf8View)):
+        out = views_to_classic(col)
+        if out.type == target:
+            return out
+    return Column.from_storage_pylist(col.to_storage_pylist(), target)
+
+
+def classic_batch(batch: "RecordBatch") -> "RecordBatch":
+    """``batch`` with every column made :func:`classic_column` (the batch itself when nothing changes)."""
+    cols = [classic_column(c) for c in batch.columns]
+    if all(a is b for a, b in zip(cols, batch.columns)):
+        return batch
+    schema = t.Schema(tuple(f.with_type(c.type) for f, c in zip(batch.schema.fields, cols)), batch.schema.metadata)
+    return RecordBatch(schema, cols, batch.num_rows, batch.metadata)
 
 
 def _bad_index(i: int, n: int) -> Any:

@@ -12,7 +12,8 @@ Slot numbers follow Arrow's ``format/Message.fbs`` and ``format/Schema.fbs`` (fo
   3 dictionaryKind (short).
 * ``KeyValue``: 0 key, 1 value.
 * ``RecordBatch``: 0 length (long), 1 nodes ([FieldNode{length: long, null_count: long}]),
-  2 buffers ([Buffer{offset: long, length: long}]), 3 compression (BodyCompression), 4 variadicBufferCounts.
+  2 buffers ([Buffer{offset: long, length: long}]), 3 compression (BodyCompression{0 codec: byte
+  LZ4_FRAME=0 / ZSTD=1, 1 method: byte BUFFER=0}), 4 variadicBufferCounts ([long]).
 * ``DictionaryBatch``: 0 id (long), 1 data (RecordBatch), 2 isDelta (bool).
 
 Absent fields take the .fbs defaults (see ARROW.md "Flatbuffer defaults are omitted on the wire").
@@ -20,7 +21,7 @@ Absent fields take the .fbs defaults (see ARROW.md "Flatbuffer defaults are omit
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from ..exceptions import ArrowFormatError, UnsupportedArrowFeature
 from . import flatbuf as fb
@@ -35,9 +36,10 @@ TYPE_NULL, TYPE_INT, TYPE_FLOAT, TYPE_BINARY, TYPE_UTF8, TYPE_BOOL, TYPE_DECIMAL
 TYPE_TIME, TYPE_TIMESTAMP, TYPE_INTERVAL, TYPE_LIST, TYPE_STRUCT, TYPE_UNION = 9, 10, 11, 12, 13, 14
 TYPE_FIXED_SIZE_BINARY, TYPE_FIXED_SIZE_LIST, TYPE_MAP, TYPE_DURATION = 15, 16, 17, 18
 TYPE_LARGE_BINARY, TYPE_LARGE_UTF8, TYPE_LARGE_LIST = 19, 20, 21
-_UNSUPPORTED_TYPES = {22: ("run-end encoded", "run_end_encoded"), 23: ("view types", "binary view"),
-                      24: ("view types", "utf8 view"), 25: ("view types", "list view"),
-                      26: ("view types", "large list view")}
+TYPE_RUN_END_ENCODED, TYPE_BINARY_VIEW, TYPE_UTF8_VIEW, TYPE_LIST_VIEW, TYPE_LARGE_LIST_VIEW = 22, 23, 24, 25, 26
+
+# BodyCompression (Message.fbs): 0 codec (CompressionType: LZ4_FRAME=0, ZSTD=1), 1 method (BUFFER=0)
+COMPRESSION_CODECS = {0: "LZ4_FRAME", 1: "ZSTD"}
 
 MAX_DEPTH = 64
 
@@ -90,25 +92,33 @@ def _need(children: List[t.Field], n: int, what: str, where: str) -> None:
 
 
 def _read_type(type_type: int, body: Optional[fb.Table], children: List[t.Field], where: str) -> t.DataType:
-    if type_type in _UNSUPPORTED_TYPES:
-        feature, what = _UNSUPPORTED_TYPES[type_type]
-        raise UnsupportedArrowFeature(feature, f"{where}: {feature} ({what}) are not supported")
     if type_type == 0 or type_type > 26:
         raise ArrowFormatError(f"{where}: unknown type id {type_type}")
     if body is None:
         # every type has a (possibly empty) table; be lenient with the parameterless ones
         if type_type not in (TYPE_NULL, TYPE_BINARY, TYPE_UTF8, TYPE_BOOL, TYPE_LIST, TYPE_STRUCT,
-                             TYPE_LARGE_BINARY, TYPE_LARGE_UTF8, TYPE_LARGE_LIST):
+                             TYPE_LARGE_BINARY, TYPE_LARGE_UTF8, TYPE_LARGE_LIST, TYPE_RUN_END_ENCODED,
+                             TYPE_BINARY_VIEW, TYPE_UTF8_VIEW, TYPE_LIST_VIEW, TYPE_LARGE_LIST_VIEW):
             raise ArrowFormatError(f"{where}: type table missing")
     flat = {TYPE_NULL: t.Null, TYPE_BINARY: t.Binary, TYPE_UTF8: t.Utf8, TYPE_BOOL: t.Bool,
-            TYPE_LARGE_BINARY: t.LargeBinary, TYPE_LARGE_UTF8: t.LargeUtf8}
+            TYPE_LARGE_BINARY: t.LargeBinary, TYPE_LARGE_UTF8: t.LargeUtf8, TYPE_BINARY_VIEW: t.BinaryView,
+            TYPE_UTF8_VIEW: t.Utf8View}
     if type_type in flat:
         return flat[type_type]()
     if type_type in (TYPE_LIST, TYPE_LARGE_LIST):
         _need(children, 1, "a list", where)
         return t.List(children[0]) if type_type == TYPE_LIST else t.LargeList(children[0])
+    if type_type in (TYPE_LIST_VIEW, TYPE_LARGE_LIST_VIEW):
+        _need(children, 1, "a list view", where)
+        return t.ListView(children[0]) if type_type == TYPE_LIST_VIEW else t.LargeListView(children[0])
     if type_type == TYPE_STRUCT:
         return t.Struct(tuple(children))
+    if type_type == TYPE_RUN_END_ENCODED:
+        _need(children, 2, "a run-end encoded array", where)
+        run_ends = children[0].type
+        if not isinstance(run_ends, t.Int) or not run_ends.signed or run_ends.bit_width == 8:
+            raise ArrowFormatError(f"{where}: run ends must be int16, int32 or int64, not {run_ends}")
+        return t.RunEndEncoded(children[0], children[1])
     assert body is not None
     if type_type == TYPE_INT:
         return _read_int(body, where)
@@ -228,6 +238,16 @@ def _type_table(ty: t.DataType) -> Tuple[int, fb.TableB]:
         return TYPE_LARGE_UTF8, b
     if isinstance(ty, t.LargeList):
         return TYPE_LARGE_LIST, b
+    if isinstance(ty, t.RunEndEncoded):
+        return TYPE_RUN_END_ENCODED, b
+    if isinstance(ty, t.BinaryView):
+        return TYPE_BINARY_VIEW, b
+    if isinstance(ty, t.Utf8View):
+        return TYPE_UTF8_VIEW, b
+    if isinstance(ty, t.ListView):
+        return TYPE_LIST_VIEW, b
+    if isinstance(ty, t.LargeListView):
+        return TYPE_LARGE_LIST_VIEW, b
     raise TypeError(f"cannot write type {ty}")
 
 
@@ -263,5 +283,10 @@ def schema_message(schema: t.Schema) -> bytes:
     return message(HEADER_SCHEMA, s, 0)
 
 
-def record_batch_table(length: int, nodes: List[Tuple[int, int]], buffers: List[Tuple[int, int]]) -> fb.TableB:
-    return fb.TableB().i64(0, length).structs(1, "qq", nodes).structs(2, "qq", buffers)
+def record_batch_table(length: int, nodes: List[Tuple[int, int]], buffers: List[Tuple[int, int]],
+                       variadic_counts: Sequence[int] = ()) -> fb.TableB:
+    """A RecordBatch table; ``variadic_counts`` (one per view-typed field, pre-order) only when non-empty."""
+    b = fb.TableB().i64(0, length).structs(1, "qq", nodes).structs(2, "qq", buffers)
+    if variadic_counts:
+        b.scalars(4, "q", list(variadic_counts))
+    return b

@@ -17,6 +17,7 @@ from . import metadata as md
 from . import types as t
 from .column import Column, RecordBatch
 from .compat import numpy_or_none
+from .compression import MAX_UNCOMPRESSED_BODY, codec_module, decompress_buffer
 
 __all__ = ["StreamReader", "read_stream"]
 
@@ -325,14 +326,25 @@ class _Loader:
         self.length = rb.i64(0, 0)
         if not 0 <= self.length <= MAX_LENGTH:
             raise ArrowFormatError(f"{where}: batch length {self.length} outside [0, {MAX_LENGTH}]")
-        if rb.has(3):
-            comp = rb.table(3, f"{where} compression")
-            codec = {0: "LZ4_FRAME", 1: "ZSTD"}.get(comp.u8(0, 0) if comp else -1, "unknown codec")
-            raise UnsupportedArrowFeature("compression", f"{where}: compression ({codec} body) is not supported")
+        self.codec: Optional[str] = None
+        self.budget = MAX_UNCOMPRESSED_BODY
+        comp = rb.table(3, f"{where} compression")
+        if comp is not None:
+            code, method = comp.u8(0, 0), comp.u8(1, 0)
+            codec = md.COMPRESSION_CODECS.get(code)
+            if codec is None:
+                raise UnsupportedArrowFeature("compression", f"{where}: unknown compression codec {code}")
+            if method != 0:
+                raise UnsupportedArrowFeature("compression", f"{where}: compression method {method} (only BUFFER)")
+            codec_module(codec, where)  # refuse before reading anything when the module is missing
+            self.codec = codec
         self.nodes = rb.structs(1, "qq")
         self.buffers = rb.structs(2, "qq")
+        # one count per view-typed field, pre-order (absent iff there is none)
+        self.variadic = rb.scalars(4, "q") if rb.has(4) else []
         self.ni = 0
         self.bi = 0
+        self.vi = 0
 
     def _node(self, path: str) -> Tuple[int, int]:
         if self.ni >= len(self.nodes):
@@ -353,7 +365,24 @@ class _Loader:
         if off < 0 or ln < 0 or off + ln > len(self.body):
             raise ArrowFormatError(f"{self.where}, field {path}: {what} buffer [{off}, {off}+{ln}) outside the "
                                    f"{len(self.body)}-byte body")
-        return self.body[off:off + ln]
+        raw = self.body[off:off + ln]
+        if self.codec is None:
+            return raw
+        buf = decompress_buffer(self.codec, raw, f"{self.where}, field {path}: {what} buffer", self.budget)
+        self.budget -= len(buf)
+        return buf
+
+    def _variadic_count(self, path: str) -> int:
+        """The number of data buffers of the next view-typed field (checked against the buffers left)."""
+        if self.vi >= len(self.variadic):
+            raise ArrowFormatError(f"{self.where}, field {path}: no variadicBufferCounts entry for a view field "
+                                   f"({len(self.variadic)} listed)")
+        k = self.variadic[self.vi]
+        self.vi += 1
+        if not 0 <= k <= len(self.buffers) - self.bi:
+            raise ArrowFormatError(f"{self.where}, field {path}: {k} variadic data buffers, "
+                                   f"{len(self.buffers) - self.bi} buffers left")
+        return k
 
     def _validity(self, path: str, length: int, nulls: int) -> Optional[memoryview]:
         buf = self._buffer(path, "validity")
@@ -371,8 +400,11 @@ class _Loader:
 
     def _offsets(self, path: str, length: int, large: bool, limit: int, limit_what: str) -> memoryview:
         """Checks the offsets buffer: length+1 values, non-decreasing, first >= 0, last <= limit."""
+        return self._checked_offsets(self._buffer(path, "offsets"), path, length, large, limit, limit_what)
+
+    def _checked_offsets(self, buf: memoryview, path: str, length: int, large: bool, limit: int,
+                         limit_what: str) -> memoryview:
         w = 8 if large else 4
-        buf = self._buffer(path, "offsets")
         if length == 0 and len(buf) < w:
             return buf
         if len(buf) < (length + 1) * w:
@@ -401,6 +433,12 @@ class _Loader:
             children = [self.load(c, f"{path}.{c.name}", depth + 1) for c in ty.fields]
             self._check_union(ty, length, type_ids, bufs[2] if len(bufs) > 2 else None, children, path)
             return Column(ty, length, bufs, children)
+        if isinstance(ty, t.RunEndEncoded):
+            # no buffers of its own; the FieldNode's null count is meaningless (nulls live in the values)
+            run_ends = self.load(ty.run_ends, f"{path}.{ty.run_ends.name}", depth + 1)
+            values = self.load(ty.values, f"{path}.{ty.values.name}", depth + 1)
+            _check_run_ends(run_ends, values, length, f"{self.where}, field {path}")
+            return Column(ty, length, [None], [run_ends, values])
         validity = self._validity(path, length, nulls)
         nc = nulls if validity is not None else 0
         if isinstance(ty, t.Dictionary):
@@ -425,14 +463,23 @@ class _Loader:
             return Column(ty, length, [validity, memoryview(b"")], null_count=nc)
         if isinstance(ty, (t.Utf8, t.Binary, t.LargeUtf8, t.LargeBinary)):
             large = isinstance(ty, (t.LargeUtf8, t.LargeBinary))
-            # the data buffer follows the offsets buffer; peek at its size to bound the offsets
-            if self.bi + 1 < len(self.buffers):
-                data_len = self.buffers[self.bi + 1][1]
-            else:
-                data_len = -1
-            offsets = self._offsets(path, length, large, max(data_len, 0), "a data buffer")
+            # the offsets are bounded by the data buffer that follows them (its uncompressed size)
+            raw_offsets = self._buffer(path, "offsets")
             data = self._buffer(path, "data")
+            offsets = self._checked_offsets(raw_offsets, path, length, large, len(data), "a data buffer")
             return Column(ty, length, [validity, offsets, data], null_count=nc)
+        if isinstance(ty, (t.BinaryView, t.Utf8View)):
+            views = self._sized(path, "views", 16 * length)
+            data_bufs = [self._buffer(path, f"variadic data {i}") for i in range(self._variadic_count(path))]
+            _check_views(views, length, validity, [len(b) for b in data_bufs], f"{self.where}, field {path}")
+            return Column(ty, length, [validity, views, *data_bufs], null_count=nc)
+        if isinstance(ty, (t.ListView, t.LargeListView)):
+            w = 8 if isinstance(ty, t.LargeListView) else 4
+            offsets = self._sized(path, "offsets", length * w)
+            sizes = self._sized(path, "sizes", length * w)
+            child = self.load(ty.field, f"{path}.{ty.field.name}", depth + 1)
+            _check_list_views(offsets, sizes, w == 8, length, validity, child.length, f"{self.where}, field {path}")
+            return Column(ty, length, [validity, offsets, sizes], [child], null_count=nc)
         if isinstance(ty, (t.List, t.LargeList, t.Map)):
             large = isinstance(ty, t.LargeList)
             # the offsets are bounded by the child's length, which is only known once the child (whose
@@ -509,6 +556,112 @@ def _check_offsets(buf: memoryview, count: int, large: bool) -> Tuple[int, int, 
     vals = struct.unpack_from(f"<{count}{'q' if large else 'i'}", buf)
     ok = all(map(int.__le__, vals, vals[1:]))
     return vals[0], vals[-1], ok
+
+
+def _check_views(views: memoryview, length: int, validity: Optional[memoryview], data_lengths: List[int],
+                 where: str) -> None:
+    """Every non-null 16-byte view: ``int32 size`` >= 0; sizes up to 12 are inline, longer ones name a
+    data buffer (``int32 index`` after a 4-byte prefix) and an ``int32 offset`` with offset + size inside it."""
+    if length == 0:
+        return
+    np = numpy_or_none()
+    if np is not None and length > 64:
+        v = np.frombuffer(views, "<i4", 4 * length).reshape(length, 4).astype(np.int64)
+        if validity is not None:
+            bits = np.unpackbits(np.frombuffer(validity, np.uint8, (length + 7) >> 3), bitorder="little")
+            v = v[bits[:length].astype(bool)]
+        if (v[:, 0] < 0).any():
+            raise ArrowFormatError(f"{where}: view of negative size {int(v[:, 0].min())}")
+        out = v[v[:, 0] > 12]
+        if not len(out):
+            return
+        idx, off = out[:, 2], out[:, 3]
+        if int(idx.min()) < 0 or int(idx.max()) >= len(data_lengths):
+            bad = int(idx.min()) if int(idx.min()) < 0 else int(idx.max())
+            raise ArrowFormatError(f"{where}: view names data buffer {bad} of {len(data_lengths)}")
+        ends = off + out[:, 0]
+        bad_rows = np.flatnonzero((off < 0) | (ends > np.array(data_lengths, np.int64)[idx]))
+        if len(bad_rows):
+            r = out[int(bad_rows[0])]
+            raise ArrowFormatError(f"{where}: view [{int(r[3])}, +{int(r[0])}) outside data buffer {int(r[2])} of "
+                                   f"{data_lengths[int(r[2])]} bytes")
+        return
+    from .column import bits_to_list
+
+    valid = bits_to_list(validity, 0, length) if validity is not None else None
+    for i, (size, _prefix, index, offset) in enumerate(struct.iter_unpack("<i4sii", views[:16 * length])):
+        if valid is not None and not valid[i]:
+            continue
+        if size < 0:
+            raise ArrowFormatError(f"{where}: view {i} of negative size {size}")
+        if size <= 12:
+            continue
+        if not 0 <= index < len(data_lengths):
+            raise ArrowFormatError(f"{where}: view {i} names data buffer {index} of {len(data_lengths)}")
+        if offset < 0 or offset + size > data_lengths[index]:
+            raise ArrowFormatError(f"{where}: view {i} [{offset}, +{size}) outside data buffer {index} of "
+                                   f"{data_lengths[index]} bytes")
+
+
+def _check_list_views(offsets: memoryview, sizes: memoryview, large: bool, length: int,
+                      validity: Optional[memoryview], child_length: int, where: str) -> None:
+    """Every non-null slot: offset >= 0, size >= 0 and offset + size <= the child's length."""
+    if length == 0:
+        return
+    fmt = "q" if large else "i"
+    np = numpy_or_none()
+    if np is not None and length > 64:
+        o = np.frombuffer(offsets, "<" + fmt, length).astype(np.int64)
+        z = np.frombuffer(sizes, "<" + fmt, length).astype(np.int64)
+        ok = (o >= 0) & (z >= 0) & (o + z <= child_length)
+        if validity is not None:
+            bits = np.unpackbits(np.frombuffer(validity, np.uint8, (length + 7) >> 3), bitorder="little")
+            ok |= ~bits[:length].astype(bool)
+        bad = np.flatnonzero(~ok)
+        if not len(bad):
+            return
+        i = int(bad[0])
+        raise ArrowFormatError(f"{where}: list view {i} [{int(o[i])}, +{int(z[i])}) outside a child array of "
+                               f"length {child_length}")
+    from .column import bits_to_list
+
+    valid = bits_to_list(validity, 0, length) if validity is not None else None
+    o_vals = struct.unpack_from(f"<{length}{fmt}", offsets)
+    z_vals = struct.unpack_from(f"<{length}{fmt}", sizes)
+    for i, (o1, z1) in enumerate(zip(o_vals, z_vals)):
+        if valid is not None and not valid[i]:
+            continue
+        if o1 < 0 or z1 < 0 or o1 + z1 > child_length:
+            raise ArrowFormatError(f"{where}: list view {i} [{o1}, +{z1}) outside a child array of length {child_length}")
+
+
+def _check_run_ends(run_ends: Column, values: Column, length: int, where: str) -> None:
+    """Run ends: no nulls, positive and strictly increasing, the last one covering ``length``; at least
+    as many values as runs."""
+    runs = run_ends.length
+    if run_ends.null_count:
+        raise ArrowFormatError(f"{where}: {run_ends.null_count} null run end(s)")
+    if values.length < runs:
+        raise ArrowFormatError(f"{where}: {runs} run ends but only {values.length} values")
+    if runs == 0:
+        if length:
+            raise ArrowFormatError(f"{where}: no runs for {length} values")
+        return
+    assert isinstance(run_ends.type, t.Int)
+    fmt = {16: "h", 32: "i", 64: "q"}[run_ends.type.bit_width]
+    buf = run_ends.buffers[1]
+    assert buf is not None
+    np = numpy_or_none()
+    if np is not None and runs > 64:
+        a = np.frombuffer(buf, "<" + fmt, runs)
+        first, last, ok = int(a[0]), int(a[-1]), bool((a[1:] > a[:-1]).all())
+    else:
+        vals = struct.unpack_from(f"<{runs}{fmt}", buf)
+        first, last, ok = vals[0], vals[-1], all(map(int.__lt__, vals, vals[1:]))
+    if first < 1 or not ok:
+        raise ArrowFormatError(f"{where}: run ends are not positive and strictly increasing")
+    if last < length:
+        raise ArrowFormatError(f"{where}: the last run ends at {last}, before the array's length {length}")
 
 
 def _check_indices(buf: memoryview, index_type: t.Int, length: int, validity: Optional[memoryview],

@@ -14,7 +14,8 @@ __all__ = [
     "TimeUnit", "DateUnit", "Precision", "IntervalUnit", "UnionMode",
     "DataType", "Null", "Bool", "Int", "FloatingPoint", "Utf8", "LargeUtf8", "Binary", "LargeBinary",
     "FixedSizeBinary", "Date", "Time", "Timestamp", "Duration", "Interval", "Decimal", "List", "LargeList",
-    "FixedSizeList", "Struct", "Map", "Union", "Dictionary", "Field", "Schema", "Metadata",
+    "FixedSizeList", "Struct", "Map", "Union", "Dictionary", "BinaryView", "Utf8View", "ListView",
+    "LargeListView", "RunEndEncoded", "Field", "Schema", "Metadata", "classic_type",
     "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32", "float64",
     "utf8", "binary", "bool_", "null", "fixed_width",
 ]
@@ -435,6 +436,83 @@ class Dictionary(DataType):
 
 
 @dataclass(frozen=True)
+class BinaryView(DataType):
+    """Byte strings as 16-byte views: up to 12 bytes inline, longer ones in variadic data buffers."""
+
+    name: ClassVar[str] = "binaryview"
+
+    def __str__(self) -> str:
+        return "binary_view"
+
+
+@dataclass(frozen=True)
+class Utf8View(DataType):
+    """UTF-8 strings as 16-byte views (the layout of :class:`BinaryView`)."""
+
+    name: ClassVar[str] = "utf8view"
+
+    def __str__(self) -> str:
+        return "string_view"
+
+
+@dataclass(frozen=True)
+class ListView(DataType):
+    """Lists given by an int32 offset *and* size per slot into ``field``'s child (any order)."""
+
+    field: "Field"
+    name: ClassVar[str] = "listview"
+
+    @property
+    def children(self) -> Tuple["Field", ...]:
+        return (self.field,)
+
+    def __str__(self) -> str:
+        return f"list_view<{self.field}>"
+
+
+@dataclass(frozen=True)
+class LargeListView(DataType):
+    """:class:`ListView` with int64 offsets and sizes."""
+
+    field: "Field"
+    name: ClassVar[str] = "largelistview"
+
+    @property
+    def children(self) -> Tuple["Field", ...]:
+        return (self.field,)
+
+    def __str__(self) -> str:
+        return f"large_list_view<{self.field}>"
+
+
+@dataclass(frozen=True)
+class RunEndEncoded(DataType):
+    """Runs of equal values: child ``run_ends`` (int16/32/64, strictly increasing logical ends, no nulls)
+    and child ``values`` (one value per run, any type)."""
+
+    run_ends: "Field"
+    values: "Field"
+    name: ClassVar[str] = "runendencoded"
+
+    def __post_init__(self) -> None:
+        ty = self.run_ends.type
+        if not isinstance(ty, Int) or not ty.signed or ty.bit_width not in (16, 32, 64):
+            raise TypeError(f"run ends must be int16, int32 or int64, not {ty}")
+
+    @staticmethod
+    def of(value_type: DataType, run_end_type: Optional["Int"] = None) -> "RunEndEncoded":
+        """A run-end encoded type with the conventional child names ``run_ends``/``values``."""
+        return RunEndEncoded(Field("run_ends", run_end_type or Int(32), False), Field("values", value_type))
+
+    @property
+    def children(self) -> Tuple["Field", ...]:
+        return (self.run_ends, self.values)
+
+    def __str__(self) -> str:
+        return f"run_end_encoded<{self.run_ends.type}, {self.values.type}>"
+
+
+@dataclass(frozen=True)
 class Field:
     """A named, typed column or child; ``metadata`` keeps custom key/value pairs in order."""
 
@@ -521,3 +599,43 @@ def fixed_width(t: DataType) -> int:
     if isinstance(t, Dictionary):
         return t.index_type.bit_width // 8
     return 0
+
+
+def classic_type(ty: DataType) -> DataType:
+    """``ty`` with the layouts that have an older equivalent replaced by it, at every depth: binary and
+    utf8 views → binary / utf8, list views → list / large list, run-end encoded → its values' type.
+    What the writer emits by default when Python code returns such data (the values are the same)."""
+    if isinstance(ty, BinaryView):
+        return Binary()
+    if isinstance(ty, Utf8View):
+        return Utf8()
+    if isinstance(ty, RunEndEncoded):
+        return classic_type(ty.values.type)
+    if isinstance(ty, Dictionary):
+        value_type = classic_type(ty.value_type)
+        if isinstance(value_type, Dictionary):  # a run-end encoded dictionary inside a dictionary
+            value_type = value_type.value_type
+        return ty if value_type == ty.value_type else Dictionary(ty.index_type, value_type, ty.ordered, ty.id)
+    kids = ty.children
+    if not kids:
+        return ty
+    new = tuple(f.with_type(classic_type(f.type)) for f in kids)
+    if isinstance(ty, ListView):
+        return List(new[0])
+    if isinstance(ty, LargeListView):
+        return LargeList(new[0])
+    if all(a.type is b.type or a.type == b.type for a, b in zip(kids, new)):
+        return ty
+    if isinstance(ty, List):
+        return List(new[0])
+    if isinstance(ty, LargeList):
+        return LargeList(new[0])
+    if isinstance(ty, FixedSizeList):
+        return FixedSizeList(new[0], ty.size)
+    if isinstance(ty, Map):
+        return Map(new[0], ty.keys_sorted)
+    if isinstance(ty, Struct):
+        return Struct(new)
+    if isinstance(ty, Union):
+        return Union(new, ty.mode, ty.type_ids)
+    return ty  # pragma: no cover - every nested type is listed above

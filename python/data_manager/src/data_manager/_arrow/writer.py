@@ -19,7 +19,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 from . import metadata as md
 from . import types as t
 from .build import pack_bits
-from .column import Column, RecordBatch, _nan_safe, _unpack, bits_to_list
+from .column import Column, RecordBatch, _nan_safe, _unpack, bits_to_list, run_end_indices
 from .compat import numpy_or_none
 
 __all__ = ["StreamWriter", "write_stream"]
@@ -41,6 +41,7 @@ class _Body:
         self.size = 0
         self.buffers: List[Tuple[int, int]] = []
         self.nodes: List[Tuple[int, int]] = []
+        self.variadic: List[int] = []
 
     def add(self, data: Any) -> None:
         n = len(data) if data is not None else 0
@@ -174,7 +175,7 @@ class StreamWriter:
         body = _Body(self.alignment)
         for f, c in zip(self.schema.fields, batch.columns):
             _emit(f.type, c, body)
-        header = md.record_batch_table(batch.num_rows, body.nodes, body.buffers)
+        header = md.record_batch_table(batch.num_rows, body.nodes, body.buffers, body.variadic)
         self._write_message(md.message(md.HEADER_RECORD_BATCH, header, body.size, batch.metadata),
                             body.chunks, body.size)
 
@@ -195,7 +196,7 @@ class StreamWriter:
                 payload = dcol.slice(len(old))
         body = _Body(self.alignment)
         _emit(value_type, payload, body)
-        rb = md.record_batch_table(payload.length, body.nodes, body.buffers)
+        rb = md.record_batch_table(payload.length, body.nodes, body.buffers, body.variadic)
         from . import flatbuf as fb
 
         header = fb.TableB().i64(0, dict_id).table(1, rb).bool(2, delta)
@@ -235,6 +236,12 @@ def _with_children(ty: t.DataType, kids: List[t.Field]) -> t.DataType:
         return t.Struct(tuple(kids))
     if isinstance(ty, t.Union):
         return t.Union(tuple(kids), ty.mode, ty.type_ids)
+    if isinstance(ty, t.ListView):
+        return t.ListView(kids[0])
+    if isinstance(ty, t.LargeListView):
+        return t.LargeListView(kids[0])
+    if isinstance(ty, t.RunEndEncoded):
+        return t.RunEndEncoded(kids[0], kids[1])
     return ty
 
 
@@ -296,6 +303,14 @@ def _emit(ty: t.DataType, col: Column, body: _Body) -> None:
     if isinstance(ty, t.Null):
         body.nodes.append((n, n))
         return
+    if isinstance(ty, t.RunEndEncoded):
+        # no buffers; the runs covering the slice, rebased to start at 0 and end at its length
+        body.nodes.append((n, 0))
+        ends, j0, j1 = run_end_indices(col)
+        rebased = [min(e, off + n) - off for e in ends[j0:j1 + 1]]
+        _emit(ty.run_ends.type, Column.from_storage_pylist(rebased, ty.run_ends.type), body)
+        _emit(ty.values.type, col.children[1].slice(j0, len(rebased)), body)
+        return
     if isinstance(ty, t.Union):
         body.nodes.append((n, 0))
         body.add(col.buffers[1][off:off + n] if n else b"")
@@ -323,6 +338,21 @@ def _emit(ty: t.DataType, col: Column, body: _Body) -> None:
         body.add(offsets)
         data = col.buffers[2]
         body.add(data[first:last] if data is not None else b"")
+        return
+    if isinstance(ty, (t.BinaryView, t.Utf8View)):
+        # views address their data buffers by index and offset: a slice needs no rebasing
+        views = col.buffers[1]
+        body.add(views[off * 16:(off + n) * 16] if views is not None else b"")
+        data = col.buffers[2:]
+        for d in data:
+            body.add(d if d is not None else b"")
+        body.variadic.append(len(data))
+        return
+    if isinstance(ty, (t.ListView, t.LargeListView)):
+        w = 8 if isinstance(ty, t.LargeListView) else 4
+        for buf in col.buffers[1:3]:
+            body.add(buf[off * w:(off + n) * w] if buf is not None else b"")
+        _emit(ty.field.type, col.children[0], body)  # offsets stay valid: the child is written whole
         return
     if isinstance(ty, (t.List, t.LargeList, t.Map)):
         offsets, first, last = _rebased_offsets(col, isinstance(ty, t.LargeList))
