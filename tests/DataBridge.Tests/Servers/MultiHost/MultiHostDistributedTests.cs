@@ -191,11 +191,12 @@ public sealed class MultiHostDistributedTests
                 def main(client):
                     endpoints = data_manager.data_servers()
                     name = "stalled-" + os.urandom(8).hex()
-                    first = client.submit(stall_once, endpoints[0], name, pure=False)
+                    # retries: on a busy machine a healthy client may stall past the short ClientTimeout too.
+                    first = client.submit(stall_once, endpoints[0], name, pure=False, retries=2)
                     victim = Variable(name, client=client).get(timeout=120)
                     subprocess.run([{{Py(TestNetwork.IpCommand!)}}, "-n", {{HostNamespaces(network)}}[victim], "link", "set", "eth0", "down"], check=True)
                     print(f"took the link of {victim} down while it fetched partition 0")
-                    rest = client.map(process, endpoints[1:], pure=False)
+                    rest = client.map(process, endpoints[1:], pure=False, retries=2)
                     done = client.gather([first] + rest)
                     data_manager.set_output({"host": [h for _, h in done], "victim": [victim] * len(done)})
                 """);
