@@ -21,7 +21,6 @@ namespace DataBridge.Tests.Servers.MultiHost;
 public sealed class MultiHostDistributedTests
 {
     private static readonly TimeSpan NoHang = TimeSpan.FromMinutes(3);
-    private static readonly Lazy<bool> DaskImportable = new(() => Probe("import distributed, pandas"));
 
     // What every task does, and what the local run does to compare with: the same Python function.
     private const string Transform = """
@@ -451,18 +450,9 @@ public sealed class MultiHostDistributedTests
             Assert.Ignore(reason);
         }
 
-        if (!DaskImportable.Value)
+        if (!DistributedEndToEndTests.DaskImportable)
         {
             Assert.Ignore($"Dask 'distributed' is not importable by {PythonEnvironment.Interpreter} (Debian: python3-distributed).");
         }
-    }
-
-    private static bool Probe(string statement)
-    {
-        var psi = new ProcessStartInfo(PythonEnvironment.Interpreter) { RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(statement);
-        using Process process = Process.Start(psi)!;
-        return process.WaitForExit(60_000) && process.ExitCode == 0;
     }
 }

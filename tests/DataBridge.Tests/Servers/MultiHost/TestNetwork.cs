@@ -22,7 +22,7 @@ namespace DataBridge.Tests.Servers.MultiHost;
 /// Python worker would then sit on the wrong side of the network.)
 /// <para>
 /// Addresses are a random private /24 (10.a.b.0) that the root namespace routes nowhere yet; the hosts have no
-/// default route and the root namespace does not forward, so nothing leaves the machine. Names carry the
+/// default route (they reach the bridge's subnet only), so nothing they send leaves the machine. Names carry the
 /// creating process id (<c>dbmh-{pid}-{n}-{role}</c>, link <c>dbmh{pid}d{n}</c>): a new network first removes
 /// those of processes that no longer exist, so a run that was killed cannot collide with the next.
 /// </para>
