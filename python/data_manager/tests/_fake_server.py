@@ -18,13 +18,15 @@ from data_manager._transport import FrameReader, FrameWriter
 
 class FakeServer:
     def __init__(self, partitions: List[List[RecordBatch]], schema: Schema, model_dir: Optional[str] = None,
-                 corrupt: Optional[str] = None, max_upload: Optional[int] = None) -> None:
+                 corrupt: Optional[str] = None, max_upload: Optional[int] = None, stall: bool = False) -> None:
         self.token = secrets.token_hex(32)
         self.partitions = partitions
         self.schema = schema
         self.model_dir = model_dir
         self.corrupt = corrupt  # a model file whose bytes are altered in transit
         self.max_upload = max_upload  # like the .NET server's MaxUploadBytes: refuse, stop reading, close
+        self.stall = stall  # accept the token, then never answer (a server whose host went away mid-session)
+        self._released = threading.Event()
         self.uploads: Dict[int, List[RecordBatch]] = {}
         self.duplicates = 0
         self.fetches = 0
@@ -42,6 +44,7 @@ class FakeServer:
 
     def close(self) -> None:
         self._closed = True
+        self._released.set()
         self.sock.close()
 
     def _accept(self) -> None:
@@ -68,6 +71,9 @@ class FakeServer:
             if not hmac.compare_digest(token, self.token.encode()):
                 return
             conn.sendall(P.MAGIC + P.INT32.pack(1) + P.INT32.pack(0))
+            if self.stall:
+                self._released.wait(30)
+                return
             reader, writer = FrameReader(conn), FrameWriter(conn)
             try:
                 while True:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
+import socket
 
 import pytest
 
@@ -97,6 +99,50 @@ def test_out_of_range_partition_gets_the_servers_error():
         ep = data_manager_client.DataServerEndpoint("127.0.0.1", server.port, 99, server.token)
         with pytest.raises(ProtocolError, match="out of range"):
             list(data_manager_client.fetch_batches(ep))
+    finally:
+        server.close()
+
+
+def _refused_port():
+    # A port nothing listens on: bound (so no one else takes it) but never listening.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def test_unreachable_server_raises_the_same_error_type_naming_its_address_and_the_partition():
+    holder = _refused_port()
+    try:
+        port = holder.getsockname()[1]
+        ep = data_manager_client.DataServerEndpoint("127.0.0.1", port, 5, "00" * 32)
+        with pytest.raises(ConnectionRefusedError) as fetching:
+            list(data_manager_client.fetch_batches(ep, timeout=5))
+        assert str(fetching.value) == (f"fetching partition 5 from the data server at 127.0.0.1:{port} failed: "
+                                       "cannot connect (Connection refused)")
+        assert fetching.value.errno == errno.ECONNREFUSED
+        with pytest.raises(ConnectionRefusedError, match=f"uploading the result of partition 5 to the data server "
+                                                         f"at 127.0.0.1:{port} failed: cannot connect"):
+            data_manager_client.send_result(ep, {"x": [1]}, timeout=5)
+        model = data_manager_client.ModelServerEndpoint("127.0.0.1", port, "00" * 32)
+        with pytest.raises(ConnectionRefusedError,
+                           match=f"the model server at 127.0.0.1:{port} failed: cannot connect"):
+            data_manager_client.fetch_model(model, "/tmp/never-written")
+    finally:
+        holder.close()
+
+
+def test_server_silent_after_the_handshake_raises_timeout_naming_the_endpoint_and_the_client_timeout():
+    # The client timeout is the mechanism under test: the server never answers, so it always fires.
+    server = make_server(stall=True)
+    try:
+        ep = endpoints(server)[3]
+        with pytest.raises(TimeoutError) as fetching:
+            list(data_manager_client.fetch_batches(ep, timeout=0.5))
+        assert str(fetching.value) == (f"fetching partition 3 from the data server at 127.0.0.1:{server.port} "
+                                       "failed: no progress within the client timeout of 0.5 s")
+        with pytest.raises(TimeoutError, match=f"uploading the result of partition 3 to the data server at "
+                                               f"127.0.0.1:{server.port} failed: no progress within"):
+            data_manager_client.send_result(ep, {"x": [1]}, timeout=0.5)
     finally:
         server.close()
 

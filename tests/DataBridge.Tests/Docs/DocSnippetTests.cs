@@ -102,6 +102,20 @@ public partial class DocSnippetTests
         GC.KeepAlive(output);
     }
 
+    private static async Task MultiHostFragment(PythonBridge bridge, Schema schema, IReadOnlyList<IReadOnlyList<RecordBatch>> partitions, string driverCode, RunContext context, CancellationToken cancellationToken)
+    {
+        // snippet: multi-host
+        var options = new ServerOptions
+        {
+            BindAddress = System.Net.IPAddress.Parse("10.20.0.1"), // this machine's address on the workers' network (event 501 warns)
+            ClientTimeout = TimeSpan.FromSeconds(30),            // frees the connection of a task whose host vanished
+        };
+        await using DataServer server = bridge.ServeData(schema, partitions, options);
+        using DistributedRunResult result = await bridge.RunDistributedAsync(server, driverCode, context, cancellationToken: cancellationToken);
+        // end snippet
+        GC.KeepAlive(result);
+    }
+
     private static void ServersFragment(PythonBridge bridge, IReadOnlyList<RecordBatch> partitions)
     {
         // snippet: servers

@@ -35,6 +35,9 @@ public sealed class DistributedEndToEndTests
 
     private static readonly Lazy<bool> DaskAvailable = new(() => Probe("import distributed, pandas"));
 
+    /// <summary>Whether the interpreter imports Dask's <c>distributed</c> and pandas (probed once).</summary>
+    internal static bool DaskImportable => DaskAvailable.Value;
+
     [Test]
     public async Task Dask_EightPartitionsOnTwoWorkers_AssembledOutputEqualsLocalTransform()
     {

@@ -7,6 +7,7 @@ namespace DataBridge.Tests.Workers;
 internal sealed class CapturingLogger : ILogger
 {
     private readonly AsyncLocal<object?> _scope = new();
+    private readonly List<(Func<Entry, bool> Match, TaskCompletionSource<Entry> Logged)> _waiters = [];
 
     public ConcurrentQueue<Entry> Entries { get; } = new();
 
@@ -40,7 +41,32 @@ internal sealed class CapturingLogger : ILogger
             }
         }
 
-        Entries.Enqueue(new Entry(logLevel, eventId, formatter(state, exception), values, scope));
+        var entry = new Entry(logLevel, eventId, formatter(state, exception), values, scope);
+        lock (_waiters)
+        {
+            Entries.Enqueue(entry);
+            foreach ((Func<Entry, bool> match, TaskCompletionSource<Entry> logged) in _waiters.Where(w => w.Match(entry)).ToList())
+            {
+                _waiters.Remove((match, logged));
+                logged.TrySetResult(entry);
+            }
+        }
+    }
+
+    /// <summary>The first entry, logged already or later, that <paramref name="match"/> accepts.</summary>
+    public Task<Entry> WhenLogged(Func<Entry, bool> match)
+    {
+        lock (_waiters)
+        {
+            if (Entries.FirstOrDefault(match) is { } entry)
+            {
+                return Task.FromResult(entry);
+            }
+
+            var logged = new TaskCompletionSource<Entry>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((match, logged));
+            return logged.Task;
+        }
     }
 
     internal sealed record Entry(LogLevel Level, EventId EventId, string Message, Dictionary<string, object?> State, Dictionary<string, object?> Scope);

@@ -6,6 +6,7 @@ its partition straight from the .NET data server and uploads its result there.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -57,11 +58,51 @@ class ModelServerEndpoint:
         return token
 
 
+def _endpoint_error(error: OSError, message: str) -> OSError:
+    """``error`` again, of the same type and errno (callers catching ``TimeoutError`` or ``ConnectionError``
+    still do), with ``message``."""
+    try:
+        named = type(error)(message)
+    except Exception:  # an OSError subclass with another constructor: keep the message, lose the type
+        named = OSError(message)
+    named.errno = error.errno
+    return named
+
+
+@contextlib.contextmanager
+def _naming(what: str, timeout: float) -> Iterator[None]:
+    """Re-raises a socket error inside the block as one whose message starts with ``what`` (which names the
+    server's address and the operation) and says what went wrong: a task on another node that cannot reach
+    the .NET process then reports which endpoint, not a bare "timed out"."""
+    try:
+        yield
+    except OSError as e:
+        if getattr(e, "_databridge_named", False):
+            raise
+        if getattr(e, "_databridge_step", None):
+            detail = str(e)
+        elif isinstance(e, socket.timeout):
+            detail = f"no progress within the client timeout of {timeout:g} s"
+        else:
+            detail = e.strerror or str(e) or type(e).__name__
+        named = _endpoint_error(e, f"{what}: {detail}")
+        named._databridge_named = True  # type: ignore[attr-defined]
+        raise named from e
+
+
 class _Session:
     """One authenticated connection to a server."""
 
     def __init__(self, host: str, port: int, token: str, timeout: float) -> None:
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+        try:
+            self.sock = socket.create_connection((host, port), timeout=timeout)
+        except OSError as e:
+            # Said apart from a failure later on; the caller's _naming adds the address and the operation.
+            reason = f"no answer within the client timeout of {timeout:g} s" if isinstance(e, socket.timeout) \
+                else (e.strerror or str(e))
+            step = _endpoint_error(e, f"cannot connect ({reason})")
+            step._databridge_step = True  # type: ignore[attr-defined]
+            raise step from e
         try:
             raw = token.encode("ascii")
             self.sock.sendall(P.MAGIC + P.INT32.pack(P.PROTOCOL_VERSION) + P.INT32.pack(len(raw)) + raw)
@@ -130,19 +171,23 @@ class _Session:
 
 
 def fetch_batches(endpoint: DataServerEndpoint, timeout: float = DEFAULT_TIMEOUT) -> Iterator[RecordBatch]:
-    """The endpoint's partition as Arrow record batches (the trailer is checked: truncation raises)."""
-    session = _Session(endpoint.host, endpoint.port, endpoint.resolved_token(), timeout)
-    try:
-        session.request({"op": "fetch", "partition": endpoint.partition})
-        session.response()
-        rows = batches = 0
-        for batch in StreamReader(session.reader.data):
-            rows += batch.num_rows
-            batches += 1
-            yield batch
-        session.read_trailer(rows, batches)
-    finally:
-        session.close()
+    """The endpoint's partition as Arrow record batches (the trailer is checked: truncation raises). A socket
+    error (the server unreachable, no progress within ``timeout`` seconds, a reset) is raised with the same
+    type, its message naming the server's address and the partition."""
+    with _naming(f"fetching partition {endpoint.partition} from the data server at {endpoint.host}:{endpoint.port} "
+                 "failed", timeout):
+        session = _Session(endpoint.host, endpoint.port, endpoint.resolved_token(), timeout)
+        try:
+            session.request({"op": "fetch", "partition": endpoint.partition})
+            session.response()
+            rows = batches = 0
+            for batch in StreamReader(session.reader.data):
+                rows += batch.num_rows
+                batches += 1
+                yield batch
+            session.read_trailer(rows, batches)
+        finally:
+            session.close()
 
 
 def fetch(endpoint: DataServerEndpoint, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Any]:
@@ -159,17 +204,18 @@ def fetch(endpoint: DataServerEndpoint, timeout: float = DEFAULT_TIMEOUT) -> Ite
 
 def fetch_schema(endpoint: DataServerEndpoint, timeout: float = DEFAULT_TIMEOUT) -> Tuple[Schema, List[int]]:
     """The served data's schema and the row count of each partition."""
-    session = _Session(endpoint.host, endpoint.port, endpoint.resolved_token(), timeout)
-    try:
-        session.request({"op": "info"})
-        info = session.response()
-        reader = StreamReader(session.reader.data)
-        schema = reader.schema
-        n = sum(1 for _ in reader)
-        session.read_trailer(0, n)
-        return schema, list(info.get("rows", []))
-    finally:
-        session.close()
+    with _naming(f"reading the schema from the data server at {endpoint.host}:{endpoint.port} failed", timeout):
+        session = _Session(endpoint.host, endpoint.port, endpoint.resolved_token(), timeout)
+        try:
+            session.request({"op": "info"})
+            info = session.response()
+            reader = StreamReader(session.reader.data)
+            schema = reader.schema
+            n = sum(1 for _ in reader)
+            session.read_trailer(0, n)
+            return schema, list(info.get("rows", []))
+        finally:
+            session.close()
 
 
 def send_result(endpoint: DataServerEndpoint, value: Any, timeout: float = DEFAULT_TIMEOUT) -> bool:
@@ -183,37 +229,44 @@ def send_result(endpoint: DataServerEndpoint, value: Any, timeout: float = DEFAU
     collected.set_output(value)
     batches = collected.sink.batches
     schema = collected.output_schema or Schema([])
-    session = _Session(endpoint.host, endpoint.port, endpoint.resolved_token(), timeout)
-    try:
-        session.request({"op": "upload", "partition": endpoint.partition})
+    with _naming(f"uploading the result of partition {endpoint.partition} to the data server at "
+                 f"{endpoint.host}:{endpoint.port} failed", timeout):
+        session = _Session(endpoint.host, endpoint.port, endpoint.resolved_token(), timeout)
         try:
-            writer = StreamWriter(session.writer.data, schema)
-            rows = 0
-            for batch in batches:
-                writer.write_batch(batch)
-                rows += batch.num_rows
-            writer.close()
-            session.writer.write_control(P.TRAILER, (rows, len(batches)))
-            session.writer.write_control(P.END_OF_DATA)
-            session.writer.flush()
-        except OSError as e:
-            # The server may refuse mid-upload (over its size limit): it sends ERROR and closes without
-            # reading the rest, so our send breaks while its reason already waits in our receive buffer.
-            if isinstance(e, socket.timeout):
-                raise
-            message = session.pending_error()
-            if message is None:
-                raise
-            raise ProtocolError(f"the server refused the request: {message}") from e
-        return bool(session.response().get("accepted"))
-    finally:
-        session.close()
+            session.request({"op": "upload", "partition": endpoint.partition})
+            try:
+                writer = StreamWriter(session.writer.data, schema)
+                rows = 0
+                for batch in batches:
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
+                writer.close()
+                session.writer.write_control(P.TRAILER, (rows, len(batches)))
+                session.writer.write_control(P.END_OF_DATA)
+                session.writer.flush()
+            except OSError as e:
+                # The server may refuse mid-upload (over its size limit): it sends ERROR and closes without
+                # reading the rest, so our send breaks while its reason already waits in our receive buffer.
+                if isinstance(e, socket.timeout):
+                    raise
+                message = session.pending_error()
+                if message is None:
+                    raise
+                raise ProtocolError(f"the server refused the request: {message}") from e
+            return bool(session.response().get("accepted"))
+        finally:
+            session.close()
 
 
 def fetch_model(endpoint: ModelServerEndpoint, target_dir: str, timeout: float = DEFAULT_TIMEOUT) -> List[str]:
     """Downloads every file served by the model server into ``target_dir`` (created if needed), checking
     each file's SHA-256; a mismatch removes the file and raises ``ProtocolError`` naming it. Returns the
     local paths."""
+    with _naming(f"downloading the model from the model server at {endpoint.host}:{endpoint.port} failed", timeout):
+        return _fetch_model(endpoint, target_dir, timeout)
+
+
+def _fetch_model(endpoint: ModelServerEndpoint, target_dir: str, timeout: float) -> List[str]:
     session = _Session(endpoint.host, endpoint.port, endpoint.resolved_token(), timeout)
     paths: List[str] = []
     try:
