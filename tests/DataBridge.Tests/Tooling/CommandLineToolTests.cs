@@ -130,6 +130,34 @@ public class CommandLineToolTests
     }
 
     [Test]
+    public void ToJsonAndInspect_ArrowFile_ReadThroughTheStreamItHolds()
+    {
+        using var temp = new TempFiles();
+        string file = temp.TempPath(".arrow");
+        DataBridge.Tooling.CanonicalJsonContent content = DataBridge.Tooling.CanonicalJson.Parse(SmallDocument);
+        using (FileStream output = File.Create(file))
+        using (var writer = new Apache.Arrow.Ipc.ArrowFileWriter(output, content.Schema))
+        {
+            foreach (RecordBatch batch in content.Batches)
+            {
+                writer.WriteRecordBatch(batch);
+            }
+
+            writer.WriteEnd();
+        }
+
+        CliResult json = Cli.Run("arrow", "to-json", file);
+        CliResult inspect = Cli.Run("arrow", "inspect", file);
+        Assert.Multiple(() =>
+        {
+            Assert.That(json.ExitCode, Is.Zero, json.StdErr);
+            Assert.That(JsonNode.DeepEquals(JsonNode.Parse(json.StdOut), JsonNode.Parse(SmallDocument)), Is.True, json.StdOut);
+            Assert.That(inspect.ExitCode, Is.Zero, inspect.StdErr);
+            Assert.That(inspect.StdOut, Does.StartWith("file (ARROW1)").And.Contain("#0 @8: Schema").And.Contain("footer"));
+        });
+    }
+
+    [Test]
     public void Inspect_DescribesSchemaAndEveryMessage()
     {
         using var temp = new TempFiles();
