@@ -12,8 +12,13 @@ namespace DataBridge.Tooling;
 /// writer emits it once), and indices of the declared index type.
 /// </summary>
 /// <remarks>
-/// A missing value (a <c>default</c> <see cref="JsonElement"/>) is treated as null: it fills the child
-/// slots of a null struct, fixed-size list or sparse-union slot.
+/// <para>A missing value (a <c>default</c> <see cref="JsonElement"/>) is treated as null: it fills the child
+/// slots of a null struct, fixed-size list or sparse-union slot.</para>
+/// <para>The layouts are Apache.Arrow's: null arrays and run-end encoded arrays have no buffers, unions no
+/// validity buffer (type ids, then dense offsets), views a views buffer and at most one data buffer.
+/// <c>dictionaryIds</c> gives the document's id of each dictionary-encoded field's
+/// <see cref="DictionaryType"/> instance (see <see cref="CanonicalSchemaReader"/>): fields of one id get the
+/// same dictionary <see cref="ArrayData"/> instance.</para>
 /// </remarks>
 internal sealed class CanonicalArrayBuilder(IReadOnlyDictionary<DictionaryType, long> dictionaryIds)
 {

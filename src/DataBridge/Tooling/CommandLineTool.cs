@@ -9,9 +9,9 @@ namespace DataBridge.Tooling;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item><c>arrow to-json [--compact] FILE|-</c>: the canonical JSON (<see cref="CanonicalJson"/>) of an Arrow IPC stream.</item>
+/// <item><c>arrow to-json [--compact] FILE|-</c>: the canonical JSON (<see cref="CanonicalJson"/>) of an Arrow IPC stream or file.</item>
 /// <item><c>arrow from-json JSON|- OUT|-</c>: writes an Arrow IPC stream holding the data of a canonical JSON file.</item>
-/// <item><c>arrow inspect FILE|-</c>: a readable summary of a stream: schema and each message with its kind and sizes.</item>
+/// <item><c>arrow inspect FILE|-</c>: a readable summary of a stream (or file): schema and each message with its kind and sizes.</item>
 /// </list>
 /// <c>run --input FILE --script FILE.py --output FILE [options]</c>: runs a Python script over a CSV or Arrow file
 /// (exit codes of <c>run</c> also include 4 = the Python code raised, 5 = a worker crashed, 130 = cancelled).
@@ -34,7 +34,7 @@ public static class CommandLineTool
 
     private const string Usage = """
         usage: databridge run --input FILE --script FILE.py --output FILE [options]   (databridge run --help)
-               databridge arrow to-json [--compact] FILE|-    canonical JSON of an Arrow IPC stream, on stdout
+               databridge arrow to-json [--compact] FILE|-    canonical JSON of an Arrow IPC stream or file, on stdout
                databridge arrow from-json JSON|- OUT|-        write an Arrow IPC stream from canonical JSON
                databridge arrow inspect FILE|-                schema and messages of an Arrow IPC stream
                databridge --help
@@ -140,7 +140,8 @@ public static class CommandLineTool
         // holds (no allocation sized by an unchecked number) and slices bodies without copying. All batches
         // are read before any output, so a bad stream prints nothing but its error line; they are views of
         // the input, so holding them costs little.
-        ReadOnlyMemory<byte> input = ReadInput(path);
+        // An Arrow file (ARROW1) is read through the stream it holds.
+        ReadOnlyMemory<byte> input = ArrowFileFormat.StreamOf(ReadInput(path));
         using var reader = new ArrowIpcReader(input);
         Schema schema = reader.Schema;
         // Apache.Arrow's DictionaryType has no id: the ids are those the stream's Schema message declares.

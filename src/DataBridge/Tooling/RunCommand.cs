@@ -22,7 +22,7 @@ internal static class RunCommand
 
     public const string Usage = """
         usage: databridge run --input FILE --script FILE.py --output FILE [options]
-          --input FILE          .csv, or an Arrow IPC stream (.arrow, .arrows, .stream, .ipc)
+          --input FILE          .csv, or an Arrow IPC stream or file (.arrow, .arrows, .stream, .ipc)
           --script FILE.py      Python code using data_manager (fetch_once / set_output)
           --output FILE         .csv or an Arrow IPC stream (by extension)
           --partitions N        executor mode: split the input into N partitions, one worker each
@@ -204,7 +204,26 @@ internal static class RunCommand
     private static bool IsCsv(string path) => path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase);
 
     private static ArrowFrame Load(Options options) =>
-        IsCsv(options.Input!) ? ArrowFrame.LoadCsv(options.Input!) : ArrowFrame.FromArrow(File.OpenRead(options.Input!));
+        IsCsv(options.Input!) ? ArrowFrame.LoadCsv(options.Input!) : ArrowFrame.FromArrow(OpenArrow(options.Input!));
+
+    /// <summary>An Arrow input positioned at its stream: byte 8 of an Arrow file (ARROW1 magic), else byte 0.</summary>
+    private static FileStream OpenArrow(string path)
+    {
+        FileStream file = File.OpenRead(path);
+        try
+        {
+            Span<byte> head = stackalloc byte[ArrowFileFormat.StreamOffset];
+            file.Position = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && ArrowFileFormat.IsFile(head)
+                ? ArrowFileFormat.StreamOffset
+                : 0;
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
 
     private static IEnumerable<RecordBatch> Stream(Options options)
     {
@@ -218,7 +237,7 @@ internal static class RunCommand
             yield break;
         }
 
-        using var reader = new ArrowIpcReader(File.OpenRead(options.Input!));
+        using var reader = new ArrowIpcReader(OpenArrow(options.Input!));
         while (reader.ReadNextRecordBatch() is { } batch)
         {
             yield return batch;

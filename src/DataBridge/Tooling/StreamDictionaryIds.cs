@@ -20,12 +20,8 @@ internal static class StreamDictionaryIds
     /// <summary>The ids, or null when the first message of <paramref name="data"/> is not a readable Schema.</summary>
     public static List<long>? Read(ReadOnlyMemory<byte> data)
     {
-        // The file format (ARROW1, two bytes of padding) starts with a stream whose first message is the schema.
-        if (data.Length >= 8 && data.Span[..6].SequenceEqual("ARROW1"u8))
-        {
-            data = data[8..];
-        }
-
+        // A file (ARROW1) holds a stream whose first message is the schema.
+        data = ArrowFileFormat.StreamOf(data);
         try
         {
             ReadOnlySpan<byte> span = data.Span;

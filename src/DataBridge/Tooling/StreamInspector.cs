@@ -25,14 +25,18 @@ internal static class StreamInspector
     public static void Inspect(ReadOnlyMemory<byte> data, TextWriter output)
     {
         ReadOnlySpan<byte> span = data.Span;
-        long position = 0;
+        bool file = ArrowFileFormat.IsFile(span);
+        // Positions stay those of the input: a file's stream starts after its magic and padding.
+        long position = file ? ArrowFileFormat.StreamOffset : 0;
         int index = 0;
         int dictionaries = 0;
         int deltas = 0;
         int batches = 0;
         long rows = 0;
         bool ended = false;
-        output.WriteLine(Invariant($"stream: {data.Length} bytes"));
+        output.WriteLine(file
+            ? Invariant($"file (ARROW1): {data.Length} bytes, the stream from byte {ArrowFileFormat.StreamOffset}")
+            : Invariant($"stream: {data.Length} bytes"));
         while (position < data.Length)
         {
             long start = position;
@@ -118,7 +122,9 @@ internal static class StreamInspector
         }
         else if (position < data.Length)
         {
-            output.WriteLine(Invariant($"({data.Length - position} bytes after the end-of-stream marker)"));
+            output.WriteLine(file
+                ? Invariant($"({data.Length - position} bytes after the end-of-stream marker: the file's footer, its size and the closing magic)")
+                : Invariant($"({data.Length - position} bytes after the end-of-stream marker)"));
         }
 
         output.WriteLine(Invariant($"total: {index} messages, {dictionaries} dictionary batches ({deltas} deltas), {batches} record batches, {rows} rows"));

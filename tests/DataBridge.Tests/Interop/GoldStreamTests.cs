@@ -6,7 +6,7 @@ namespace DataBridge.Tests.Interop;
 /// <summary>
 /// Issue 2, acceptance 1 and 2: every gold stream read by <c>databridge arrow to-json</c>, and every gold
 /// canonical JSON written by <c>databridge arrow from-json</c>, checked by the apache-arrow JS oracle.
-/// Only compressed, big-endian, view-type and run-end-encoded inputs may be refused, and then cleanly by name.
+/// Only big-endian inputs may be refused, and then cleanly by name.
 /// </summary>
 public class GoldStreamTests
 {
@@ -15,26 +15,12 @@ public class GoldStreamTests
     public static IEnumerable<TestCaseData> GoldCanonicalFiles() => CanonicalJsonGoldTests.GoldCases("*.canonical.json");
 
     /// <summary>The feature a gold file may be refused for (a pattern its error must match), or null.</summary>
-    internal static Regex? AllowedRefusal(string relativePath)
-    {
-        if (relativePath.StartsWith("versions/2.0.0-compression/", StringComparison.Ordinal))
-        {
-            return new Regex("compress|lz4|zstd", RegexOptions.IgnoreCase);
-        }
-
-        if (relativePath.StartsWith("versions/1.0.0-bigendian/", StringComparison.Ordinal))
-        {
-            return new Regex("big.?endian|endianness", RegexOptions.IgnoreCase);
-        }
-
-        string name = Path.GetFileName(relativePath);
-        if (name.StartsWith("generated_binary_view.", StringComparison.Ordinal) || name.StartsWith("generated_list_view.", StringComparison.Ordinal))
-        {
-            return new Regex("view", RegexOptions.IgnoreCase);
-        }
-
-        return name.StartsWith("generated_run_end_encoded.", StringComparison.Ordinal) ? new Regex("run.?end", RegexOptions.IgnoreCase) : null;
-    }
+    /// <remarks>Over Apache.Arrow 23 only big-endian bodies are refused: compressed bodies, views, list views
+    /// and run-end encoded arrays are read.</remarks>
+    internal static Regex? AllowedRefusal(string relativePath) =>
+        relativePath.StartsWith("versions/1.0.0-bigendian/", StringComparison.Ordinal)
+            ? new Regex("big.?endian|endianness", RegexOptions.IgnoreCase)
+            : null;
 
     [TestCaseSource(nameof(GoldStreams))]
     public void ToJson_GoldStream_OracleFindsEqualToCanonical(string relativePath)
@@ -67,18 +53,31 @@ public class GoldStreamTests
         using var temp = new TempFiles();
         string ours = temp.TempPath(".arrows");
         CliResult result = Cli.Run("arrow", "from-json", gold, ours);
-        string? unsupportedType = CanonicalJsonGoldTests.UnsupportedTypeIn(gold);
-        if (unsupportedType is not null || relativePath.StartsWith("versions/1.0.0-bigendian/", StringComparison.Ordinal))
+        if (relativePath.StartsWith("versions/1.0.0-bigendian/", StringComparison.Ordinal))
         {
-            // Types DataBridge cannot represent, and big-endian output, are refused by name.
+            // Big-endian output is refused by name.
             Cli.AssertCleanError(result);
-            Assert.That(result.StdErr, Does.Contain(unsupportedType ?? "big-endian"));
+            Assert.That(result.StdErr, Does.Contain("big-endian"));
             Assert.That(File.Exists(ours), Is.False, "a refused conversion must not leave a file behind");
             return;
         }
 
         Assert.That(result.ExitCode, Is.Zero, result.StdErr);
-        Oracle.AssertEqual(gold, ours);
+        if (CanonicalJsonGoldTests.OracleUnreadableTypeIn(gold) is not null)
+        {
+            // The oracle cannot decode list views or run-end encoding ("Unrecognized type"): the stream is
+            // read back by to-json instead, and that JSON compared.
+            CliResult back = Cli.Run("arrow", "to-json", ours);
+            Assert.That(back.ExitCode, Is.Zero, back.StdErr);
+            string json = temp.TempPath(".json");
+            File.WriteAllText(json, back.StdOut);
+            Oracle.AssertEqual(gold, json);
+        }
+        else
+        {
+            Oracle.AssertEqual(gold, ours);
+        }
+
         ProcessResult frames = Oracle.Read("--frames", ours);
         Assert.That(frames.ExitCode, Is.Zero, $"read.mjs --frames found problems:\n{frames.StdOut}\n{frames.StdErr}");
     }

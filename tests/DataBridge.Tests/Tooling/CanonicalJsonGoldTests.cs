@@ -9,8 +9,6 @@ namespace DataBridge.Tests.Tooling;
 /// </summary>
 public class CanonicalJsonGoldTests
 {
-    private static readonly string[] UnsupportedTypes = ["binaryview", "utf8view", "listview", "largelistview", "runendencoded"];
-
     public static IEnumerable<TestCaseData> GoldCanonicalFiles() => GoldCases("*.canonical.json");
 
     internal static IEnumerable<TestCaseData> GoldCases(string pattern)
@@ -29,11 +27,14 @@ public class CanonicalJsonGoldTests
         }
     }
 
-    /// <summary>The unsupported type a gold canonical file uses, if any (view types, run-end encoding).</summary>
-    internal static string? UnsupportedTypeIn(string canonicalJsonPath)
+    /// <summary>
+    /// The type of a gold canonical file, if any, whose streams the oracle (apache-arrow JS 21) cannot read:
+    /// list views and run-end encoding. A stream we write of them is checked by reading it back instead.
+    /// </summary>
+    internal static string? OracleUnreadableTypeIn(string canonicalJsonPath)
     {
         string text = File.ReadAllText(canonicalJsonPath);
-        return UnsupportedTypes.FirstOrDefault(t => text.Contains($"\"name\":\"{t}\"", StringComparison.Ordinal)
+        return new[] { "listview", "largelistview", "runendencoded" }.FirstOrDefault(t => text.Contains($"\"name\":\"{t}\"", StringComparison.Ordinal)
                                                     || text.Contains($"\"name\": \"{t}\"", StringComparison.Ordinal));
     }
 
@@ -42,19 +43,12 @@ public class CanonicalJsonGoldTests
     {
         string gold = Path.Combine(Oracle.RequireInterop(), "gold", relativePath);
         Oracle.RequireOracle();
-        string? unsupported = UnsupportedTypeIn(gold);
-        if (unsupported is not null)
-        {
-            var e = Assert.Throws<UnsupportedArrowFeatureException>(() => CanonicalJson.Parse(File.ReadAllText(gold)));
-            Assert.That(e!.Feature, Is.EqualTo(unsupported));
-            return;
-        }
-
         CanonicalJsonContent content = CanonicalJson.Parse(File.ReadAllText(gold));
         string ours = Path.Combine(Path.GetTempPath(), $"databridge-cj-{Guid.NewGuid():N}.json");
         try
         {
             File.WriteAllText(ours, CanonicalJson.ToJson(content.Schema, content.Batches));
+            // Apache.Arrow's DictionaryType has no id: the written ids are 0, 1, 2, ..., which the oracle ignores.
             // Our arrays are little-endian whatever the source was, so a big-endian file compares by values.
             string[] options = content.Endianness == "Big" ? ["--values-only"] : [];
             Oracle.AssertEqual(gold, ours, options);

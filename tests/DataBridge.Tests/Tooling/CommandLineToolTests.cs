@@ -75,14 +75,40 @@ public class CommandLineToolTests
     }
 
     [Test]
-    public void FromJson_UnsupportedType_RefusedByName()
+    public void FromJson_TypeApacheArrowCannotHold_RefusedByName()
     {
         using var temp = new TempFiles();
         string json = temp.TempPath(".json");
-        File.WriteAllText(json, """{"schema":{"fields":[{"name":"v","nullable":true,"type":{"name":"utf8view"},"children":[]}]},"batches":[]}""");
+        File.WriteAllText(json, """{"schema":{"fields":[{"name":"v","nullable":true,"type":{"name":"struct"},"children":[]}]},"batches":[]}""");
         CliResult result = Cli.Run("arrow", "from-json", json, temp.TempPath(".arrows"));
         Cli.AssertCleanError(result);
-        Assert.That(result.StdErr, Does.Contain("utf8view"));
+        Assert.That(result.StdErr, Does.Contain("struct without fields"));
+    }
+
+    [Test]
+    public void FromJsonThenToJson_NewerTypes_RoundTrip()
+    {
+        const string document = """
+            {"schema":{"endianness":"Little","fields":[
+               {"name":"sv","nullable":true,"type":{"name":"utf8view"},"children":[],"metadata":[]},
+               {"name":"lv","nullable":true,"type":{"name":"listview"},"children":[
+                 {"name":"item","nullable":true,"type":{"name":"int","bitWidth":8,"isSigned":true},"children":[],"metadata":[]}],"metadata":[]},
+               {"name":"r","nullable":true,"type":{"name":"runendencoded"},"children":[
+                 {"name":"run_ends","nullable":false,"type":{"name":"int","bitWidth":32,"isSigned":true},"children":[],"metadata":[]},
+                 {"name":"values","nullable":true,"type":{"name":"bool"},"children":[],"metadata":[]}],"metadata":[]},
+               {"name":"d","nullable":true,"type":{"name":"decimal","precision":9,"scale":3,"bitWidth":32},"children":[],"metadata":[]}],
+              "metadata":[]},
+             "batches":[{"length":3,"columns":[["a",null,"a string longer than twelve"],[[1],null,[2,null]],[true,true,null],["1",null,"-999999999"]]}]}
+            """;
+        using var temp = new TempFiles();
+        string json = temp.TempPath(".json");
+        string stream = temp.TempPath(".arrows");
+        File.WriteAllText(json, document);
+        CliResult write = Cli.Run("arrow", "from-json", json, stream);
+        Assert.That(write.ExitCode, Is.Zero, write.StdErr);
+        CliResult read = Cli.Run("arrow", "to-json", stream);
+        Assert.That(read.ExitCode, Is.Zero, read.StdErr);
+        Assert.That(JsonNode.DeepEquals(JsonNode.Parse(read.StdOut), JsonNode.Parse(document)), Is.True, read.StdOut);
     }
 
     [Test]
@@ -100,6 +126,34 @@ public class CommandLineToolTests
         {
             Assert.That(read.StdOut.TrimEnd().Split('\n'), Has.Length.EqualTo(1), "--compact writes one line");
             Assert.That(JsonNode.DeepEquals(JsonNode.Parse(read.StdOut), JsonNode.Parse(SmallDocument)), Is.True, read.StdOut);
+        });
+    }
+
+    [Test]
+    public void ToJsonAndInspect_ArrowFile_ReadThroughTheStreamItHolds()
+    {
+        using var temp = new TempFiles();
+        string file = temp.TempPath(".arrow");
+        DataBridge.Tooling.CanonicalJsonContent content = DataBridge.Tooling.CanonicalJson.Parse(SmallDocument);
+        using (FileStream output = File.Create(file))
+        using (var writer = new Apache.Arrow.Ipc.ArrowFileWriter(output, content.Schema))
+        {
+            foreach (RecordBatch batch in content.Batches)
+            {
+                writer.WriteRecordBatch(batch);
+            }
+
+            writer.WriteEnd();
+        }
+
+        CliResult json = Cli.Run("arrow", "to-json", file);
+        CliResult inspect = Cli.Run("arrow", "inspect", file);
+        Assert.Multiple(() =>
+        {
+            Assert.That(json.ExitCode, Is.Zero, json.StdErr);
+            Assert.That(JsonNode.DeepEquals(JsonNode.Parse(json.StdOut), JsonNode.Parse(SmallDocument)), Is.True, json.StdOut);
+            Assert.That(inspect.ExitCode, Is.Zero, inspect.StdErr);
+            Assert.That(inspect.StdOut, Does.StartWith("file (ARROW1)").And.Contain("#0 @8: Schema").And.Contain("footer"));
         });
     }
 
