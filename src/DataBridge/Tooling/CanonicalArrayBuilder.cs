@@ -49,10 +49,10 @@ internal sealed class CanonicalArrayBuilder(IReadOnlyDictionary<DictionaryType, 
             _dictionaries.Add(id, entry);
         }
         else if (!ReferenceEquals(entry.ValueType, type.ValueType)
-                 && !string.Equals(ArrowTypeText.Describe(entry.ValueType), ArrowTypeText.Describe(type.ValueType), StringComparison.Ordinal))
+                 && !string.Equals(ArrowTypeText.Of(entry.ValueType), ArrowTypeText.Of(type.ValueType), StringComparison.Ordinal))
         {
             // Apache.Arrow's types have no value equality: their descriptions (children included) stand in for it.
-            throw CanonicalJsonErrors.Invalid("$.schema", $"dictionary id {id} is used with two value types ({ArrowTypeText.Describe(entry.ValueType)} and {ArrowTypeText.Describe(type.ValueType)})");
+            throw CanonicalJsonErrors.Invalid("$.schema", $"dictionary id {id} is used with two value types ({ArrowTypeText.Of(entry.ValueType)} and {ArrowTypeText.Of(type.ValueType)})");
         }
 
         return entry;
@@ -297,7 +297,7 @@ internal sealed class CanonicalArrayBuilder(IReadOnlyDictionary<DictionaryType, 
             case FixedWidthType t:
                 return BuildFixedWidth(type, t.BitWidth / 8, values, validityBuffer, nullCount, path);
             default:
-                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON values of type {ArrowTypeText.Describe(type)} cannot be built ({path}).");
+                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON values of type {ArrowTypeText.Of(type)} cannot be built ({path}).");
         }
     }
 
@@ -376,7 +376,7 @@ internal sealed class CanonicalArrayBuilder(IReadOnlyDictionary<DictionaryType, 
                 data.AppendInt64((long)Integer(Member(value, "nanoseconds", path), $"{path}.nanoseconds", long.MinValue, long.MaxValue));
                 break;
             default:
-                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON values of type {ArrowTypeText.Describe(type)} cannot be built ({path}).");
+                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON values of type {ArrowTypeText.Of(type)} cannot be built ({path}).");
         }
     }
 
@@ -617,7 +617,7 @@ internal sealed class CanonicalArrayBuilder(IReadOnlyDictionary<DictionaryType, 
             {
                 if (i + 1 > maxEnd)
                 {
-                    throw CanonicalJsonErrors.Invalid($"{path}[{i}]", $"the run end {i + 1} does not fit the run ends' type {ArrowTypeText.Describe(endType)}");
+                    throw CanonicalJsonErrors.Invalid($"{path}[{i}]", $"the run end {i + 1} does not fit the run ends' type {ArrowTypeText.Of(endType)}");
                 }
 
                 AppendInteger(runEnds, endType, i + 1, path);
@@ -643,7 +643,7 @@ internal sealed class CanonicalArrayBuilder(IReadOnlyDictionary<DictionaryType, 
         BigInteger maxIndex = indexType.IsSigned ? MaxOf(indexType.BitWidth) : (BigInteger.One << indexType.BitWidth) - 1;
         if (entry.Values.Count - 1 > maxIndex)
         {
-            throw CanonicalJsonErrors.Invalid(path, $"dictionary {id} has {entry.Values.Count} distinct values, more than its index type {ArrowTypeText.Describe(indexType)} can address");
+            throw CanonicalJsonErrors.Invalid(path, $"dictionary {id} has {entry.Values.Count} distinct values, more than its index type {ArrowTypeText.Of(indexType)} can address");
         }
 
         var validity = new BitmapBuilder();

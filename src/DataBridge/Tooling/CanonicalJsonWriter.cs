@@ -305,7 +305,7 @@ internal sealed class CanonicalJsonWriter
                 _json.WriteString("name", "runendencoded");
                 break;
             default:
-                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON has no representation for the type {ArrowTypeText.Describe(type)}.");
+                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON has no representation for the type {ArrowTypeText.Of(type)}.");
         }
 
         _json.WriteEndObject();
@@ -401,7 +401,7 @@ internal sealed class CanonicalJsonWriter
                 WriteRunEndEncoded(data, t, position);
                 break;
             default:
-                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON has no representation for values of type {ArrowTypeText.Describe(type)}.");
+                throw new UnsupportedArrowFeatureException(type.Name, $"Canonical JSON has no representation for values of type {ArrowTypeText.Of(type)}.");
         }
     }
 
@@ -706,7 +706,7 @@ internal sealed class CanonicalJsonWriter
         ArrayData values = Child(data, 1);
         if (Storage(runEnds.DataType) is not (Int16Type or Int32Type or Int64Type))
         {
-            throw new ArrowFormatException($"The run ends of a {ArrowTypeText.Describe(type)} array are {Describe(runEnds)}, not int16, int32 or int64.");
+            throw new ArrowFormatException($"The run ends of a {ArrowTypeText.Of(type)} array are {Describe(runEnds)}, not int16, int32 or int64.");
         }
 
         var endType = (IntegerType)Storage(runEnds.DataType);
@@ -729,7 +729,7 @@ internal sealed class CanonicalJsonWriter
         // The second test catches run ends that do not increase, which would make the search pick another run.
         if (low >= runEnds.Length || (low > 0 && RunEnd(low - 1) > position))
         {
-            throw new ArrowFormatException($"Element {position} of a {ArrowTypeText.Describe(type)} array is in no run (run ends must increase, the last one reaching the length).");
+            throw new ArrowFormatException($"Element {position} of a {ArrowTypeText.Of(type)} array is in no run (run ends must increase, the last one reaching the length).");
         }
 
         WriteValue(values, low);
@@ -825,5 +825,5 @@ internal sealed class CanonicalJsonWriter
         return data.Children[index];
     }
 
-    private static string Describe(ArrayData data) => ArrowTypeText.Describe(data.DataType);
+    private static string Describe(ArrayData data) => ArrowTypeText.Of(data.DataType);
 }

@@ -140,8 +140,8 @@ public static class CommandLineTool
         // holds (no allocation sized by an unchecked number) and slices bodies without copying. All batches
         // are read before any output, so a bad stream prints nothing but its error line; they are views of
         // the input, so holding them costs little.
-        // An Arrow file (ARROW1) is read through the stream it holds.
-        ReadOnlyMemory<byte> input = ArrowFileFormat.StreamOf(ReadInput(path));
+        // An Arrow file (ARROW1) is read too: the reader detects its magic.
+        ReadOnlyMemory<byte> input = ReadInput(path);
         using var reader = new ArrowIpcReader(input);
         Schema schema = reader.Schema;
         // Apache.Arrow's DictionaryType has no id: the ids are those the stream's Schema message declares.

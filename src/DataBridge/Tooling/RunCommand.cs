@@ -204,26 +204,7 @@ internal static class RunCommand
     private static bool IsCsv(string path) => path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase);
 
     private static ArrowFrame Load(Options options) =>
-        IsCsv(options.Input!) ? ArrowFrame.LoadCsv(options.Input!) : ArrowFrame.FromArrow(OpenArrow(options.Input!));
-
-    /// <summary>An Arrow input positioned at its stream: byte 8 of an Arrow file (ARROW1 magic), else byte 0.</summary>
-    private static FileStream OpenArrow(string path)
-    {
-        FileStream file = File.OpenRead(path);
-        try
-        {
-            Span<byte> head = stackalloc byte[ArrowFileFormat.StreamOffset];
-            file.Position = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && ArrowFileFormat.IsFile(head)
-                ? ArrowFileFormat.StreamOffset
-                : 0;
-            return file;
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
-    }
+        IsCsv(options.Input!) ? ArrowFrame.LoadCsv(options.Input!) : ArrowFrame.FromArrow(File.OpenRead(options.Input!));
 
     private static IEnumerable<RecordBatch> Stream(Options options)
     {
@@ -237,7 +218,7 @@ internal static class RunCommand
             yield break;
         }
 
-        using var reader = new ArrowIpcReader(OpenArrow(options.Input!));
+        using var reader = new ArrowIpcReader(File.OpenRead(options.Input!));
         while (reader.ReadNextRecordBatch() is { } batch)
         {
             yield return batch;

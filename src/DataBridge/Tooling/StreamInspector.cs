@@ -182,7 +182,7 @@ internal static class StreamInspector
         if (type is DictionaryType d)
         {
             string id = table?.GetTable(4) is { } encoding ? Invariant($"{encoding.GetInt64(0, 0)}") : "?";
-            dictionary = Invariant($" [dictionary id={id}, indices {ArrowTypeText.Describe(d.IndexType)}{(d.Ordered ? ", ordered" : string.Empty)}]");
+            dictionary = Invariant($" [dictionary id={id}, indices {ArrowTypeText.Of(d.IndexType)}{(d.Ordered ? ", ordered" : string.Empty)}]");
             type = d.ValueType;
         }
 
@@ -214,7 +214,7 @@ internal static class StreamInspector
         MapType t => t.KeySorted ? "map (keys sorted)" : "map",
         UnionType t => Invariant($"{(t.Mode == UnionMode.Sparse ? "sparse" : "dense")}_union type ids [{string.Join(", ", t.TypeIds)}]"),
         RunEndEncodedType => "run_end_encoded",
-        _ => ArrowTypeText.Describe(type),
+        _ => ArrowTypeText.Of(type),
     };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
