@@ -85,8 +85,36 @@ public sealed partial class PythonBridge : IAsyncDisposable
             _token,
             _options.WorkerMemoryLimitMb,
             _options.ConnectTimeout,
-            _options.Logger);
+            _options.Logger)
+        {
+            RequirePandas = _options.RequirePandas,
+            InterpreterHint = _options.InterpreterHint,
+        };
         return await PythonDaemon.StartAsync(info, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The interpreter the daemon runs and its numpy/pandas versions, as the daemon reported them when it started;
+    /// null before the daemon started (the first run, or <see cref="WarmUpAsync"/>). The daemon also logs them at
+    /// Information (event 100).
+    /// </summary>
+    public PythonInterpreterInfo? Interpreter => (_pool.Host as PythonDaemon)?.Interpreter;
+
+    /// <summary>
+    /// Starts the daemon (if not running) and forks one worker, which stays idle for the next run (when
+    /// <see cref="PythonBridgeOptions.ReuseWorkers"/> is on), so that a missing or unusable interpreter, or one
+    /// without pandas when <see cref="PythonBridgeOptions.RequirePandas"/> is set, fails here instead of at the first run.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The interpreter and what it has.</returns>
+    /// <exception cref="DataBridgeException">The interpreter could not be started, is unusable or lacks pandas (the message names it and how to choose another).</exception>
+    public async Task<PythonInterpreterInfo> WarmUpAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        WorkerLease lease = await _pool.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        PythonInterpreterInfo? info = (lease.Connection.Host as PythonDaemon)?.Interpreter;
+        await lease.ReturnAsync(reusable: true).ConfigureAwait(false);
+        return info ?? throw new InvalidOperationException("The bridge's worker host reported no interpreter.");
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -57,6 +57,20 @@ public sealed class PythonBridgeOptions
     /// <summary>The clock used for idle expiry and timings. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Whether the interpreter must have pandas: when it cannot import it, starting the daemon (the first run, or
+    /// <see cref="PythonBridge.WarmUpAsync"/>) fails with a <see cref="DataBridgeException"/> naming the interpreter,
+    /// the import error and how to choose another. Without it the code gets column objects instead of DataFrames and
+    /// some output types differ (docs/type-mapping.md). Default: false.
+    /// </summary>
+    public bool RequirePandas { get; set; }
+
+    /// <summary>The end of every interpreter-related error of the SDK: how to choose another interpreter.</summary>
+    internal const string DefaultInterpreterHint = "Choose another with PythonBridgeOptions.PythonExecutable or the DATABRIDGE_PYTHON environment variable.";
+
+    /// <summary>How to choose another interpreter, for errors; the CLI says <c>--python</c> instead.</summary>
+    internal string InterpreterHint { get; set; } = DefaultInterpreterHint;
+
     /// <summary>Checks every setting; throws an <see cref="ArgumentException"/> naming the first bad one.</summary>
     internal void Validate()
     {
@@ -145,6 +159,8 @@ public sealed class PythonBridgeOptions
             MaxBatchRows = MaxBatchRows,
             MaxBatchBytes = MaxBatchBytes,
             TimeProvider = TimeProvider,
+            RequirePandas = RequirePandas,
+            InterpreterHint = InterpreterHint,
         };
         foreach (KeyValuePair<string, string> entry in Environment)
         {

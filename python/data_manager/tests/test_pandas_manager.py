@@ -61,3 +61,12 @@ def test_set_output_pyjava_series_lists_keep_names():
                    [pd.Series([3], name="a"), pd.Series(["z"], name="b")]])
     assert [b.schema.names for b in sink.batches] == [("a", "b"), ("a", "b")]
     assert sum((b.column("b").to_pylist() for b in sink.batches), []) == ["x", "y", "z"]
+
+
+def test_set_output_of_a_series_says_to_use_to_frame():
+    dm = DataManager([], use_pandas=True)
+    with pytest.raises(TypeError, match=r"a pandas Series: use \.to_frame\(\)"):
+        dm.set_output(pd.Series([1, 2, 3], name="n"))
+    dm = DataManager([], use_pandas=True)
+    with pytest.raises(TypeError, match=r"iterable holding a pandas Series: use \.to_frame\(\)"):
+        dm.set_output([pd.Series([1]), pd.Series([2])])

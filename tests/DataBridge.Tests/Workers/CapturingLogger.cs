@@ -40,10 +40,14 @@ internal sealed class CapturingLogger : ILogger
             }
         }
 
-        Entries.Enqueue(new Entry(logLevel, eventId, formatter(state, exception), values, scope));
+        Entries.Enqueue(new Entry(logLevel, eventId, formatter(state, exception), values, scope) { ScopeText = _scope.Value?.ToString() });
     }
 
-    internal sealed record Entry(LogLevel Level, EventId EventId, string Message, Dictionary<string, object?> State, Dictionary<string, object?> Scope);
+    internal sealed record Entry(LogLevel Level, EventId EventId, string Message, Dictionary<string, object?> State, Dictionary<string, object?> Scope)
+    {
+        /// <summary>The active scope as a text logger prints it (its ToString), or null without a scope.</summary>
+        public string? ScopeText { get; init; }
+    }
 
     private sealed class Restore(Action restore) : IDisposable
     {

@@ -92,6 +92,11 @@ class DataManager:
 
     # -- run context and logging ------------------------------------------------------------------
     @property
+    def output_was_set(self) -> bool:
+        """Whether ``set_output`` (or ``build_result``) was called in this run."""
+        return self._output_set
+
+    @property
     def uses_pandas(self) -> bool:
         """Whether ``fetch_once()`` yields pandas DataFrames (else record batches of column objects)."""
         return self._pandas is not None
@@ -287,6 +292,8 @@ class DataManager:
         if pd is not None and isinstance(value, pd.DataFrame):
             yield from self._from_pandas(value, schema)
             return
+        if pd is not None and isinstance(value, pd.Series):
+            raise TypeError(_SERIES_MESSAGE)
         if isinstance(value, Mapping):
             yield from self._from_columns(value, schema)
             return
@@ -303,6 +310,8 @@ class DataManager:
                 yield from self._from_columns(item, schema)
             elif isinstance(item, (list, tuple)):
                 yield self._from_series_list(item), False
+            elif pd is not None and isinstance(item, pd.Series):
+                raise TypeError(_SERIES_MESSAGE.replace("got a", "got an iterable holding a", 1))
             else:
                 raise TypeError(f"set_output got an iterable holding {type(item).__name__}; expected "
                                 "DataFrames, dicts of columns, record batches or lists of series")
@@ -336,6 +345,12 @@ class DataManager:
             return series_list_to_batch(columns)
         names = [getattr(c, "name", None) or f"_{i}" for i, c in enumerate(columns)]
         return RecordBatch.from_pydict({str(n): list(c) for n, c in zip(names, columns)})
+
+
+_SERIES_MESSAGE = (
+    "set_output got a pandas Series: use .to_frame() to output it as one column (pd.concat([...], axis=1) "
+    "for several series); set_output takes a DataFrame, an iterable of DataFrames, a dict of columns, record "
+    "batches or [[series, ...], ...]")
 
 
 def _frame_mismatch(df: Any, target: Schema, error: Exception, infer_type: Callable[[Any], Any]) -> Exception:
