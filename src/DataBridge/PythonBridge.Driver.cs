@@ -126,7 +126,8 @@ public sealed partial class PythonBridge
         string? owner = context?.Owner;
         string runId = Guid.NewGuid().ToString("N");
         var header = new RunHeader(runId, partition, hash, code, conf, _options.MaxBatchRows, _options.MaxBatchBytes, "UTC", headerExtra, context?.CodeName);
-        ILogger logger = _options.Logger;
+        ILogger logger = _loggers.Runs;
+        ILogger pythonLogger = _loggers.Python;
         var scope = new RunScope(groupId, owner, runId, partition);
 
         // One span per run (driver run or executor partition), tagged with the run context.
@@ -151,7 +152,7 @@ public sealed partial class PythonBridge
             run = await lease.Connection.StartRunAsync(
                 header,
                 (stream, ct) => WriteInputAsync(stream, input, meter, ct),
-                record => LogPythonOutput(logger, scope, groupId, owner, record),
+                record => LogPythonOutput(pythonLogger, scope, groupId, owner, record),
                 logger,
                 cancellationToken).ConfigureAwait(false);
             Log.RunStarted(logger, runId, run.ProcessId, partition, groupId, owner);
