@@ -87,6 +87,10 @@ class DataManager:
         self._model_server = dict(model_server) if model_server else None
         self._output_set = False
         self._unifier: Optional[SchemaUnifier] = None
+        # The input's fields by name, recorded when pandas frames are handed out: output columns that pandas
+        # changed in kind only get their input type back (_pandas.input_type_target).
+        self._input_fields: Dict[str, Any] = {}
+        self._warned: set = set()
         self.output_rows = 0
         self.output_batches = 0
 
@@ -162,7 +166,7 @@ class DataManager:
         options = self._pandas_options
 
         def gen() -> Iterator[Any]:
-            for batch in source:
+            for batch in self._recording(source):
                 yield batch_to_pandas(batch, **options)
 
         return gen()
@@ -178,7 +182,16 @@ class DataManager:
         from ._pandas import batches_to_pandas
 
         # Not a concat of per-batch frames: batches may differ in dtype (bool vs boolean, categories).
-        return batches_to_pandas(self._take_input(), **self._pandas_options)
+        return batches_to_pandas(self._recording(self._take_input()), **self._pandas_options)
+
+    def _recording(self, source: Iterator[RecordBatch]) -> Iterator[RecordBatch]:
+        """``source``, remembering the first batch's fields (when their names are unique)."""
+        for batch in source:
+            if not self._input_fields:
+                names = [f.name for f in batch.schema.fields]
+                if len(set(names)) == len(names):
+                    self._input_fields = {f.name: f for f in batch.schema.fields}
+            yield batch
 
     def fetch_once_as_rows(self) -> Iterator[Dict[str, Any]]:
         """The input as one dict per row (generator)."""
@@ -258,6 +271,11 @@ class DataManager:
 
         self.set_output(blocks())
 
+    def _warn_once(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self.log(message, "warning")
+
     @property
     def output_schema(self) -> Optional[Schema]:
         """The schema of the output so far (None before the first batch)."""
@@ -317,11 +335,13 @@ class DataManager:
                                 "DataFrames, dicts of columns, record batches or lists of series")
 
     def _from_pandas(self, df: Any, schema: Optional[Schema]) -> Iterator[Tuple[RecordBatch, bool]]:
-        from ._pandas import infer_type, pandas_to_batches
+        from ._pandas import infer_type, input_type_target, pandas_to_batches
 
         target = schema
         if target is None and self._unifier is not None:
             target = self._unifier.frame_target([str(c) for c in df.columns], lambda i: infer_type(df.iloc[:, i]))
+        if target is None and self._input_fields:
+            target = input_type_target(df, self._input_fields, self._warn_once)
         batches = pandas_to_batches(df, max_rows=self.max_batch_rows, max_bytes=self.max_batch_bytes, schema=target)
         try:
             for batch in batches:
