@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite of DataBridge and prints one summary line: "N passed, N failed, N skipped".
-# Suites: NUnit (tests/DataBridge.Tests) and pytest (python/data_manager/tests) for each interpreter
-# found with numpy+pandas and without them.
+# Suites: NUnit (tests/DataBridge.Tests), the Worker Service sample run once, and pytest
+# (python/data_manager/tests) for each interpreter found with numpy+pandas and without them.
 set -uo pipefail
 cd "$(dirname "$0")"
 passed=0; failed=0; skipped=0; status=0
@@ -18,6 +18,20 @@ if [ -f "$results/nunit.trx" ]; then
   add "$(num passed)" "$(( $(num failed) + $(num error) ))" "$(num notExecuted)"
 else
   failed=$((failed + 1))
+fi
+
+# The Worker Service sample builds and runs one scheduled ETL job (exit 0, its output written, the bridge's
+# metrics exported to the console by OpenTelemetry).
+echo "== sample: samples/WorkerService --once"
+ws_log="$results/worker-service.log"
+if dotnet run --project samples/WorkerService -c Release -- --once >"$ws_log" 2>&1 \
+   && grep -q "ETL run 1: 200 orders in" "$ws_log" && grep -q "Metric Name: databridge.runs" "$ws_log"; then
+  echo "WorkerService: one ETL run, metrics and traces exported"
+  add 1 0 0
+else
+  tail -n 40 "$ws_log"
+  add 0 1 0
+  status=1
 fi
 
 run_pytest() {

@@ -124,7 +124,8 @@ public sealed partial class PythonBridge
             batches,
             partition,
             completion.ProcessId,
-            completion.Timings ?? new RunTimings(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero));
+            completion.Timings ?? new RunTimings(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero),
+            completion.OutputSet);
     }
 
     // The one run path: acquire a worker, start the run (header, input written concurrently), read the output
@@ -148,9 +149,10 @@ public sealed partial class PythonBridge
         string? groupId = context?.GroupId;
         string? owner = context?.Owner;
         string runId = Guid.NewGuid().ToString("N");
-        var header = new RunHeader(runId, partition, hash, code, conf, _options.MaxBatchRows, _options.MaxBatchBytes, "UTC", headerExtra);
-        ILogger logger = _options.Logger;
-        KeyValuePair<string, object?>[] scope = [new("GroupId", groupId), new("Owner", owner), new("RunId", runId), new("Partition", partition)];
+        var header = new RunHeader(runId, partition, hash, code, conf, _options.MaxBatchRows, _options.MaxBatchBytes, "UTC", headerExtra, context?.CodeName);
+        ILogger logger = _loggers.Runs;
+        ILogger pythonLogger = _loggers.Python;
+        var scope = new RunScope(groupId, owner, runId, partition);
 
         // One span per run (driver run or executor partition), tagged with the run context.
         using Activity? activity = Telemetry.Source.StartActivity("databridge.run");
@@ -174,7 +176,7 @@ public sealed partial class PythonBridge
             run = await lease.Connection.StartRunAsync(
                 header,
                 (stream, ct) => WriteInputAsync(stream, input, meter, ct),
-                record => LogPythonOutput(logger, scope, groupId, owner, record),
+                record => LogPythonOutput(pythonLogger, scope, groupId, owner, record),
                 logger,
                 cancellationToken).ConfigureAwait(false);
             Log.RunStarted(logger, runId, run.ProcessId, partition, groupId, owner);
@@ -223,6 +225,16 @@ public sealed partial class PythonBridge
             }
 
             await run.CompleteAsync(rows, batches).ConfigureAwait(false);
+            if (!run.Output.OutputSet)
+            {
+                Log.NoOutput(logger, runId, partition, groupId, owner);
+            }
+
+            if (completion is not null)
+            {
+                completion.OutputSet = run.Output.OutputSet;
+            }
+
             RunTimings worker = run.Output.Timings ?? new RunTimings(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
             var timings = new RunTimings(worker.Boot, worker.Init, worker.Run, worker.Finish, Stopwatch.GetElapsedTime(started));
             if (completion is not null)
@@ -307,7 +319,7 @@ public sealed partial class PythonBridge
         return new Trailer(rows, batches);
     }
 
-    private static void LogPythonOutput(ILogger logger, KeyValuePair<string, object?>[] scope, string? groupId, string? owner, LogRecord record)
+    private static void LogPythonOutput(ILogger logger, RunScope scope, string? groupId, string? owner, LogRecord record)
     {
         LogLevel level = PythonDaemon.LevelOf(record.Level);
         if (!logger.IsEnabled(level))

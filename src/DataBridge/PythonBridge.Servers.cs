@@ -54,7 +54,7 @@ public sealed partial class PythonBridge
     }
 
     private ServerOptions ServerOptionsOrDefault(ServerOptions? options) =>
-        options ?? new ServerOptions { Logger = _options.Logger, TimeProvider = _options.TimeProvider };
+        options ?? new ServerOptions { Logger = _loggers.Servers, TimeProvider = _options.TimeProvider };
 
     private T Track<T>(T server)
         where T : IAsyncDisposable

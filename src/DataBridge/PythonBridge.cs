@@ -22,9 +22,10 @@ namespace DataBridge;
 /// <para>Disposing closes the daemon's stdin: it kills its workers and exits; if the .NET process dies the
 /// same happens, so no Python process outlives it.</para>
 /// </remarks>
-public sealed partial class PythonBridge : IAsyncDisposable
+public sealed partial class PythonBridge : IAsyncDisposable, IDisposable
 {
     private readonly PythonBridgeOptions _options;
+    private readonly BridgeLoggers _loggers;
     private readonly SecretToken _token = SecretToken.Create();
     private readonly WorkerPool _pool;
     private int _disposed;
@@ -44,6 +45,7 @@ public sealed partial class PythonBridge : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options.Clone();
+        _loggers = BridgeLoggers.From(_options);
         var settings = new WorkerPoolSettings(
             _options.MaxWorkers,
             _options.ReuseWorkers,
@@ -52,7 +54,7 @@ public sealed partial class PythonBridge : IAsyncDisposable
             _options.BufferSize,
             _token,
             _options.TimeProvider,
-            _options.Logger);
+            _loggers.Workers);
         _pool = new WorkerPool(settings, StartDaemonAsync);
     }
 
@@ -61,6 +63,18 @@ public sealed partial class PythonBridge : IAsyncDisposable
 
     /// <summary>The worker pool (tests and benchmarks inspect it).</summary>
     internal WorkerPool Pool => _pool;
+
+    /// <summary>
+    /// Stops every worker and the daemon, blocking until they are stopped (at most a few seconds; prefer
+    /// <see cref="DisposeAsync"/> where you can await). For containers disposed synchronously
+    /// (<c>ServiceProvider.Dispose()</c>). Runs still in progress fail.
+    /// </summary>
+    public void Dispose()
+    {
+        // Every await of the disposal path uses ConfigureAwait(false), so blocking here cannot deadlock on a
+        // synchronization context.
+        DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 
     /// <summary>Stops every worker and the daemon. Runs still in progress fail.</summary>
     public async ValueTask DisposeAsync()
@@ -85,8 +99,36 @@ public sealed partial class PythonBridge : IAsyncDisposable
             _token,
             _options.WorkerMemoryLimitMb,
             _options.ConnectTimeout,
-            _options.Logger);
+            _loggers.Daemon)
+        {
+            RequirePandas = _options.RequirePandas,
+            InterpreterHint = _options.InterpreterHint,
+        };
         return await PythonDaemon.StartAsync(info, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The interpreter the daemon runs and its numpy/pandas versions, as the daemon reported them when it started;
+    /// null before the daemon started (the first run, or <see cref="WarmUpAsync"/>). The daemon also logs them at
+    /// Information (event 100).
+    /// </summary>
+    public PythonInterpreterInfo? Interpreter => (_pool.Host as PythonDaemon)?.Interpreter;
+
+    /// <summary>
+    /// Starts the daemon (if not running) and forks one worker, which stays idle for the next run (when
+    /// <see cref="PythonBridgeOptions.ReuseWorkers"/> is on), so that a missing or unusable interpreter, or one
+    /// without pandas when <see cref="PythonBridgeOptions.RequirePandas"/> is set, fails here instead of at the first run.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The interpreter and what it has.</returns>
+    /// <exception cref="DataBridgeException">The interpreter could not be started, is unusable or lacks pandas (the message names it and how to choose another).</exception>
+    public async Task<PythonInterpreterInfo> WarmUpAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        WorkerLease lease = await _pool.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        PythonInterpreterInfo? info = (lease.Connection.Host as PythonDaemon)?.Interpreter;
+        await lease.ReturnAsync(reusable: true).ConfigureAwait(false);
+        return info ?? throw new InvalidOperationException("The bridge's worker host reported no interpreter.");
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -45,8 +45,19 @@ public sealed class PythonBridgeOptions
     /// <summary>Deadline of the daemon's start-up report, of connecting to a worker, its handshake and its liveness check. Default: 10 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Receives daemon and worker events and the output of Python code (tagged with each run's GroupId and Owner). Default: none.</summary>
+    /// <summary>
+    /// Receives daemon and worker events and the output of Python code (tagged with each run's GroupId and Owner),
+    /// all in one category. Default: none. Ignored when <see cref="LoggerFactory"/> is set.
+    /// </summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
+
+    /// <summary>
+    /// Creates one logger per component, so each has its own category: <c>DataBridge.Daemon</c> (events 1xx),
+    /// <c>DataBridge.Workers</c> (2xx), <c>DataBridge.Runs</c> (3xx and worker crashes), <c>DataBridge.Python</c>
+    /// (400, the output of the Python code) and <c>DataBridge.Servers</c> (5xx, the bridge's data and model servers).
+    /// Default: null (everything goes to <see cref="Logger"/>). <c>AddDataBridge</c> sets it from the container.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>The most rows in one Arrow batch, in both directions (input is re-sliced to respect it). Default: 65,536.</summary>
     public int MaxBatchRows { get; set; } = 65536;
@@ -57,8 +68,25 @@ public sealed class PythonBridgeOptions
     /// <summary>The clock used for idle expiry and timings. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>Checks every setting; throws an <see cref="ArgumentException"/> naming the first bad one.</summary>
-    internal void Validate()
+    /// <summary>
+    /// Whether the interpreter must have pandas: when it cannot import it, starting the daemon (the first run, or
+    /// <see cref="PythonBridge.WarmUpAsync"/>) fails with a <see cref="DataBridgeException"/> naming the interpreter,
+    /// the import error and how to choose another. Without it the code gets column objects instead of DataFrames and
+    /// some output types differ (docs/type-mapping.md). Default: false.
+    /// </summary>
+    public bool RequirePandas { get; set; }
+
+    /// <summary>The end of every interpreter-related error of the SDK: how to choose another interpreter.</summary>
+    internal const string DefaultInterpreterHint = "Choose another with PythonBridgeOptions.PythonExecutable or the DATABRIDGE_PYTHON environment variable.";
+
+    /// <summary>How to choose another interpreter, for errors; the CLI says <c>--python</c> instead.</summary>
+    internal string InterpreterHint { get; set; } = DefaultInterpreterHint;
+
+    /// <summary>
+    /// Checks every setting, as the bridge's constructor does (configuration-bound options can be checked at start).
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is invalid; <see cref="ArgumentException.ParamName"/> names the first bad one.</exception>
+    public void Validate()
     {
         if (string.IsNullOrWhiteSpace(PythonExecutable))
         {
@@ -142,9 +170,12 @@ public sealed class PythonBridgeOptions
             WorkerIdleTimeout = WorkerIdleTimeout,
             ConnectTimeout = ConnectTimeout,
             Logger = Logger,
+            LoggerFactory = LoggerFactory,
             MaxBatchRows = MaxBatchRows,
             MaxBatchBytes = MaxBatchBytes,
             TimeProvider = TimeProvider,
+            RequirePandas = RequirePandas,
+            InterpreterHint = InterpreterHint,
         };
         foreach (KeyValuePair<string, string> entry in Environment)
         {

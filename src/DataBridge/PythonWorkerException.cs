@@ -53,7 +53,17 @@ public class PythonWorkerException : DataBridgeException
     /// <summary>The Python traceback, as Python formats it.</summary>
     public string PythonTraceback { get; }
 
+    /// <summary>
+    /// The last lines (at most 20, each cut to 1,000 characters) the code printed or logged before it raised
+    /// (<c>print</c>, <c>sys.stderr</c> marked <c>[stderr]</c>, <c>data_manager.log</c> marked <c>[log]</c>), one per
+    /// line; empty when it printed nothing. Kept whether or not a logger is configured.
+    /// </summary>
+    public string OutputTail { get; internal set; } = string.Empty;
+
     /// <inheritdoc />
-    public override string ToString() =>
-        PythonTraceback.Length == 0 ? base.ToString() : base.ToString() + Environment.NewLine + "Python traceback:" + Environment.NewLine + PythonTraceback;
+    public override string ToString()
+    {
+        string text = PythonTraceback.Length == 0 ? base.ToString() : base.ToString() + Environment.NewLine + "Python traceback:" + Environment.NewLine + PythonTraceback;
+        return OutputTail.Length == 0 ? text : text + Environment.NewLine + "Last output of the Python code:" + Environment.NewLine + OutputTail;
+    }
 }

@@ -43,6 +43,13 @@ public sealed class RunContext : IEnumerable<KeyValuePair<string, string>>
     }
 
     /// <summary>
+    /// The name Python tracebacks give the code (e.g. the script's file name, <c>jobs/enrich.py</c>), instead of
+    /// <c>&lt;databridge-HASH&gt;</c>; null for that default. One line of at most 256 characters (a longer or
+    /// multi-line name is ignored). Not part of the context sent as <c>data_manager.conf</c>.
+    /// </summary>
+    public string? CodeName { get; set; }
+
+    /// <summary>
     /// Receives the call's progress (rows and bytes each way, partitions done) as batches move; null for none.
     /// Not part of the context sent to Python.
     /// </summary>

@@ -6,8 +6,9 @@ namespace DataBridge;
 /// </summary>
 public sealed class RunResult : IDisposable
 {
-    internal RunResult(Schema schema, IReadOnlyList<RecordBatch> batches, int partition, int workerProcessId, RunTimings timings)
+    internal RunResult(Schema schema, IReadOnlyList<RecordBatch> batches, int partition, int workerProcessId, RunTimings timings, bool outputSet = true)
     {
+        OutputSet = outputSet;
         Schema = schema;
         Batches = batches;
         Partition = partition;
@@ -21,6 +22,13 @@ public sealed class RunResult : IDisposable
 
         RowCount = rows;
     }
+
+    /// <summary>
+    /// Whether the code called <c>data_manager.set_output</c> (or <c>build_result</c>). False when it never did:
+    /// the result is then empty (no columns, no rows) and the bridge logged a warning (event 303) with the run id.
+    /// An output set to an empty frame is true.
+    /// </summary>
+    public bool OutputSet { get; }
 
     /// <summary>The output schema (empty when the code produced no output).</summary>
     public Schema Schema { get; }

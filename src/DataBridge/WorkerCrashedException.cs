@@ -56,6 +56,16 @@ public class WorkerCrashedException : DataBridgeException
     /// <summary>The tail (up to 8 KiB) of the worker's stderr, with the faulthandler stack after a fatal error.</summary>
     public string StderrTail { get; }
 
+    /// <summary>
+    /// The last lines (at most 20) the run's Python code printed or logged before the worker ended (see
+    /// <see cref="PythonWorkerException.OutputTail"/>); empty when it printed nothing. C-level output is in <see cref="StderrTail"/>.
+    /// </summary>
+    public string OutputTail { get; internal set; } = string.Empty;
+
     /// <inheritdoc />
     public override bool IsTransient => true;
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        OutputTail.Length == 0 ? base.ToString() : base.ToString() + Environment.NewLine + "Last output of the Python code:" + Environment.NewLine + OutputTail;
 }

@@ -36,7 +36,8 @@ def test_identity_run_returns_input_and_trailer(host):
     assert out.rows() == {"a": [1, 2, None], "s": ["x", None, "z"]}
     assert out.trailer == (3, 1)
     assert out.reusable
-    assert set(out.timing) == {"boot_ms", "init_ms", "run_ms", "finish_ms"}
+    assert set(out.timing) == {"boot_ms", "init_ms", "run_ms", "finish_ms", "output_set"}
+    assert out.timing["output_set"] is True
     conn.close()
 
 
@@ -373,4 +374,37 @@ def test_daemon_drops_an_endless_command_line_and_keeps_serving(host):
             lambda: any("longer than" in str(e.get("message")) for e in host.events), 10), host.events
     conn = host.connect()
     assert conn.run(IDENTITY, [batch(a=[9])]).rows() == {"a": [9]}
+    conn.close()
+
+
+def test_timing_says_output_was_not_set_when_the_code_never_calls_set_output(host):
+    conn = host.connect()
+    out = conn.run("data_manager.noops_fetch()", [batch(a=[1])])
+    assert out.error is None and out.reusable
+    assert out.timing["output_set"] is False
+    assert out.rows() == {}
+    conn.close()
+
+
+def test_traceback_names_the_code_by_its_code_name_with_source_lines(host):
+    conn = host.connect()
+    code = "def f():\n    raise ValueError('bad')\nf()\n"
+    out = conn.run(code, [], extra_header={"code_name": "jobs/enrich.py"})
+    tb = out.error["traceback"]
+    assert 'File "jobs/enrich.py", line 2, in f' in tb, tb
+    assert "raise ValueError('bad')" in tb, tb
+    assert "<databridge-" not in tb
+    # The same code (sent by hash only now) under another name is named by that name.
+    again = conn.run(code, [], extra_header={"code_name": "other.py"})
+    assert 'File "other.py", line 2, in f' in again.error["traceback"], again.error["traceback"]
+    # And without a name, by its hash.
+    unnamed = conn.run(code, [])
+    assert 'File "<databridge-' in unnamed.error["traceback"]
+    conn.close()
+
+
+def test_a_code_name_with_a_newline_is_ignored(host):
+    conn = host.connect()
+    out = conn.run("raise KeyError('k')", [], extra_header={"code_name": "a\nb.py"})
+    assert 'File "<databridge-' in out.error["traceback"], out.error["traceback"]
     conn.close()

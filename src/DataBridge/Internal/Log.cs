@@ -8,8 +8,8 @@ namespace DataBridge.Internal;
 /// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Python daemon started: pid {DaemonPid}, port {Port}, Python {PythonVersion} ({Interpreter}), numpy {HasNumpy}, pandas {HasPandas}")]
-    public static partial void DaemonStarted(ILogger logger, int daemonPid, int port, string pythonVersion, string interpreter, bool hasNumpy, bool hasPandas);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Python daemon started: pid {DaemonPid}, port {Port}, Python {PythonVersion} at {Interpreter} (configured: {Executable}), numpy {NumpyVersion}, pandas {PandasVersion}")]
+    public static partial void DaemonStarted(ILogger logger, int daemonPid, int port, string pythonVersion, string interpreter, string executable, string numpyVersion, string pandasVersion);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Python daemon pid {DaemonPid} is gone (exit code {ExitCode}); starting a new one")]
     public static partial void DaemonRestart(ILogger logger, int daemonPid, int? exitCode);
@@ -52,6 +52,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Debug, Message = "Run {RunId} failed")]
     public static partial void RunFailed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Run {RunId} (partition {Partition}, group {GroupId}, owner {Owner}): the Python code never called data_manager.set_output; its result is empty (no columns, no rows)")]
+    public static partial void NoOutput(ILogger logger, string runId, int partition, string? groupId, string? owner);
 
     [LoggerMessage(EventId = 400, Message = "[{GroupId}/{Owner}] python {Stream}: {Message}")]
     public static partial void PythonOutput(ILogger logger, LogLevel level, string? groupId, string? owner, string stream, string message);

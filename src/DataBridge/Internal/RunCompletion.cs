@@ -9,6 +9,9 @@ internal sealed class RunCompletion
     /// <summary>The worker's pid.</summary>
     public int ProcessId { get; set; }
 
+    /// <summary>Whether the code called <c>set_output</c>.</summary>
+    public bool OutputSet { get; set; } = true;
+
     /// <summary>The run's timings, once complete.</summary>
     public RunTimings? Timings { get; set; }
 }

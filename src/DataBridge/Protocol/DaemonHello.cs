@@ -8,4 +8,20 @@ namespace DataBridge.Protocol;
 /// <param name="Protocol">The protocol version the daemon speaks.</param>
 /// <param name="HasNumpy">Whether numpy was importable (and preloaded).</param>
 /// <param name="HasPandas">Whether pandas was importable (and preloaded).</param>
-internal sealed record DaemonHello(string Token, int Port, int ProcessId, string PythonVersion, int Protocol, bool HasNumpy, bool HasPandas);
+internal sealed record DaemonHello(string Token, int Port, int ProcessId, string PythonVersion, int Protocol, bool HasNumpy, bool HasPandas)
+{
+    /// <summary>The interpreter's <c>sys.executable</c> (empty from an older daemon).</summary>
+    public string Executable { get; init; } = string.Empty;
+
+    /// <summary>numpy's version, or null when absent.</summary>
+    public string? NumpyVersion { get; init; }
+
+    /// <summary>pandas' version, or null when absent.</summary>
+    public string? PandasVersion { get; init; }
+
+    /// <summary>Why numpy is absent (its import error), or null.</summary>
+    public string? NumpyError { get; init; }
+
+    /// <summary>Why pandas is absent (its import error), or null.</summary>
+    public string? PandasError { get; init; }
+}

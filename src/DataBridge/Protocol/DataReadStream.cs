@@ -27,6 +27,9 @@ internal sealed class DataReadStream : ChunkedReadStream
     /// <summary>The run's timings, once the TIMING frame was read.</summary>
     public RunTimings? Timings { get; private set; }
 
+    /// <summary>Whether the code called <c>set_output</c> (TIMING's <c>output_set</c>); true until TIMING says otherwise.</summary>
+    public bool OutputSet { get; private set; } = true;
+
     /// <summary>Whether END_OF_DATA was read.</summary>
     public bool EndOfDataSeen { get; private set; }
 
@@ -73,7 +76,8 @@ internal sealed class DataReadStream : ChunkedReadStream
                 _log(ProtocolJson.ParseLog(await Reader.ReadPayloadAsync(code, ProtocolConstants.MaxControlFrameBytes, cancellationToken).ConfigureAwait(false)));
                 break;
             case FrameCode.Timing:
-                Timings = ProtocolJson.ParseTiming(await Reader.ReadPayloadAsync(code, ProtocolConstants.MaxControlFrameBytes, cancellationToken).ConfigureAwait(false), _elapsed());
+                Timings = ProtocolJson.ParseTiming(await Reader.ReadPayloadAsync(code, ProtocolConstants.MaxControlFrameBytes, cancellationToken).ConfigureAwait(false), _elapsed(), out bool outputSet);
+                OutputSet = outputSet;
                 break;
             case FrameCode.EndOfData:
                 EndOfDataSeen = true;

@@ -34,6 +34,11 @@ internal static class ProtocolJson
             json.WriteNumber("max_batch_rows", header.MaxBatchRows);
             json.WriteNumber("max_batch_bytes", header.MaxBatchBytes);
             json.WriteString("timezone", header.Timezone);
+            if (header.CodeName is not null)
+            {
+                json.WriteString("code_name", header.CodeName);
+            }
+
             if (header.Extra is not null)
             {
                 foreach (KeyValuePair<string, string> entry in header.Extra)
@@ -71,11 +76,15 @@ internal static class ProtocolJson
             GetString(root, "traceback") ?? string.Empty);
     }
 
-    /// <summary>Decodes a TIMING payload (milliseconds); <paramref name="elapsed"/> is the host's own measure.</summary>
-    public static RunTimings ParseTiming(ReadOnlyMemory<byte> payload, TimeSpan elapsed)
+    /// <summary>
+    /// Decodes a TIMING payload (milliseconds); <paramref name="elapsed"/> is the host's own measure.
+    /// <paramref name="outputSet"/>: its <c>output_set</c> (whether the code called <c>set_output</c>), true when absent.
+    /// </summary>
+    public static RunTimings ParseTiming(ReadOnlyMemory<byte> payload, TimeSpan elapsed, out bool outputSet)
     {
         using JsonDocument doc = Parse(FrameCode.Timing, payload);
         JsonElement root = doc.RootElement;
+        outputSet = !(root.TryGetProperty("output_set", out JsonElement set) && set.ValueKind == JsonValueKind.False);
         return new RunTimings(Ms(root, "boot_ms"), Ms(root, "init_ms"), Ms(root, "run_ms"), Ms(root, "finish_ms"), elapsed);
     }
 
@@ -86,14 +95,23 @@ internal static class ProtocolJson
         JsonElement root = doc.RootElement;
         try
         {
+            bool hasNumpy = root.TryGetProperty("numpy", out JsonElement n) && n.ValueKind == JsonValueKind.True;
+            bool hasPandas = root.TryGetProperty("pandas", out JsonElement pd) && pd.ValueKind == JsonValueKind.True;
             return new DaemonHello(
                 GetString(root, "token") ?? string.Empty,
                 root.GetProperty("port").GetInt32(),
                 root.GetProperty("pid").GetInt32(),
                 GetString(root, "python") ?? string.Empty,
                 root.TryGetProperty("protocol", out JsonElement p) ? p.GetInt32() : 0,
-                root.TryGetProperty("numpy", out JsonElement n) && n.ValueKind == JsonValueKind.True,
-                root.TryGetProperty("pandas", out JsonElement pd) && pd.ValueKind == JsonValueKind.True);
+                hasNumpy,
+                hasPandas)
+            {
+                Executable = GetString(root, "executable") ?? string.Empty,
+                NumpyVersion = GetString(root, "numpy_version") ?? (hasNumpy ? "?" : null),
+                PandasVersion = GetString(root, "pandas_version") ?? (hasPandas ? "?" : null),
+                NumpyError = GetString(root, "numpy_error"),
+                PandasError = GetString(root, "pandas_error"),
+            };
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -11,6 +11,7 @@ namespace DataBridge.Protocol;
 /// <param name="Timezone">The time zone name the code should assume.</param>
 /// <param name="Extra">Further top-level entries (name → raw UTF-8 JSON value), e.g. <c>data_server</c> and
 /// <c>model_server</c> of a distributed run (section 3); null for none.</param>
+/// <param name="CodeName">The name tracebacks give the code (<c>code_name</c>), or null for the default.</param>
 internal sealed record RunHeader(
     string RunId,
     int Partition,
@@ -20,4 +21,5 @@ internal sealed record RunHeader(
     int MaxBatchRows,
     long MaxBatchBytes,
     string Timezone,
-    IReadOnlyDictionary<string, string>? Extra = null);
+    IReadOnlyDictionary<string, string>? Extra = null,
+    string? CodeName = null);

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Globalization;
 using DataBridge.Frames;
 using DataBridge.Ipc;
+using Microsoft.Extensions.Logging;
 
 namespace DataBridge.Tooling;
 
@@ -20,6 +21,9 @@ internal static class RunCommand
     public const int ExitBridgeFailure = 5;
     public const int ExitCancelled = 130;
 
+    /// <summary>How a CLI user chooses the interpreter: the end of every interpreter-related error.</summary>
+    public const string InterpreterHint = "Choose another with --python PATH (default: DATABRIDGE_PYTHON, else python3 on PATH).";
+
     public const string Usage = """
         usage: databridge run --input FILE --script FILE.py --output FILE [options]
           --input FILE          .csv, or an Arrow IPC stream or file (.arrow, .arrows, .stream, .ipc)
@@ -29,10 +33,13 @@ internal static class RunCommand
           --parallelism N       partitions run at once (default: the processor count)
           --memory-limit MB     address-space limit per worker (RLIMIT_AS)
           --python PATH         the interpreter (default: DATABRIDGE_PYTHON, else python3 on PATH)
+          --require-pandas      fail at once when the interpreter has no pandas
           --context KEY=VALUE   run context seen as data_manager.conf (repeatable)
           --owner NAME, --group-id ID   the run context's OWNER and GROUP_ID
           --batch-rows N        rows per Arrow batch (default 65536)
           --quiet               no progress line (it is shown only when stderr is a terminal anyway)
+          --verbose             log to stderr which Python runs (path, version, numpy/pandas), the script's
+                                output and the bridge's events (warnings are always shown)
         exit codes: 0 ok, 1 bad input, 2 bad usage, 3 internal error, 4 Python error, 5 worker crash or bridge failure, 130 cancelled
         """;
 
@@ -47,6 +54,9 @@ internal static class RunCommand
         public string? Python;
         public int BatchRows = 65536;
         public bool Quiet;
+        public bool Verbose;
+        public bool RequirePandas;
+        public PythonInterpreterInfo? Interpreter;
         public RunContext Context = new();
     }
 
@@ -84,7 +94,7 @@ internal static class RunCommand
         try
         {
             var progress = new ProgressLine(stderr, enabled: !options.Quiet && !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error));
-            RunAsync(options, stdout, progress, cancel.Token).GetAwaiter().GetResult();
+            RunAsync(options, stdout, stderr, progress, cancel.Token).GetAwaiter().GetResult();
             return CommandLineTool.ExitSuccess;
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -95,13 +105,13 @@ internal static class RunCommand
         catch (PythonWorkerException e)
         {
             stderr.WriteLine($"error: the Python script raised {e.PythonType}: {e.PythonMessage}");
-            stderr.WriteLine(e.PythonTraceback.TrimEnd());
+            WritePythonError(stderr, e, options.Interpreter);
             return ExitPythonError;
         }
         catch (PartitionFailedException e) when (e.InnerException is PythonWorkerException p)
         {
             stderr.WriteLine($"error: partition {e.Partition}: the Python script raised {p.PythonType}: {p.PythonMessage}");
-            stderr.WriteLine(p.PythonTraceback.TrimEnd());
+            WritePythonError(stderr, p, options.Interpreter);
             return ExitPythonError;
         }
         catch (WorkerCrashedException e)
@@ -112,6 +122,7 @@ internal static class RunCommand
                 stderr.WriteLine(e.StderrTail.TrimEnd());
             }
 
+            WriteOutputTail(stderr, e.OutputTail);
             return ExitBridgeFailure;
         }
         catch (CsvFormatException e)
@@ -145,7 +156,27 @@ internal static class RunCommand
         }
     }
 
-    private static async Task RunAsync(Options options, TextWriter stdout, ProgressLine progress, CancellationToken ct)
+    // The traceback, then what the script printed last; an import failure also says which Python ran it.
+    private static void WritePythonError(TextWriter stderr, PythonWorkerException e, PythonInterpreterInfo? interpreter)
+    {
+        stderr.WriteLine(e.PythonTraceback.TrimEnd());
+        WriteOutputTail(stderr, e.OutputTail);
+        if (e.PythonType is "ModuleNotFoundError" or "ImportError" && interpreter is not null)
+        {
+            stderr.WriteLine($"note: the script ran with {interpreter}. {InterpreterHint}");
+        }
+    }
+
+    private static void WriteOutputTail(TextWriter stderr, string tail)
+    {
+        if (tail.Length > 0)
+        {
+            stderr.WriteLine("the script's last output lines:");
+            stderr.WriteLine(tail.TrimEnd());
+        }
+    }
+
+    private static async Task RunAsync(Options options, TextWriter stdout, TextWriter stderr, ProgressLine progress, CancellationToken ct)
     {
         string code = await File.ReadAllTextAsync(options.Script!, ct).ConfigureAwait(false);
         var bridgeOptions = new PythonBridgeOptions
@@ -153,15 +184,23 @@ internal static class RunCommand
             WorkerMemoryLimitMb = options.MemoryLimitMb,
             MaxBatchRows = options.BatchRows,
             MaxWorkers = Math.Max(1, options.Partitions > 0 ? options.Parallelism : 1),
+            RequirePandas = options.RequirePandas,
+            Logger = new StderrLogger(stderr, options.Verbose ? LogLevel.Information : LogLevel.Warning),
+            InterpreterHint = InterpreterHint,
         };
         if (options.Python is not null)
         {
             bridgeOptions.PythonExecutable = options.Python;
         }
 
+        // Tracebacks name the script instead of <databridge-…>.
+        options.Context.CodeName = options.Script;
         var stopwatch = Stopwatch.StartNew();
         var bridge = new PythonBridge(bridgeOptions);
         await using ConfiguredAsyncDisposable disposeBridge = bridge.ConfigureAwait(false);
+
+        // Before any input is read: a missing or unusable interpreter (or one without a required pandas) fails now.
+        options.Interpreter = await bridge.WarmUpAsync(ct).ConfigureAwait(false);
         ArrowFrame output;
         if (options.Partitions > 0)
         {
@@ -248,9 +287,14 @@ internal static class RunCommand
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
-            if (arg == "--quiet")
+            if (arg is "--quiet" or "--verbose" or "--require-pandas")
             {
-                options.Quiet = true;
+                _ = arg switch
+                {
+                    "--quiet" => options.Quiet = true,
+                    "--verbose" => options.Verbose = true,
+                    _ => options.RequirePandas = true,
+                };
                 continue;
             }
 
@@ -317,6 +361,39 @@ internal static class RunCommand
             : options.Output is null ? "--output is required"
             : null;
         return problem is null;
+    }
+
+    /// <summary>
+    /// The bridge's log as lines on stderr (<c>warning: …</c>), from <paramref name="minimum"/> up: warnings by
+    /// default (a script that never set its output, a restarted daemon), everything from Information with
+    /// <c>--verbose</c> (which Python runs, the script's prints). One lock: runs log from several threads.
+    /// </summary>
+    private sealed class StderrLogger(TextWriter stderr, LogLevel minimum) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum && logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            // 105 (the daemon could not start) is the exception the command prints anyway.
+            if (!IsEnabled(logLevel) || eventId.Id == 105)
+            {
+                return;
+            }
+
+            string level = logLevel switch
+            {
+                LogLevel.Warning => "warning",
+                LogLevel.Error or LogLevel.Critical => "error",
+                _ => "info",
+            };
+            lock (stderr)
+            {
+                stderr.WriteLine($"{level}: {formatter(state, exception)}");
+            }
+        }
     }
 
     /// <summary>One self-overwriting status line on a terminal's stderr, at most every 200 ms; silent otherwise.</summary>

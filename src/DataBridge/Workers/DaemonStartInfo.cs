@@ -20,6 +20,12 @@ internal sealed record DaemonStartInfo(
     TimeSpan ConnectTimeout,
     ILogger Logger)
 {
+    /// <summary>Whether a daemon whose interpreter has no pandas fails its start (<see cref="PythonBridgeOptions.RequirePandas"/>).</summary>
+    public bool RequirePandas { get; init; }
+
+    /// <summary>How to choose another interpreter, ending every interpreter-related error (it differs for the CLI).</summary>
+    public string InterpreterHint { get; init; } = PythonBridgeOptions.DefaultInterpreterHint;
+
     /// <summary>Called with the callback port once it listens, before the interpreter starts (tests play strangers there).</summary>
     public Action<int>? CallbackListening { get; init; }
 }

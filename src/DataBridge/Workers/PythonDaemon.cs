@@ -50,6 +50,9 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
     /// <summary>What the daemon said about itself in its HELLO.</summary>
     public DaemonHello? Hello { get; private set; }
 
+    /// <summary>The interpreter and its numpy/pandas, from the HELLO (set once started).</summary>
+    public PythonInterpreterInfo? Interpreter { get; private set; }
+
     /// <inheritdoc />
     public bool HasExited
     {
@@ -88,20 +91,32 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
         {
             if (!process.Start())
             {
-                throw new DataBridgeException($"The Python interpreter '{info.PythonExecutable}' could not be started.");
+                throw new DataBridgeException($"The Python interpreter '{info.PythonExecutable}' could not be started. {info.InterpreterHint}");
             }
         }
         catch (Win32Exception ex)
         {
             process.Dispose();
-            throw new DataBridgeException($"The Python interpreter '{info.PythonExecutable}' could not be started: {ex.Message}. Set PythonBridgeOptions.PythonExecutable or DATABRIDGE_PYTHON.", ex);
+            var missing = new DataBridgeException($"The Python interpreter '{info.PythonExecutable}' could not be started: {DescribeMissing(info.PythonExecutable, ex)}. {info.InterpreterHint}", ex);
+            Log.DaemonStartFailed(info.Logger, missing, info.PythonExecutable);
+            throw missing;
         }
 
         var daemon = new PythonDaemon(process, info.Logger);
         try
         {
             await daemon.AwaitHelloAsync(listener, info, cancellationToken).ConfigureAwait(false);
-            Log.DaemonStarted(info.Logger, daemon.ProcessId, daemon.Port, daemon.Hello!.PythonVersion, info.PythonExecutable, daemon.Hello.HasNumpy, daemon.Hello.HasPandas);
+            DaemonHello hello = daemon.Hello!;
+            daemon.Interpreter = new PythonInterpreterInfo(info.PythonExecutable, hello.Executable, hello.PythonVersion, hello.NumpyVersion, hello.PandasVersion, hello.NumpyError, hello.PandasError);
+            Log.DaemonStarted(info.Logger, daemon.ProcessId, daemon.Port, hello.PythonVersion, daemon.Interpreter.Path, info.PythonExecutable, hello.NumpyVersion ?? "absent", hello.PandasVersion ?? "absent");
+            if (info.RequirePandas && hello.PandasVersion is null)
+            {
+                PythonInterpreterInfo python = daemon.Interpreter;
+                throw new RequirementException(
+                    $"pandas is required (RequirePandas) but the Python interpreter {python.Path} (Python {python.Version}) cannot import it: {python.PandasAbsence}. " +
+                    $"Install pandas into that interpreter ({python.Path} -m pip install pandas), or {Uncapitalize(info.InterpreterHint)}");
+            }
+
             return daemon;
         }
         catch (Exception ex)
@@ -114,11 +129,18 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
                 throw;
             }
 
+            if (ex is RequirementException)
+            {
+                var unmet = new DataBridgeException(ex.Message);
+                Log.DaemonStartFailed(info.Logger, unmet, info.PythonExecutable);
+                throw unmet;
+            }
+
             string reason = ex is OperationCanceledException
                 ? $"did not report its port within {info.ConnectTimeout.TotalSeconds:0.#} s"
                 : ex.Message;
             var failure = new DataBridgeException(
-                $"The Python daemon ({info.PythonExecutable} -m data_manager._daemon) failed to start: {reason}" +
+                $"The Python daemon ({info.PythonExecutable} -m data_manager._daemon) failed to start: {reason}. Check that '{info.PythonExecutable}' is a Python 3.9 or later; {Uncapitalize(info.InterpreterHint)}" +
                 (tail.Length > 0 ? $"{Environment.NewLine}daemon stderr:{Environment.NewLine}{tail}" : string.Empty), ex);
             Log.DaemonStartFailed(info.Logger, failure, info.PythonExecutable);
             throw failure;
@@ -261,6 +283,28 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
             return _stderrTail.ToString();
         }
     }
+
+    // Says which of the two usual reasons it is: a path that is not there, or a name not found on PATH.
+    private static string DescribeMissing(string executable, Win32Exception ex)
+    {
+        bool isPath = executable.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) || executable.Contains(Path.AltDirectorySeparatorChar, StringComparison.Ordinal);
+        if (isPath && !File.Exists(executable))
+        {
+            return "no such file";
+        }
+
+        if (!isPath && PythonLocator.FindOnPath(executable) is null)
+        {
+            return "not found on PATH";
+        }
+
+        return ex.Message;
+    }
+
+    private static string Uncapitalize(string text) => text.Length > 0 && char.IsUpper(text[0]) ? char.ToLowerInvariant(text[0]) + text[1..] : text;
+
+    /// <summary>A requirement of the options the started daemon does not meet (its message is the error's).</summary>
+    private sealed class RequirementException(string message) : Exception(message);
 
     private static ProcessStartInfo CreateStartInfo(DaemonStartInfo info, int callbackPort)
     {

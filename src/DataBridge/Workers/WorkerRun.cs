@@ -29,6 +29,7 @@ internal sealed class WorkerRun : IAsyncDisposable
     private readonly CancellationToken _cancellationToken;
     private readonly ILogger _logger;
     private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly OutputTail _outputTail = new();
     private CancellationTokenRegistration _registration;
     private Task _input = Task.CompletedTask;
     private ExceptionDispatchInfo? _inputFailure;
@@ -41,7 +42,14 @@ internal sealed class WorkerRun : IAsyncDisposable
         _logger = logger;
         _header = header;
         _cancellationToken = cancellationToken;
-        Output = new DataReadStream(connection.Reader, log, () => Stopwatch.GetElapsedTime(_started));
+        Output = new DataReadStream(
+            connection.Reader,
+            record =>
+            {
+                _outputTail.Add(record);
+                log(record);
+            },
+            () => Stopwatch.GetElapsedTime(_started));
     }
 
     /// <summary>The worker's output: one Arrow IPC stream for an Arrow reader.</summary>
@@ -114,6 +122,16 @@ internal sealed class WorkerRun : IAsyncDisposable
     public async ValueTask<Exception> FailAsync(Exception error)
     {
         Exception failure = await ClassifyAsync(error).ConfigureAwait(false);
+        string tail = _outputTail.ToString();
+        if (failure is PythonWorkerException python)
+        {
+            python.OutputTail = tail;
+        }
+        else if (failure is WorkerCrashedException crashed)
+        {
+            crashed.OutputTail = tail;
+        }
+
         Log.RunFailed(_logger, failure, _header.RunId);
         if (failure is WorkerCrashedException crash)
         {

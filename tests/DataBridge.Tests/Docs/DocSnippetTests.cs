@@ -4,6 +4,8 @@ using DataBridge.Arrow;
 using DataBridge.Frames;
 using DataBridge.Servers;
 using DataBridge.Tests.Workers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace DataBridge.Tests.Docs;
 
@@ -124,6 +126,31 @@ public partial class DocSnippetTests
         // ... hand host/port/token to your tasks; read data.GetResult(i) / data.MissingResults ...
         // end snippet
         GC.KeepAlive((data, model));
+    }
+
+    private static void HostingReadmeFragment(HostApplicationBuilder builder)
+    {
+        // snippet: hosting-readme
+        builder.Services.AddDataBridge(builder.Configuration.GetSection("DataBridge")).WarmUpOnStart();
+        // then take PythonBridge in a constructor; the container disposes it
+        // end snippet
+    }
+
+    private static void HostingFragment(string[] args)
+    {
+        // snippet: hosting
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+        builder.Services.AddDataBridge(builder.Configuration.GetSection("DataBridge"))   // bind PythonBridgeOptions
+                        .WarmUpOnStart();                                                // daemon + one worker at start
+        builder.Services.AddHostedService<MyEtlJob>();                                   // takes PythonBridge in its constructor
+        // end snippet
+        GC.KeepAlive(builder);
+    }
+
+    /// <summary>The hosted job of the hosting fragment.</summary>
+    private sealed class MyEtlJob(PythonBridge bridge) : BackgroundService
+    {
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) => bridge.WarmUpAsync(stoppingToken);
     }
 
     private static void ObservabilityFragment()

@@ -1,4 +1,5 @@
 using DataBridge.Tests.Workers;
+using DataBridge.Tooling;
 
 namespace DataBridge.Tests.Tooling;
 
@@ -131,5 +132,58 @@ public class RunCommandTests
         CliResult r = Cli.Run("run", "--help");
         Assert.That(r.ExitCode, Is.EqualTo(0));
         Assert.That(r.StdOut, Does.Contain("exit codes: 0 ok"));
+    }
+    [Test]
+    public void Run_Verbose_LogsWhichPythonRunsWithItsNumpyAndPandas()
+    {
+        PythonEnvironment.RequireWorkers();
+        using var files = new TempFiles();
+        string output = files.TempPath(".csv");
+        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", Script(files, "data_manager.set_output(data_manager.fetch_once_as_batches())\n"),
+            "--output", output, "--python", PythonEnvironment.Interpreter, "--verbose");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
+        Assert.That(r.StdErr, Does.Contain("info: Python daemon started").And.Contain("numpy ").And.Contain("pandas ").And.Contain("configured: " + PythonEnvironment.Interpreter));
+    }
+
+    [Test]
+    public void Run_MissingPython_FailsBeforeReadingInputAndSaysToUseThePythonOption()
+    {
+        using var files = new TempFiles();
+        string output = files.TempPath(".csv");
+        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", Script(files, "data_manager.noops_fetch()\n"),
+            "--output", output, "--python", "/nonexistent/python3");
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(RunCommand.ExitBridgeFailure), r.StdErr);
+            Assert.That(r.StdErr, Does.Contain("'/nonexistent/python3'").And.Contain("--python PATH"));
+            Assert.That(r.StdErr, Does.Not.Contain("PythonBridgeOptions"), "a CLI user is not told to set SDK options");
+            Assert.That(r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1), r.StdErr);
+        });
+    }
+
+    [Test]
+    public void Run_ScriptThatRaises_TracebackNamesTheScriptAndShowsItsLastOutput()
+    {
+        PythonEnvironment.RequireWorkers();
+        using var files = new TempFiles();
+        string script = Script(files, "print('loaded the prices')\ndef enrich():\n    raise KeyError('price')\nenrich()\n");
+        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", script, "--output", files.TempPath(".csv"), "--python", PythonEnvironment.Interpreter);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(RunCommand.ExitPythonError), r.StdErr);
+            Assert.That(r.StdErr, Does.Contain($"File \"{script}\", line 3, in enrich"));
+            Assert.That(r.StdErr, Does.Contain("the script's last output lines:").And.Contain("loaded the prices"));
+        });
+    }
+
+    [Test]
+    public void Run_ScriptThatNeverSetsOutput_WarnsOnStderr()
+    {
+        PythonEnvironment.RequireWorkers();
+        using var files = new TempFiles();
+        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", Script(files, "data_manager.noops_fetch()\n"),
+            "--output", files.TempPath(".csv"), "--python", PythonEnvironment.Interpreter);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
+        Assert.That(r.StdErr, Does.StartWith("warning: ").And.Contain("never called data_manager.set_output"));
     }
 }

@@ -41,7 +41,7 @@ internal sealed class CapturingLogger : ILogger
             }
         }
 
-        var entry = new Entry(logLevel, eventId, formatter(state, exception), values, scope);
+        var entry = new Entry(logLevel, eventId, formatter(state, exception), values, scope) { ScopeText = _scope.Value?.ToString() };
         lock (_waiters)
         {
             Entries.Enqueue(entry);
@@ -69,7 +69,11 @@ internal sealed class CapturingLogger : ILogger
         }
     }
 
-    internal sealed record Entry(LogLevel Level, EventId EventId, string Message, Dictionary<string, object?> State, Dictionary<string, object?> Scope);
+    internal sealed record Entry(LogLevel Level, EventId EventId, string Message, Dictionary<string, object?> State, Dictionary<string, object?> Scope)
+    {
+        /// <summary>The active scope as a text logger prints it (its ToString), or null without a scope.</summary>
+        public string? ScopeText { get; init; }
+    }
 
     private sealed class Restore(Action restore) : IDisposable
     {

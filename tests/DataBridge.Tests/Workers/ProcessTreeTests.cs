@@ -109,10 +109,12 @@ public sealed class ProcessTreeTests
         Assert.That(bridge.Pool.IdleCount, Is.EqualTo(1));
 
         // The sweeper runs only when the fake clock moves; the worker's real idle time is already past 1 ms,
-        // so one sweep expires it. Bounded: a sweep that does not expire it is retried a few times.
-        for (int i = 0; i < 100 && bridge.Pool.IdleCount > 0; i++)
+        // so one sweep expires it. The sweep's kill runs on another thread: after each tick the test waits for
+        // it (a condition, not a duration; bounded at 200 ticks, about 10 s even on a busy machine).
+        for (int i = 0; i < 200 && bridge.Pool.IdleCount > 0; i++)
         {
             clock.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.Delay(50);
         }
 
         Assert.That(bridge.Pool.IdleCount, Is.Zero, "the idle worker expired");

@@ -37,6 +37,8 @@ _MAX_COMMAND_BYTES = 4096
 class Daemon:
     # The write end of the janitor's pipe (see _start_janitor); -1 without a janitor.
     janitor_fd = -1
+    # Why each preloaded module (numpy, pandas) is absent, for the host's diagnostics: name -> reason.
+    preload_errors: Dict[str, str] = {}
 
     def __init__(self, token: str, callback_port: int, memory_limit_mb: int,
                  handshake_timeout: float = P.HANDSHAKE_TIMEOUT_SECONDS,
@@ -74,6 +76,12 @@ class Daemon:
             "protocol": P.PROTOCOL_VERSION,
             "numpy": "numpy" in sys.modules,
             "pandas": "pandas" in sys.modules,
+            # What the host logs and names in its errors: the interpreter and what it has.
+            "executable": P.truncate_text(sys.executable or "", 4096),
+            "numpy_version": _module_version("numpy"),
+            "pandas_version": _module_version("pandas"),
+            "numpy_error": self.preload_errors.get("numpy"),
+            "pandas_error": self.preload_errors.get("pandas"),
         }
         with socket.create_connection(("127.0.0.1", self.callback_port), timeout=P.HANDSHAKE_TIMEOUT_SECONDS) as cb:
             FrameWriter(cb).write_control(P.HELLO, hello)
@@ -314,6 +322,26 @@ class Daemon:
                 os._exit(0)
 
 
+def _module_version(name: str) -> Optional[str]:
+    module = sys.modules.get(name)
+    version = getattr(module, "__version__", None) if module is not None else None
+    return P.truncate_text(str(version), 100) if version is not None else None
+
+
+def _preload(names: str) -> Dict[str, str]:
+    """Imports the modules the workers share (numpy, pandas); returns why each one that failed is absent."""
+    errors: Dict[str, str] = {}
+    for name in filter(None, (m.strip() for m in names.split(","))):
+        if os.environ.get("DATA_MANAGER_NO_NUMPY") and name in ("numpy", "pandas"):
+            errors[name] = "disabled by DATA_MANAGER_NO_NUMPY"
+            continue
+        try:
+            __import__(name)
+        except Exception as e:  # ImportError, or a broken installation raising anything at import
+            errors[name] = P.truncate_text(f"{type(e).__name__}: {e}", 500)
+    return errors
+
+
 def _read_tail(path: Optional[str]) -> str:
     if not path:
         return ""
@@ -452,12 +480,7 @@ def main() -> int:
     # Before numpy/pandas are imported: the janitor stays a small process.
     janitor_fd = _start_janitor()
     _become_subreaper()
-    if not os.environ.get("DATA_MANAGER_NO_NUMPY"):
-        for name in filter(None, (m.strip() for m in preload.split(","))):
-            try:
-                __import__(name)
-            except ImportError:
-                pass
+    preload_errors = _preload(preload)
     # Import the worker side now so that forked workers start without importing anything.
     from . import _worker  # noqa: F401
 
@@ -473,6 +496,7 @@ def main() -> int:
                     int(timeout_text) / 1000.0 if timeout_text.isdigit() else P.HANDSHAKE_TIMEOUT_SECONDS,
                     int(pending_text) if pending_text.isdigit() else P.MAX_PENDING_HANDSHAKES)
     daemon.janitor_fd = janitor_fd
+    daemon.preload_errors = preload_errors
     daemon.report_port()
     daemon.run()
     return 0

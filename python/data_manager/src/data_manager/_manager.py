@@ -87,10 +87,19 @@ class DataManager:
         self._model_server = dict(model_server) if model_server else None
         self._output_set = False
         self._unifier: Optional[SchemaUnifier] = None
+        # The input's fields by name, recorded when pandas frames are handed out: output columns that pandas
+        # changed in kind only get their input type back (_pandas.input_type_target).
+        self._input_fields: Dict[str, Any] = {}
+        self._warned: set = set()
         self.output_rows = 0
         self.output_batches = 0
 
     # -- run context and logging ------------------------------------------------------------------
+    @property
+    def output_was_set(self) -> bool:
+        """Whether ``set_output`` (or ``build_result``) was called in this run."""
+        return self._output_set
+
     @property
     def uses_pandas(self) -> bool:
         """Whether ``fetch_once()`` yields pandas DataFrames (else record batches of column objects)."""
@@ -157,7 +166,7 @@ class DataManager:
         options = self._pandas_options
 
         def gen() -> Iterator[Any]:
-            for batch in source:
+            for batch in self._recording(source):
                 yield batch_to_pandas(batch, **options)
 
         return gen()
@@ -173,7 +182,16 @@ class DataManager:
         from ._pandas import batches_to_pandas
 
         # Not a concat of per-batch frames: batches may differ in dtype (bool vs boolean, categories).
-        return batches_to_pandas(self._take_input(), **self._pandas_options)
+        return batches_to_pandas(self._recording(self._take_input()), **self._pandas_options)
+
+    def _recording(self, source: Iterator[RecordBatch]) -> Iterator[RecordBatch]:
+        """``source``, remembering the first batch's fields (when their names are unique)."""
+        for batch in source:
+            if not self._input_fields:
+                names = [f.name for f in batch.schema.fields]
+                if len(set(names)) == len(names):
+                    self._input_fields = {f.name: f for f in batch.schema.fields}
+            yield batch
 
     def fetch_once_as_rows(self) -> Iterator[Dict[str, Any]]:
         """The input as one dict per row (generator)."""
@@ -253,6 +271,11 @@ class DataManager:
 
         self.set_output(blocks())
 
+    def _warn_once(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self.log(message, "warning")
+
     @property
     def output_schema(self) -> Optional[Schema]:
         """The schema of the output so far (None before the first batch)."""
@@ -287,6 +310,8 @@ class DataManager:
         if pd is not None and isinstance(value, pd.DataFrame):
             yield from self._from_pandas(value, schema)
             return
+        if pd is not None and isinstance(value, pd.Series):
+            raise TypeError(_SERIES_MESSAGE)
         if isinstance(value, Mapping):
             yield from self._from_columns(value, schema)
             return
@@ -303,16 +328,20 @@ class DataManager:
                 yield from self._from_columns(item, schema)
             elif isinstance(item, (list, tuple)):
                 yield self._from_series_list(item), False
+            elif pd is not None and isinstance(item, pd.Series):
+                raise TypeError(_SERIES_MESSAGE.replace("got a", "got an iterable holding a", 1))
             else:
                 raise TypeError(f"set_output got an iterable holding {type(item).__name__}; expected "
                                 "DataFrames, dicts of columns, record batches or lists of series")
 
     def _from_pandas(self, df: Any, schema: Optional[Schema]) -> Iterator[Tuple[RecordBatch, bool]]:
-        from ._pandas import infer_type, pandas_to_batches
+        from ._pandas import infer_type, input_type_target, pandas_to_batches
 
         target = schema
         if target is None and self._unifier is not None:
             target = self._unifier.frame_target([str(c) for c in df.columns], lambda i: infer_type(df.iloc[:, i]))
+        if target is None and self._input_fields:
+            target = input_type_target(df, self._input_fields, self._warn_once)
         batches = pandas_to_batches(df, max_rows=self.max_batch_rows, max_bytes=self.max_batch_bytes, schema=target)
         try:
             for batch in batches:
@@ -336,6 +365,12 @@ class DataManager:
             return series_list_to_batch(columns)
         names = [getattr(c, "name", None) or f"_{i}" for i, c in enumerate(columns)]
         return RecordBatch.from_pydict({str(n): list(c) for n, c in zip(names, columns)})
+
+
+_SERIES_MESSAGE = (
+    "set_output got a pandas Series: use .to_frame() to output it as one column (pd.concat([...], axis=1) "
+    "for several series); set_output takes a DataFrame, an iterable of DataFrames, a dict of columns, record "
+    "batches or [[series, ...], ...]")
 
 
 def _frame_mismatch(df: Any, target: Schema, error: Exception, infer_type: Callable[[Any], Any]) -> Exception:

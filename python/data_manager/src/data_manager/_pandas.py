@@ -11,7 +11,7 @@ every function raises ``ImportError``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from ._arrow import types as t
 from ._arrow.column import Column, RecordBatch
@@ -28,7 +28,8 @@ from ._pandas_write import OffsetOverflow, infer_series_type, series_to_column  
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["batch_to_pandas", "batches_to_pandas", "pandas_to_batches", "series_list_to_batch", "infer_type"]
+__all__ = ["batch_to_pandas", "batches_to_pandas", "pandas_to_batches", "series_list_to_batch", "infer_type",
+           "input_type_target"]
 
 
 def batch_to_pandas(batch: RecordBatch, *, strings: str = "object", dates: str = "datetime64",
@@ -101,6 +102,80 @@ def _concat_arrays(parts: List[Any]) -> Any:
 def infer_type(series: "pandas.Series") -> t.DataType:
     """The Arrow type ``series`` is written as when no schema is given (see ``docs/pandas-mapping.md``)."""
     return infer_series_type(series, "<unnamed>" if series.name is None else str(series.name))
+
+
+def _family(ty: t.DataType) -> Optional[str]:
+    """The kinds of Arrow type that pandas turns into one another on the way in and out (see
+    :func:`input_type_target`); None for those it keeps as they are."""
+    if isinstance(ty, (t.Date, t.Timestamp)):
+        return "datetime"
+    if isinstance(ty, (t.Time, t.Duration, t.Decimal, t.Struct, t.Dictionary)):
+        return type(ty).__name__
+    if isinstance(ty, (t.Utf8, t.LargeUtf8)):
+        return "string"
+    if isinstance(ty, (t.Binary, t.LargeBinary, t.FixedSizeBinary)):
+        return "binary"
+    if isinstance(ty, (t.List, t.LargeList, t.FixedSizeList, t.Map)):
+        return "list"
+    return None
+
+
+def _came_back_as(want: t.DataType, own: Optional[t.DataType]) -> bool:
+    """Whether ``own`` (a column's inferred type; None when inference failed) is what pandas makes of an input
+    column of type ``want``: same family, and for timestamps the same zone (a changed zone is the code's)."""
+    family = _family(want)
+    if family is None:
+        return False
+    if own is None:
+        return family == "list"  # a map column comes back as lists of pairs, which inference may refuse
+    if _family(own) != family:
+        return False
+    if isinstance(own, t.Timestamp):
+        return own.tz == (want.tz if isinstance(want, t.Timestamp) else None)
+    if isinstance(want, t.Struct) and isinstance(own, t.Struct):
+        return [f.name for f in want.fields] == [f.name for f in own.fields]
+    return True
+
+
+def input_type_target(df: "pandas.DataFrame", inputs: Dict[str, t.Field],
+                      warn: Callable[[str], None]) -> Optional[t.Schema]:
+    """The output schema that gives the frame's columns back their input types, or None to infer them.
+
+    Through pandas some Arrow types come back as others (date32 as ``datetime64[ns]`` and then timestamp[ns],
+    timestamp[us] as timestamp[ns], time64[ns] as time64[us], fixed_size_binary(16) and large_binary as binary,
+    large_utf8 as utf8, decimal128(38, 2) as the precision the values need, struct<int16> as struct<int64>, maps
+    as lists of pairs), while without pandas the same code writes the input types unchanged. So a column named
+    like an input column whose type pandas changed *in kind only* is written with its input type when every
+    value converts back without loss (the writer's checked casts decide); when one does not, the column keeps
+    its pandas type and ``warn`` is called once with the column, both types and the reason. A column whose
+    type the code changed (an int that became a float, a zone converted) keeps the code's type."""
+    names = [str(c) for c in df.columns]
+    if not inputs or len(set(names)) != len(names):
+        return None
+    fields: List[t.Field] = []
+    restored = False
+    for i, name in enumerate(names):
+        series = df.iloc[:, i]
+        try:
+            own: Optional[t.DataType] = infer_series_type(series, name)
+        except TypeError:
+            own = None
+        want = inputs.get(name)
+        if want is not None and own != want.type and _came_back_as(want.type, own):
+            try:
+                series_to_column(series, name, want.type)
+            except (TypeError, ValueError, OverflowError, ArithmeticError) as e:
+                if own is not None:
+                    warn(f"output column {name!r} came in as {want.type} but is written as {own}: its values do not "
+                         f"convert back without loss ({e}); pass schema=... to set_output to choose the type")
+            else:
+                fields.append(t.Field(name, want.type, True, want.metadata))
+                restored = True
+                continue
+        if own is None:
+            own = infer_series_type(series, name)  # raises the inference's own error
+        fields.append(t.Field(name, own))
+    return t.Schema(tuple(fields)) if restored else None
 
 
 def series_list_to_batch(columns: Sequence["pandas.Series"], names: Optional[Sequence[str]] = None) -> RecordBatch:

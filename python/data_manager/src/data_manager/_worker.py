@@ -317,7 +317,8 @@ class Worker:
     def __init__(self, reader: FrameReader, writer: FrameWriter) -> None:
         self._reader = reader
         self._writer = writer
-        self._code: "collections.OrderedDict[str, Any]" = collections.OrderedDict()
+        # code hash -> (file name, code object, text), least recently used first
+        self._code: "collections.OrderedDict[str, Tuple[str, Any, str]]" = collections.OrderedDict()
         self._runs = 0
         # What the last run left behind, dropped by release_run() before the next frame is read.
         self._namespace: Optional[Dict[str, Any]] = None
@@ -346,7 +347,8 @@ class Worker:
                 raise ProtocolError(f"unexpected {P.frame_name(code)} between runs")
 
     def _code_for(self, header: Dict[str, Any]) -> Tuple[str, Optional[str]]:
-        """Checks the header's code fields (the host's part of the protocol): (hash, text to compile or None)."""
+        """Checks the header's code fields (the host's part of the protocol): (hash, text to compile or None).
+        The host sends the text only the first time a connection runs a hash."""
         code_hash = header.get("code_hash")
         if not isinstance(code_hash, str):
             raise ProtocolError("the run header has no code_hash")
@@ -361,18 +363,32 @@ class Worker:
             raise ProtocolError("the run header's code does not match its code_hash")
         return code_hash, text
 
-    def _compile(self, code_hash: str, text: Optional[str]) -> Any:
-        """The compiled code (user errors such as SyntaxError propagate); cached by hash only when it compiled."""
+    def _compile(self, code_hash: str, text: Optional[str], name: Optional[str]) -> Any:
+        """The compiled code (user errors such as SyntaxError propagate); cached by hash only when it compiled.
+
+        The file name is the host's name for the code (``code_name``: the CLI's script path) or
+        ``<databridge-HASH>``; the same code run under another name is compiled again from the kept text."""
+        filename = _code_filename(code_hash, name)
+        cached = self._code.get(code_hash)
+        if text is None and cached is not None and cached[0] != filename:
+            text = cached[2]
         if text is not None:
-            filename = _code_filename(code_hash)
-            self._code[code_hash] = compile(text, filename, "exec")
-            # Registered in linecache so tracebacks show the user's source lines; forgotten with the code.
-            linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+            compiled = compile(text, filename, "exec")
+            self._code[code_hash] = cached = (filename, compiled, text)
             while len(self._code) > _CODE_CACHE_SIZE:
-                evicted, _ = self._code.popitem(last=False)
-                linecache.cache.pop(_code_filename(evicted), None)
+                _, (evicted_name, _, evicted_text) = self._code.popitem(last=False)
+                entry = linecache.cache.get(evicted_name)
+                if entry is not None and entry[2] == evicted_text.splitlines(True):
+                    linecache.cache.pop(evicted_name, None)
+                    _USER_FILENAMES.discard(evicted_name)
+        assert cached is not None
         self._code.move_to_end(code_hash)
-        return self._code[code_hash]
+        filename, compiled, text = cached
+        # Registered in linecache (again each run: two codes may share a name) so tracebacks show the user's
+        # source lines; mtime None keeps linecache.checkcache from dropping an entry with no file behind it.
+        linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+        _USER_FILENAMES.add(filename)
+        return compiled
 
     def run(self, header: Dict[str, Any]) -> Tuple[bool, int]:
         """One run; returns (reusable, exit code). Raises when the host broke the protocol or the connection."""
@@ -410,7 +426,7 @@ class Worker:
         stdout, stderr = sys.stdout, sys.stderr
         t_init = t_start
         try:
-            compiled = self._compile(code_hash, text)
+            compiled = self._compile(code_hash, text, _code_name(header))
             t_init = time.monotonic()
             sys.stdout = _LogStream(out, "stdout", "info")
             sys.stderr = _LogStream(out, "stderr", "warning")
@@ -433,6 +449,7 @@ class Worker:
             # failure of this worker's own connection, recorded on the link, ends the worker (below).
             error = e
         self._error = error
+        output_set = manager.output_was_set
         del manager, namespace
         t_run = time.monotonic()
         if link.failure is None:
@@ -462,6 +479,8 @@ class Worker:
             "init_ms": round((t_init - t_start) * 1000.0, 3),
             "run_ms": round((t_run - t_init) * 1000.0, 3),
             "finish_ms": round((t_end - t_run) * 1000.0, 3),
+            # False when the code never called set_output (the host warns: the output is an empty frame).
+            "output_set": output_set,
         })
         out.control(P.END_OF_DATA)
         if exit_code is not None:
@@ -528,9 +547,24 @@ class _HostConnectionFailed(ProtocolError):
     """The worker's own connection with its host failed: the worker exits (never raised into user code)."""
 
 
-def _code_filename(code_hash: str) -> str:
-    # A per-code file name: tracebacks then name the code and, through linecache, show its source lines.
-    return f"<databridge-{code_hash[:12]}>"
+# The file names of the user code compiled by this worker (tracebacks start at their first frame).
+_USER_FILENAMES: set = set()
+
+
+def _code_name(header: Dict[str, Any]) -> Optional[str]:
+    """The header's optional ``code_name``: one line of at most 256 characters, else ignored."""
+    name = header.get("code_name")
+    if not isinstance(name, str):
+        return None
+    name = name.strip()
+    if not name or len(name) > 256 or any(c in name for c in "\r\n\0"):
+        return None
+    return name
+
+
+def _code_filename(code_hash: str, name: Optional[str] = None) -> str:
+    # Tracebacks name the code by this file name and, through linecache, show its source lines.
+    return name if name else f"<databridge-{code_hash[:12]}>"
 
 
 def _forget_tracebacks(error: BaseException) -> None:
@@ -572,7 +606,7 @@ def _user_traceback(error: BaseException) -> str:
     """The traceback from the user's code down (the worker's own frames above it are noise to the user), each
     piece cut to ``MAX_TEXT_CHARS`` as it is formatted, so a huge message is never copied whole again."""
     tb = error.__traceback__
-    while tb is not None and not tb.tb_frame.f_code.co_filename.startswith("<databridge"):
+    while tb is not None and tb.tb_frame.f_code.co_filename not in _USER_FILENAMES:
         tb = tb.tb_next
     try:
         formatted = traceback.TracebackException(type(error), error, tb if tb is not None else error.__traceback__)
