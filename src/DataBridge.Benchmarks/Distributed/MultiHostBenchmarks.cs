@@ -1,10 +1,10 @@
 using System.Globalization;
+using Apache.Arrow;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-
 using DataBridge.Benchmarks.Transfer;
 using DataBridge.Servers;
 using DataBridge.Tests.Servers.MultiHost;

@@ -1,3 +1,6 @@
+using Apache.Arrow;
+using Apache.Arrow.Types;
+
 namespace DataBridge.Tests.Servers.MultiHost;
 
 /// <summary>
