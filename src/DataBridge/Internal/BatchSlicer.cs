@@ -47,7 +47,7 @@ internal static class BatchSlicer
             total += buffer.Length;
         }
 
-        foreach (ArrayData child in data.Children)
+        foreach (ArrayData child in data.Children ?? [])
         {
             total += EstimateBytes(child, depth + 1);
         }
