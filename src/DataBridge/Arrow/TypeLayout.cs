@@ -90,7 +90,10 @@ internal static class SlotReader
         };
     }
 
-    /// <summary>The physical index into the values child of a run-end encoded array for logical slot <paramref name="slot"/> (offset added).</summary>
+    /// <summary>
+    /// The run holding logical slot <paramref name="slot"/> (the array's offset added) of a run-end encoded array:
+    /// an index relative to each child's own offset (run ends and values are parallel).
+    /// </summary>
     public static int GetRunIndex(ArrayData data, int slot)
     {
         ArrayData runEnds = data.Children[0];
@@ -100,7 +103,7 @@ internal static class SlotReader
             ArrowTypeId.Int16 => Search(bytes.CastTo<short>().Slice(runEnds.Offset, runEnds.Length), slot),
             ArrowTypeId.Int32 => Search(bytes.CastTo<int>().Slice(runEnds.Offset, runEnds.Length), slot),
             _ => Search(bytes.CastTo<long>().Slice(runEnds.Offset, runEnds.Length), slot),
-        } + runEnds.Offset;
+        };
 
         static int Search<T>(ReadOnlySpan<T> ends, int slot)
             where T : unmanaged, System.Numerics.IBinaryInteger<T>

@@ -148,8 +148,8 @@ internal static class ArrayFlattener
             return;
         }
 
-        int first = data.Length == 0 ? 0 : SlotReader.GetRunIndex(data, data.Offset) - runEnds.Offset;
-        int last = data.Length == 0 ? -1 : SlotReader.GetRunIndex(data, data.Offset + data.Length - 1) - runEnds.Offset;
+        int first = data.Length == 0 ? 0 : SlotReader.GetRunIndex(data, data.Offset);
+        int last = data.Length == 0 ? -1 : SlotReader.GetRunIndex(data, data.Offset + data.Length - 1);
         int runs = last - first + 1;
         int width = TypeLayout.ByteWidth(runEnds.DataType);
         Memory<byte> rebased = layout.Rent(runs * width);
