@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
-using DataBridge.Arrow;
 using DataBridge.Frames;
 using DataBridge.Servers;
 using DataBridge.Tests.Workers;
@@ -90,7 +89,7 @@ public partial class DocSnippetTests
         // snippet: distributed
         await using var bridge = new PythonBridge(new PythonBridgeOptions { MaxWorkers = 1 });
 
-        // With a ArrowFrame: one task per partition (Repartition(n) sets n); the results as one frame, in partition order.
+        // With an ArrowFrame: one task per partition (Repartition(n) sets n); the results as one frame, in partition order.
         ArrowFrame output = await bridge.RunDistributedAsync(input.Repartition(8), driverCode, context, cancellationToken);
 
         // With batches: the per-partition results, duplicates count and the driver's own output as well.
