@@ -1,29 +1,35 @@
+using System.Buffers.Binary;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using System.Numerics;
+using System.Text;
+using DataBridge.Arrow;
 
-namespace DataBridge.Arrow;
+namespace DataBridge.Tests.Support;
 
 /// <summary>
-/// Semantic equality of arrays and record batches by their logical values, for tests and for code that
-/// must decide whether two physical forms hold the same data.
+/// Semantic equality of Apache.Arrow arrays and record batches by their logical values, for tests that must
+/// decide whether two physical forms hold the same data (our reader against Apache.Arrow's, a batch against
+/// its round trip).
 /// </summary>
 /// <remarks>
-/// Ignored: offsets, buffer padding and capacity, the contents of null slots, whether an all-valid
-/// validity bitmap is present, list offsets' absolute values, dictionary ids and the physical
-/// dictionary (dictionary-encoded arrays compare by decoded values and by index type, value type and
-/// ordered flag). Floats compare by bits except that any NaN equals any NaN, so -0.0 differs from 0.0.
-/// Field names, nullability and metadata are part of the type and are compared.
+/// Works on <see cref="ArrayData"/> by the layouts of the columnar specification, so it does not depend on
+/// which typed array class Apache.Arrow would build. Ignored: offsets, buffer padding and capacity, the
+/// contents of null slots, whether an all-valid validity bitmap is present, list offsets' absolute values and
+/// list-view placement, view buffer layout, run lengths' physical form, the physical dictionary
+/// (dictionary-encoded arrays compare by decoded values and by index type, value type and ordered flag).
+/// Floats compare by bits except that any NaN equals any NaN, so -0.0 differs from 0.0. Field names,
+/// nullability and metadata are part of the type and are compared.
 /// </remarks>
 internal static class ArrayDataComparer
 {
-    /// <summary>Whether two batches hold the same schema (up to dictionary ids) and values.</summary>
+    /// <summary>Whether two batches hold the same schema and values.</summary>
     public static bool AreEqual(RecordBatch expected, RecordBatch actual) => FirstDifference(expected, actual) is null;
 
-    /// <summary>Whether two arrays hold the same type (up to dictionary ids) and values.</summary>
+    /// <summary>Whether two arrays hold the same type and values.</summary>
     public static bool AreEqual(ArrayData expected, ArrayData actual) => FirstDifference(expected, actual) is null;
 
-    /// <summary>Whether two arrays hold the same type (up to dictionary ids) and values.</summary>
-    public static bool AreEqual(ArrowArray expected, ArrowArray actual) => FirstDifference(expected, actual) is null;
+    /// <summary>Whether two arrays hold the same type and values.</summary>
+    public static bool AreEqual(IArrowArray expected, IArrowArray actual) => FirstDifference(expected, actual) is null;
 
     /// <summary>
     /// The first difference between two batches as <c>path[index]: expected != actual</c> (e.g.
@@ -33,7 +39,7 @@ internal static class ArrayDataComparer
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(actual);
-        if (!MetadataEqual(expected.Schema.Metadata, actual.Schema.Metadata))
+        if (!ArrowTypeEquality.MetadataEqual(expected.Schema.Metadata, actual.Schema.Metadata))
         {
             return "schema: metadata differs";
         }
@@ -50,10 +56,10 @@ internal static class ArrayDataComparer
 
         for (int c = 0; c < expected.ColumnCount; c++)
         {
-            Field e = expected.Schema[c];
-            Field a = actual.Schema[c];
+            Field e = expected.Schema.FieldsList[c];
+            Field a = actual.Schema.FieldsList[c];
             string path = e.Name;
-            string? difference = FieldDifference(e, a, path) ?? FirstDifference(expected.Column(c), actual.Column(c), path);
+            string? difference = FieldDifference(e, a, path) ?? FirstDifference(expected.Column(c).Data, actual.Column(c).Data, path);
             if (difference is not null)
             {
                 return difference;
@@ -64,19 +70,19 @@ internal static class ArrayDataComparer
     }
 
     /// <summary>The first difference between two arrays, or null when they are equal.</summary>
+    public static string? FirstDifference(IArrowArray expected, IArrowArray actual, string path = "array")
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(actual);
+        return FirstDifference(expected.Data, actual.Data, path);
+    }
+
+    /// <summary>The first difference between two arrays, or null when they are equal.</summary>
     public static string? FirstDifference(ArrayData expected, ArrayData actual, string path = "array")
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(actual);
-        return FirstDifference(ArrowArray.Create(expected), ArrowArray.Create(actual), path);
-    }
-
-    /// <summary>The first difference between two arrays, or null when they are equal.</summary>
-    public static string? FirstDifference(ArrowArray expected, ArrowArray actual, string path = "array")
-    {
-        ArgumentNullException.ThrowIfNull(expected);
-        ArgumentNullException.ThrowIfNull(actual);
-        string? typeDifference = TypeDifference(expected.Type, actual.Type, path);
+        string? typeDifference = TypeDifference(expected.DataType, actual.DataType, path);
         if (typeDifference is not null)
         {
             return typeDifference;
@@ -87,9 +93,10 @@ internal static class ArrayDataComparer
             return $"{path}: length {expected.Length} != {actual.Length}";
         }
 
-        if (expected.NullCount != actual.NullCount)
+        // Unions and run-end encoded arrays have no nulls of their own (Apache computes no count for them).
+        if (expected.DataType is not (UnionType or RunEndEncodedType) && expected.GetNullCount() != actual.GetNullCount())
         {
-            return $"{path}: null count {expected.NullCount} != {actual.NullCount}";
+            return $"{path}: null count {expected.GetNullCount()} != {actual.GetNullCount()}";
         }
 
         for (int i = 0; i < expected.Length; i++)
@@ -104,49 +111,35 @@ internal static class ArrayDataComparer
         return null;
     }
 
-    /// <summary>Whether two types are equal up to dictionary ids (anywhere in the type tree).</summary>
-    public static bool TypesEqual(ArrowType expected, ArrowType actual) => TypeDifference(expected, actual, string.Empty) is null;
+    /// <summary>Whether two types are structurally equal (names, nullability and metadata of child fields included).</summary>
+    public static bool TypesEqual(IArrowType expected, IArrowType actual) => TypeDifference(expected, actual, string.Empty) is null;
 
-    private static string? TypeDifference(ArrowType e, ArrowType a, string path)
+    private static string? TypeDifference(IArrowType e, IArrowType a, string path)
     {
-        string mismatch = $"{path}: type {e} != {a}";
-        if (e.TypeId != a.TypeId)
+        string mismatch = $"{path}: type {ArrowTypeText.Of(e)} != {ArrowTypeText.Of(a)}";
+        if (!ArrowTypeEquality.SameLayout(e, a))
         {
             return mismatch;
         }
 
-        switch (e)
+        // Same parameters all the way down: what is left are the names, nullability and metadata of children.
+        if (e is DictionaryType de)
         {
-            case DictionaryType de:
-                var da = (DictionaryType)a;
-                return de.IndexType.Equals(da.IndexType) && de.IsOrdered == da.IsOrdered
-                    ? TypeDifference(de.ValueType, da.ValueType, path)
-                    : mismatch;
-            case FixedSizeListType fe when fe.ListSize != ((FixedSizeListType)a).ListSize:
-                return mismatch;
-            case MapType me when me.KeysSorted != ((MapType)a).KeysSorted:
-                return mismatch;
-            case UnionType ue when ue.Mode != ((UnionType)a).Mode || !ue.TypeIds.SequenceEqual(((UnionType)a).TypeIds):
-                return mismatch;
-            case ListType or LargeListType or FixedSizeListType or MapType or StructType or UnionType:
-                if (e.Children.Count != a.Children.Count)
-                {
-                    return mismatch;
-                }
-
-                for (int c = 0; c < e.Children.Count; c++)
-                {
-                    string? difference = FieldDifference(e.Children[c], a.Children[c], path + "." + e.Children[c].Name);
-                    if (difference is not null)
-                    {
-                        return difference;
-                    }
-                }
-
-                return null;
-            default:
-                return e.Equals(a) ? null : mismatch;
+            return TypeDifference(de.ValueType, ((DictionaryType)a).ValueType, path);
         }
+
+        IReadOnlyList<Field> ec = TypeLayout.Children(e);
+        IReadOnlyList<Field> ac = TypeLayout.Children(a);
+        for (int c = 0; c < ec.Count; c++)
+        {
+            string? difference = FieldDifference(ec[c], ac[c], path + "." + ec[c].Name);
+            if (difference is not null)
+            {
+                return difference;
+            }
+        }
+
+        return null;
     }
 
     private static string? FieldDifference(Field e, Field a, string path)
@@ -161,7 +154,7 @@ internal static class ArrayDataComparer
             return $"{path}: nullable {e.IsNullable} != {a.IsNullable}";
         }
 
-        if (!MetadataEqual(e.Metadata, a.Metadata))
+        if (!ArrowTypeEquality.MetadataEqual(e.Metadata, a.Metadata))
         {
             return $"{path}: field metadata differs";
         }
@@ -169,60 +162,58 @@ internal static class ArrayDataComparer
         return TypeDifference(e.DataType, a.DataType, path);
     }
 
-    private static bool MetadataEqual(IReadOnlyList<KeyValuePair<string, string>> e, IReadOnlyList<KeyValuePair<string, string>> a) => e.SequenceEqual(a);
-
-    /// <summary>Compares element <paramref name="ei"/> of <paramref name="e"/> with <paramref name="ai"/> of <paramref name="a"/>; <paramref name="at"/> names the element in messages.</summary>
-    private static string? ElementDifference(ArrowArray e, int ei, ArrowArray a, int ai, string at)
+    /// <summary>Compares logical element <paramref name="ei"/> of <paramref name="e"/> with <paramref name="ai"/> of <paramref name="a"/>; <paramref name="at"/> names the element in messages.</summary>
+    private static string? ElementDifference(ArrayData e, int ei, ArrayData a, int ai, string at)
     {
-        if (e is UnionArray ue)
+        switch (e.DataType)
         {
-            var ua = (UnionArray)a;
-            int eChild = ue.GetChildIndex(ei);
-            int aChild = ua.GetChildIndex(ai);
-            if (eChild != aChild)
+            case UnionType ut:
             {
-                return $"{at}: union type id {ue.GetTypeId(ei)} != {ua.GetTypeId(ai)}";
+                (int eChild, int eSlot) = UnionSlot(e, ei);
+                (int aChild, int aSlot) = UnionSlot(a, ai);
+                if (eChild != aChild)
+                {
+                    return $"{at}: union type id {TypeIdAt(e, ei)} != {TypeIdAt(a, ai)}";
+                }
+
+                return ElementDifference(e.Children[eChild], eSlot, a.Children[aChild], aSlot, at + "." + ut.Fields[eChild].Name);
             }
 
-            return ElementDifference(ue.GetChild(eChild), ue.GetValueOffset(ei), ua.GetChild(aChild), ua.GetValueOffset(ai), at + "." + ue.UnionType.Fields[eChild].Name);
+            case RunEndEncodedType:
+                return ElementDifference(e.Children[1], RunIndex(e, ei), a.Children[1], RunIndex(a, ai), at);
         }
 
-        bool eNull = e.IsNull(ei);
-        bool aNull = a.IsNull(ai);
+        bool eNull = IsNull(e, ei);
+        bool aNull = IsNull(a, ai);
         if (eNull || aNull)
         {
             return eNull == aNull ? null : $"{at}: {Describe(e, ei)} != {Describe(a, ai)}";
         }
 
-        switch (e)
+        int es = e.Offset + ei;
+        int @as = a.Offset + ai;
+        switch (e.DataType)
         {
-            case DictionaryArray de:
-                var da = (DictionaryArray)a;
-                return ElementDifference(de.Dictionary, de.GetDictionaryIndex(ei), da.Dictionary, da.GetDictionaryIndex(ai), at);
-            case BooleanArray be:
-                return be.GetValue(ei) == ((BooleanArray)a).GetValue(ai) ? null : Mismatch(at, e, ei, a, ai);
-            case BinaryArray be:
-                return be.GetBytes(ei).SequenceEqual(((BinaryArray)a).GetBytes(ai)) ? null : Mismatch(at, e, ei, a, ai);
-            case LargeBinaryArray be:
-                return be.GetBytes(ei).SequenceEqual(((LargeBinaryArray)a).GetBytes(ai)) ? null : Mismatch(at, e, ei, a, ai);
-            case FixedSizeBinaryArray fe:
-                return fe.GetBytes(ei).SequenceEqual(((FixedSizeBinaryArray)a).GetBytes(ai)) ? null : Mismatch(at, e, ei, a, ai);
-            case DecimalArray de:
-                return de.GetBytes(ei).SequenceEqual(((DecimalArray)a).GetBytes(ai)) ? null : Mismatch(at, e, ei, a, ai);
-            case ListArray le:
-                var la = (ListArray)a;
-                return ListDifference(le.Values, le.GetValueOffset(ei), le.GetValueLength(ei), la.Values, la.GetValueOffset(ai), la.GetValueLength(ai), at + "." + e.Type.Children[0].Name);
-            case LargeListArray le:
-                var lla = (LargeListArray)a;
-                return ListDifference(le.Values, checked((int)le.GetValueOffset(ei)), checked((int)le.GetValueLength(ei)), lla.Values, checked((int)lla.GetValueOffset(ai)), checked((int)lla.GetValueLength(ai)), at + "." + e.Type.Children[0].Name);
-            case FixedSizeListArray fe:
-                var fa = (FixedSizeListArray)a;
-                return ListDifference(fe.Values, fe.GetValueOffset(ei), fe.ListSize, fa.Values, fa.GetValueOffset(ai), fa.ListSize, at + "." + e.Type.Children[0].Name);
-            case StructArray se:
-                var sa = (StructArray)a;
-                for (int f = 0; f < se.Fields.Count; f++)
+            case NullType:
+                return null;
+            case DictionaryType:
+                return ElementDifference(e.Dictionary, checked((int)SlotReader.GetIndex(e, es)), a.Dictionary, checked((int)SlotReader.GetIndex(a, @as)), at);
+            case BooleanType:
+                return BitOps.GetBit(e.Buffers[1].Span, es) == BitOps.GetBit(a.Buffers[1].Span, @as) ? null : Mismatch(at, e, ei, a, ai);
+            case StringType or LargeStringType or StringViewType or BinaryType or LargeBinaryType or BinaryViewType:
+                return SlotReader.GetBytes(e, es).SequenceEqual(SlotReader.GetBytes(a, @as)) ? null : Mismatch(at, e, ei, a, ai);
+            case ListType or LargeListType or MapType or ListViewType or LargeListViewType or FixedSizeListType:
+            {
+                (int eStart, int eCount) = ListRange(e, es);
+                (int aStart, int aCount) = ListRange(a, @as);
+                return ListDifference(e.Children[0], eStart, eCount, a.Children[0], aStart, aCount, at + "." + TypeLayout.Children(e.DataType)[0].Name);
+            }
+
+            case StructType st:
+                for (int f = 0; f < st.Fields.Count; f++)
                 {
-                    string? difference = ElementDifference(se.GetChild(f), ei, sa.GetChild(f), ai, at + "." + se.Fields[f].Name);
+                    // Struct children are indexed by the parent's slot (its offset included).
+                    string? difference = ElementDifference(e.Children[f], es, a.Children[f], @as, at + "." + st.Fields[f].Name);
                     if (difference is not null)
                     {
                         return difference;
@@ -230,14 +221,68 @@ internal static class ArrayDataComparer
                 }
 
                 return null;
-            case NullArray:
-                return null;
             default:
-                return FixedWidthEqual(e, ei, a, ai) ? null : Mismatch(at, e, ei, a, ai);
+                return FixedWidthEqual(e, es, a, @as) ? null : Mismatch(at, e, ei, a, ai);
         }
     }
 
-    private static string? ListDifference(ArrowArray e, int eStart, int eCount, ArrowArray a, int aStart, int aCount, string path)
+    private static bool IsNull(ArrayData data, int index) => !SlotReader.IsValid(data, data.Offset + index);
+
+    private static sbyte TypeIdAt(ArrayData union, int index) => (sbyte)union.Buffers[0].Span[union.Offset + index];
+
+    /// <summary>The child and the logical slot in it of union element <paramref name="index"/>.</summary>
+    private static (int Child, int Slot) UnionSlot(ArrayData union, int index)
+    {
+        var type = (UnionType)union.DataType;
+        int child = System.Array.IndexOf(type.TypeIds, (int)TypeIdAt(union, index));
+        int slot = type.Mode == UnionMode.Dense
+            ? union.Buffers[1].Span.CastTo<int>()[union.Offset + index]
+            : union.Offset + index;
+        return (child, slot);
+    }
+
+    /// <summary>The logical slot in the values child of run-end encoded element <paramref name="index"/>: the first run ending after it.</summary>
+    private static int RunIndex(ArrayData data, int index)
+    {
+        ArrayData runEnds = data.Children[0];
+        long logical = data.Offset + index;
+        int width = ((FixedWidthType)runEnds.DataType).BitWidth / 8;
+        ReadOnlySpan<byte> ends = runEnds.Buffers[1].Span;
+        int lo = 0;
+        int hi = runEnds.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            ReadOnlySpan<byte> at = ends.Slice((runEnds.Offset + mid) * width, width);
+            long end = width switch { 2 => BinaryPrimitives.ReadInt16LittleEndian(at), 4 => BinaryPrimitives.ReadInt32LittleEndian(at), _ => BinaryPrimitives.ReadInt64LittleEndian(at) };
+            if (end <= logical)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>The logical start in the child and the length of list-like slot <paramref name="slot"/>.</summary>
+    private static (int Start, int Count) ListRange(ArrayData data, int slot)
+    {
+        ReadOnlySpan<byte> b1 = data.Buffers.Length > 1 ? data.Buffers[1].Span : default;
+        return data.DataType switch
+        {
+            FixedSizeListType f => (slot * f.ListSize, f.ListSize),
+            LargeListType => ((int)b1.CastTo<long>()[slot], (int)(b1.CastTo<long>()[slot + 1] - b1.CastTo<long>()[slot])),
+            ListViewType => (b1.CastTo<int>()[slot], data.Buffers[2].Span.CastTo<int>()[slot]),
+            LargeListViewType => ((int)b1.CastTo<long>()[slot], (int)data.Buffers[2].Span.CastTo<long>()[slot]),
+            _ => (b1.CastTo<int>()[slot], b1.CastTo<int>()[slot + 1] - b1.CastTo<int>()[slot]),
+        };
+    }
+
+    private static string? ListDifference(ArrayData e, int eStart, int eCount, ArrayData a, int aStart, int aCount, string path)
     {
         if (eCount != aCount)
         {
@@ -257,60 +302,84 @@ internal static class ArrayDataComparer
         return null;
     }
 
-    private static bool FixedWidthEqual(ArrowArray e, int ei, ArrowArray a, int ai)
+    private static ReadOnlySpan<byte> FixedBytes(ArrayData data, int slot)
     {
-        int width = e.Type.BitWidth / 8;
-        ReadOnlySpan<byte> eb = e.Data.Buffers[1].Span.Slice((e.Offset + ei) * width, width);
-        ReadOnlySpan<byte> ab = a.Data.Buffers[1].Span.Slice((a.Offset + ai) * width, width);
+        int width = TypeLayout.ByteWidth(data.DataType);
+        return data.Buffers[1].Span.Slice(slot * width, width);
+    }
+
+    private static bool FixedWidthEqual(ArrayData e, int es, ArrayData a, int @as)
+    {
+        ReadOnlySpan<byte> eb = FixedBytes(e, es);
+        ReadOnlySpan<byte> ab = FixedBytes(a, @as);
         if (eb.SequenceEqual(ab))
         {
             return true;
         }
 
-        return e switch
+        return e.DataType switch
         {
-            DoubleArray => double.IsNaN(MemoryMarshal.Read<double>(eb)) && double.IsNaN(MemoryMarshal.Read<double>(ab)),
-            FloatArray => float.IsNaN(MemoryMarshal.Read<float>(eb)) && float.IsNaN(MemoryMarshal.Read<float>(ab)),
-            HalfFloatArray => Half.IsNaN(MemoryMarshal.Read<Half>(eb)) && Half.IsNaN(MemoryMarshal.Read<Half>(ab)),
+            DoubleType => double.IsNaN(BinaryPrimitives.ReadDoubleLittleEndian(eb)) && double.IsNaN(BinaryPrimitives.ReadDoubleLittleEndian(ab)),
+            FloatType => float.IsNaN(BinaryPrimitives.ReadSingleLittleEndian(eb)) && float.IsNaN(BinaryPrimitives.ReadSingleLittleEndian(ab)),
+            HalfFloatType => Half.IsNaN(BinaryPrimitives.ReadHalfLittleEndian(eb)) && Half.IsNaN(BinaryPrimitives.ReadHalfLittleEndian(ab)),
             _ => false,
         };
     }
 
-    private static string Mismatch(string at, ArrowArray e, int ei, ArrowArray a, int ai) => $"{at}: {Describe(e, ei)} != {Describe(a, ai)}";
+    private static string Mismatch(string at, ArrayData e, int ei, ArrayData a, int ai) => $"{at}: {Describe(e, ei)} != {Describe(a, ai)}";
 
     /// <summary>A short readable rendering of one element, for difference messages.</summary>
-    private static string Describe(ArrowArray array, int index)
+    private static string Describe(ArrayData data, int index)
     {
-        if (array is not UnionArray && array.IsNull(index))
+        if (IsNull(data, index))
         {
             return "null";
         }
 
-        return array switch
+        int slot = data.Offset + index;
+        CultureInfo ci = CultureInfo.InvariantCulture;
+        switch (data.DataType)
         {
-            BooleanArray b => b.GetValue(index) ? "true" : "false",
-            StringArray s => $"\"{s.GetString(index)}\"",
-            LargeStringArray s => $"\"{s.GetString(index)}\"",
-            BinaryArray b => "0x" + Convert.ToHexString(b.GetBytes(index)),
-            LargeBinaryArray b => "0x" + Convert.ToHexString(b.GetBytes(index)),
-            FixedSizeBinaryArray f => "0x" + Convert.ToHexString(f.GetBytes(index)),
-            DecimalArray d => d.GetString(index) ?? "null",
-            DoubleArray d => d.GetValue(index).ToString("R", CultureInfo.InvariantCulture),
-            FloatArray f => f.GetValue(index).ToString("R", CultureInfo.InvariantCulture),
-            HalfFloatArray h => h.GetValue(index).ToString(CultureInfo.InvariantCulture),
-            Int8Array v => v.GetValue(index).ToString(CultureInfo.InvariantCulture),
-            Int16Array v => v.GetValue(index).ToString(CultureInfo.InvariantCulture),
-            Int32Array v => v.GetValue(index).ToString(CultureInfo.InvariantCulture),
-            Int64Array v => v.GetValue(index).ToString(CultureInfo.InvariantCulture),
-            UInt8Array v => v.GetValue(index).ToString(CultureInfo.InvariantCulture),
-            UInt16Array v => v.GetValue(index).ToString(CultureInfo.InvariantCulture),
-            UInt32Array v => v.GetValue(index).ToString(CultureInfo.InvariantCulture),
-            UInt64Array v => v.GetValue(index).ToString(CultureInfo.InvariantCulture),
-            PrimitiveArray<int> v => v.GetValue(index).ToString(CultureInfo.InvariantCulture),
-            PrimitiveArray<long> v => v.GetValue(index).ToString(CultureInfo.InvariantCulture),
-            DayTimeIntervalArray v => v.GetValue(index).ToString(),
-            MonthDayNanoIntervalArray v => v.GetValue(index).ToString(),
-            _ => $"<{array.Type.Name}>",
-        };
+            case BooleanType:
+                return BitOps.GetBit(data.Buffers[1].Span, slot) ? "true" : "false";
+            case StringType or LargeStringType or StringViewType:
+                return $"\"{Encoding.UTF8.GetString(SlotReader.GetBytes(data, slot))}\"";
+            case BinaryType or LargeBinaryType or BinaryViewType:
+                return "0x" + Convert.ToHexString(SlotReader.GetBytes(data, slot));
+            case DictionaryType:
+                return Describe(data.Dictionary, checked((int)SlotReader.GetIndex(data, slot)));
+            case Decimal32Type or Decimal64Type or Decimal128Type or Decimal256Type:
+            {
+                var unscaled = new BigInteger(FixedBytes(data, slot), isUnsigned: false, isBigEndian: false);
+                int scale = data.DataType switch { Decimal32Type d => d.Scale, Decimal64Type d => d.Scale, Decimal128Type d => d.Scale, _ => ((Decimal256Type)data.DataType).Scale };
+                return string.Create(ci, $"{unscaled}e{-scale}");
+            }
+
+            case FixedSizeBinaryType:
+                return "0x" + Convert.ToHexString(FixedBytes(data, slot));
+            case DoubleType:
+                return BinaryPrimitives.ReadDoubleLittleEndian(FixedBytes(data, slot)).ToString("R", ci);
+            case FloatType:
+                return BinaryPrimitives.ReadSingleLittleEndian(FixedBytes(data, slot)).ToString("R", ci);
+            case HalfFloatType:
+                return BinaryPrimitives.ReadHalfLittleEndian(FixedBytes(data, slot)).ToString(ci);
+            case FixedWidthType f when f.BitWidth is 8 or 16 or 32 or 64 && f is IntegerType or TimeBasedType or DateType or IntervalType { Unit: IntervalUnit.YearMonth }:
+            {
+                ReadOnlySpan<byte> b = FixedBytes(data, slot);
+                bool signed = f is not IntegerType i || i.IsSigned;
+                return f.BitWidth switch
+                {
+                    8 => signed ? ((sbyte)b[0]).ToString(ci) : b[0].ToString(ci),
+                    16 => signed ? BinaryPrimitives.ReadInt16LittleEndian(b).ToString(ci) : BinaryPrimitives.ReadUInt16LittleEndian(b).ToString(ci),
+                    32 => signed ? BinaryPrimitives.ReadInt32LittleEndian(b).ToString(ci) : BinaryPrimitives.ReadUInt32LittleEndian(b).ToString(ci),
+                    _ => signed ? BinaryPrimitives.ReadInt64LittleEndian(b).ToString(ci) : BinaryPrimitives.ReadUInt64LittleEndian(b).ToString(ci),
+                };
+            }
+
+            case FixedWidthType:
+                return "0x" + Convert.ToHexString(FixedBytes(data, slot));
+            default:
+                return $"<{ArrowTypeText.Of(data.DataType)}>";
+        }
     }
 }

@@ -9,5 +9,5 @@ internal sealed record SchemaAndBatches(Schema Schema, RecordBatch[] Batches)
 {
     /// <inheritdoc />
     public override string ToString() =>
-        $"schema:{Environment.NewLine}{Schema}{Environment.NewLine}batches: {string.Join(", ", Batches.Select(b => $"{b.Length} rows (offset {(b.ColumnCount > 0 ? b.Column(0).Offset : 0)})"))}";
+        $"schema:{Environment.NewLine}{ArrowTypeText.Of(Schema)}{Environment.NewLine}batches: {string.Join(", ", Batches.Select(b => $"{b.Length} rows (offset {(b.ColumnCount > 0 ? b.Column(0).Offset : 0)})"))}";
 }
