@@ -1,5 +1,6 @@
 using DataBridge.Arrow;
 using DataBridge.Ipc;
+using DataBridge.Tests.Support;
 
 namespace DataBridge.Tests.Workers;
 
