@@ -1,6 +1,8 @@
 using DataBridge.Arrow;
 using DataBridge.Tests.Support;
 
+using DataBridge.Tests.Ipc;
+
 namespace DataBridge.Tests.Arrow;
 
 public class ArrayDataComparerTests
@@ -8,12 +10,10 @@ public class ArrayDataComparerTests
     [Test]
     public void NestedDifference_ReportsPathAndIndex()
     {
-        var type = new StructType([new Field("a", IntType.Int8), new Field("b", new ListType(IntType.Int32))]);
-        ArrowArray expected = Build(type, [1, 2, 3, 4, 5, 6]);
-        ArrowArray actual = Build(type, [1, 2, 3, 4, 5, 7]);
-        var schema = new Schema([new Field("col", type)]);
-        using var e = new RecordBatch(schema, [expected], 2);
-        using var a = new RecordBatch(schema, [actual], 2);
+        var type = new StructType([new Field("a", Int8Type.Default, true), new Field("b", new ListType(Int32Type.Default), true)]);
+        var schema = new Schema([new Field("col", type, true)], null);
+        using var e = new RecordBatch(schema, [Build(type, [1, 2, 3, 4, 5, 6])], 2);
+        using var a = new RecordBatch(schema, [Build(type, [1, 2, 3, 4, 5, 7])], 2);
         Assert.That(ArrayDataComparer.FirstDifference(e, a), Is.EqualTo("col[1].b.item[2]: 6 != 7"));
     }
 
@@ -33,9 +33,9 @@ public class ArrayDataComparerTests
     [Test]
     public void NullSlotContents_AndAllValidBitmap_AreIgnored()
     {
-        var withGarbage = new Int32Array(new ArrayData(IntType.Int32, 2, 1, 0, [new ArrowBuffer(new byte[] { 0b01 }), ArrowBuffer.FromSpan<int>([5, 12345])]));
+        var withGarbage = new Int32Array(new ArrayData(Int32Type.Default, 2, 1, 0, [new ArrowBuffer(new byte[] { 0b01 }), IpcTestData.BufferOf<int>([5, 12345])]));
         Int32Array clean = new Int32Array.Builder().Append(5).AppendNull().Build();
-        var allValid = new Int32Array(new ArrayData(IntType.Int32, 2, 0, 0, [new ArrowBuffer(new byte[] { 0b11 }), ArrowBuffer.FromSpan<int>([1, 2])]));
+        var allValid = new Int32Array(new ArrayData(Int32Type.Default, 2, 0, 0, [new ArrowBuffer(new byte[] { 0b11 }), IpcTestData.BufferOf<int>([1, 2])]));
         Int32Array noBitmap = new Int32Array.Builder().AppendRange([1, 2]).Build();
         Assert.Multiple(() =>
         {
@@ -77,15 +77,14 @@ public class ArrayDataComparerTests
     }
 
     [Test]
-    public void Dictionaries_CompareDecodedValuesIgnoringIds()
+    public void Dictionaries_CompareDecodedValuesIgnoringThePhysicalDictionary()
     {
-        DictionaryArray a = new DictionaryArray.Builder(new DictionaryType(IntType.Int32, Utf8Type.Default, false, 1)).Append("p").Append("q").Append("p").Build();
-        // Same logical values, other id, other dictionary order and a duplicate entry.
-        StringArray dictionary = new StringArray.Builder().AppendRange(["q", "p", "q"]).Build();
-        var b = new DictionaryArray(new ArrayData(
-            new DictionaryType(IntType.Int32, Utf8Type.Default, false, 9), 3, 0, 0, [ArrowBuffer.Empty, ArrowBuffer.FromSpan<int>([1, 2, 1])], null, dictionary.Data));
-        DictionaryArray otherIndex = new DictionaryArray.Builder(new DictionaryType(IntType.Int8, Utf8Type.Default)).Append("p").Append("q").Append("p").Build();
-        DictionaryArray otherValue = new DictionaryArray.Builder(new DictionaryType(IntType.Int32, Utf8Type.Default)).Append("p").Append("q").Append("q").Build();
+        var type = new DictionaryType(Int32Type.Default, StringType.Default, false);
+        ArrayData a = IpcTestData.Dictionary(type, IpcTestData.Utf8("p", "q"), 0, 1, 0);
+        // Same logical values, other dictionary order and a duplicate entry.
+        ArrayData b = IpcTestData.Dictionary(type, IpcTestData.Utf8("q", "p", "q"), 1, 2, 1);
+        ArrayData otherIndex = IpcTestData.Dictionary(new DictionaryType(Int8Type.Default, StringType.Default, false), IpcTestData.Utf8("p", "q"), 0, 1, 0);
+        ArrayData otherValue = IpcTestData.Dictionary(type, IpcTestData.Utf8("p", "q"), 0, 1, 1);
         Assert.Multiple(() =>
         {
             Assert.That(ArrayDataComparer.AreEqual(a, b), Is.True);
@@ -95,39 +94,36 @@ public class ArrayDataComparerTests
     }
 
     [Test]
-    public void DictionaryIdsInsideNestedTypes_AreIgnored()
+    public void DictionaryTypesInsideNestedTypes_CompareStructurally()
     {
-        var t1 = new ListType(new DictionaryType(IntType.Int16, Utf8Type.Default, false, 3));
-        var t2 = new ListType(new DictionaryType(IntType.Int16, Utf8Type.Default, false, null));
+        // Apache's types compare by reference: two equal types built apart must still be equal here.
+        var t1 = new ListType(new DictionaryType(Int16Type.Default, StringType.Default, false));
+        var t2 = new ListType(new DictionaryType(Int16Type.Default, StringType.Default, false));
         Assert.Multiple(() =>
         {
             Assert.That(ArrayDataComparer.TypesEqual(t1, t2), Is.True);
-            Assert.That(ArrayDataComparer.TypesEqual(t1, new ListType(new DictionaryType(IntType.Int16, Utf8Type.Default, true, 3))), Is.False);
-            Assert.That(ArrayDataComparer.TypesEqual(new ListType(IntType.Int32), new ListType(new Field("item", IntType.Int32, false))), Is.False);
+            Assert.That(ArrayDataComparer.TypesEqual(t1, new ListType(new DictionaryType(Int16Type.Default, StringType.Default, true))), Is.False);
+            Assert.That(ArrayDataComparer.TypesEqual(new ListType(Int32Type.Default), new ListType(new Field("item", Int32Type.Default, false))), Is.False);
         });
     }
 
     [Test]
     public void Unions_CompareSelectedChildValues()
     {
-        var type = new UnionType([new Field("i", IntType.Int32), new Field("s", Utf8Type.Default)], UnionMode.Dense);
-        var b1 = new DenseUnionArray.Builder(type);
-        ((Int32Array.Builder)b1.Append(0)).Append(1);
-        ((StringArray.Builder)b1.Append(1)).Append("z");
-        var b2 = new DenseUnionArray.Builder(type);
-        ((Int32Array.Builder)b2.Append(0)).Append(1);
-        ((Int32Array.Builder)b2.Append(0)).Append(2);
-        Assert.That(ArrayDataComparer.FirstDifference(b1.Build(), b2.Build()), Is.EqualTo("array[1]: union type id 1 != 0"));
+        var type = IpcTestData.UnionOf(UnionMode.Dense, null, new Field("i", Int32Type.Default, true), new Field("s", StringType.Default, true));
+        ArrayData u1 = IpcTestData.Union(type, [0, 1], [0, 0], IpcTestData.Int32(1), IpcTestData.Utf8("z"));
+        ArrayData u2 = IpcTestData.Union(type, [0, 0], [0, 1], IpcTestData.Int32(1, 2), IpcTestData.Utf8());
+        Assert.That(ArrayDataComparer.FirstDifference(u1, u2), Is.EqualTo("array[1]: union type id 1 != 0"));
     }
 
     [Test]
     public void RecordBatches_SchemaDifferencesAreReported()
     {
         Int32Array column = new Int32Array.Builder().Append(1).Build();
-        using var a = new RecordBatch(new Schema([new Field("x", IntType.Int32)]), [column], 1);
-        using var b = new RecordBatch(new Schema([new Field("y", IntType.Int32)]), [column], 1);
-        using var c = new RecordBatch(new Schema([new Field("x", IntType.Int32, false)]), [column], 1);
-        using var d = new RecordBatch(new Schema([new Field("x", IntType.Int32)], [new("k", "v")]), [column], 1);
+        using var a = new RecordBatch(new Schema([new Field("x", Int32Type.Default, true)], null), [column], 1);
+        using var b = new RecordBatch(new Schema([new Field("y", Int32Type.Default, true)], null), [column], 1);
+        using var c = new RecordBatch(new Schema([new Field("x", Int32Type.Default, false)], null), [column], 1);
+        using var d = new RecordBatch(new Schema([new Field("x", Int32Type.Default, true)], [new("k", "v")]), [column], 1);
         Assert.Multiple(() =>
         {
             Assert.That(ArrayDataComparer.FirstDifference(a, b), Is.EqualTo("x: field name 'x' != 'y'"));
@@ -141,29 +137,19 @@ public class ArrayDataComparerTests
     public void GeneratedArrays_EqualThemselvesAndTheirSlices()
     {
         var random = new Random(11);
-        foreach (ArrowType type in ArrowGenerators.PrimitiveTypes)
+        foreach (IArrowType type in ArrowGenerators.PrimitiveTypes)
         {
-            ArrowArray array = ArrowGenerators.RandomArray(type, 30, random);
-            Assert.That(ArrayDataComparer.FirstDifference(array, array), Is.Null, type.ToString());
-            Assert.That(ArrayDataComparer.FirstDifference(array.Slice(5, 10), ArrowArray.Create(array.Data.Slice(5, 10))), Is.Null, type.ToString());
+            IArrowArray array = ArrowGenerators.RandomArray(type, 30, random);
+            Assert.That(ArrayDataComparer.FirstDifference(array, array), Is.Null, ArrowTypeText.Of(type));
+            Assert.That(ArrayDataComparer.FirstDifference(ArrowArrayFactory.Slice(array, 5, 10), ArrowArrayFactory.BuildArray(ArrowGenerators.SliceData(array.Data, 5, 10))), Is.Null, ArrowTypeText.Of(type));
         }
     }
 
     private static StructArray Build(StructType type, int[] values)
     {
         // Two structs: a = values[0], b = [values[1]]; a = values[2], b = values[3..6].
-        var builder = new StructArray.Builder(type);
-        var a = builder.GetFieldBuilder<Int8Array.Builder>(0);
-        var b = builder.GetFieldBuilder<ListArray.Builder>(1);
-        var items = b.GetValueBuilder<Int32Array.Builder>();
-        a.Append((sbyte)values[0]);
-        b.Append();
-        items.Append(values[1]);
-        builder.Append();
-        a.Append((sbyte)values[2]);
-        b.Append();
-        items.AppendRange(values.AsSpan(3));
-        builder.Append();
-        return builder.Build();
+        ArrayData a = IpcTestData.Primitive<sbyte>(Int8Type.Default, (sbyte)values[0], (sbyte)values[2]);
+        ArrayData b = IpcTestData.List(type.Fields[1].DataType, IpcTestData.Int32([values[1], .. values.Skip(3).Cast<int?>()]), [0, 1, values.Length - 2]);
+        return new StructArray(IpcTestData.Struct(type, 2, [a, b]));
     }
 }

@@ -1,13 +1,11 @@
 using DataBridge.Arrow;
 using DataBridge.Ipc;
-using DataBridge.Tooling;
+using DataBridge.Tests.Support;
 
 namespace DataBridge.Tests.Ipc;
 
 public class FuzzCorpusTests
 {
-    private static readonly TimeSpan PerFileLimit = TimeSpan.FromSeconds(5);
-
     public static IEnumerable<TestCaseData> FuzzFiles()
     {
         string dir = Path.GetFullPath(Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "..", "..", "..", "shared", "arrow-interop", "fuzz"));
@@ -32,40 +30,42 @@ public class FuzzCorpusTests
         }
 
         byte[] bytes = File.ReadAllBytes(path);
-        string memoryOutcome = RunWithLimit(() => new ArrowIpcReader(bytes));
-        string streamOutcome = RunWithLimit(() => new ArrowIpcReader(new NonSeekableStream(bytes)));
+        string memoryOutcome = Run(() => new ArrowIpcReader(bytes));
+        string streamOutcome = Run(() => new ArrowIpcReader(new NonSeekableStream(bytes)));
         TestContext.Out.WriteLine($"memory: {memoryOutcome}");
         TestContext.Out.WriteLine($"stream: {streamOutcome}");
         Assert.That(streamOutcome, Is.EqualTo(memoryOutcome));
     }
 
-    /// <summary>Reads everything and renders every value; returns "ok N" or the ArrowFormatException message.</summary>
-    private static string RunWithLimit(Func<ArrowIpcReader> open)
+    /// <summary>
+    /// Reads everything and reads every value through Apache.Arrow's typed arrays; returns "ok N" or
+    /// "ArrowFormatException" (its subclass UnsupportedArrowFeatureException included). Any other exception fails
+    /// the test. The reader's loop is bounded by the input (every message consumes bytes).
+    /// </summary>
+    private static string Run(Func<ArrowIpcReader> open)
     {
-        Task<string> task = Task.Run(() =>
+        try
         {
-            try
+            using ArrowIpcReader reader = open();
+            int batches = 0;
+            foreach (RecordBatch batch in reader.ReadRecordBatches())
             {
-                using ArrowIpcReader reader = open();
-                int batches = 0;
-                foreach (RecordBatch batch in reader.ReadRecordBatches())
+                using (batch)
                 {
-                    using (batch)
+                    foreach (IArrowArray column in batch.Arrays)
                     {
-                        // Canonical JSON reads every value through the typed arrays.
-                        _ = CanonicalJson.ToJson(batch.Schema, [batch], indented: false);
-                        batches++;
+                        ArrayReader.ReadAll(column);
                     }
-                }
 
-                return "ok " + batches;
+                    batches++;
+                }
             }
-            catch (ArrowFormatException)
-            {
-                return "ArrowFormatException";
-            }
-        });
-        Assert.That(task.Wait(PerFileLimit), Is.True, "the reader did not finish in time");
-        return task.Result;
+
+            return "ok " + batches;
+        }
+        catch (ArrowFormatException)
+        {
+            return "ArrowFormatException";
+        }
     }
 }

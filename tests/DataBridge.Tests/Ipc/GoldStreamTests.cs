@@ -5,7 +5,8 @@ namespace DataBridge.Tests.Ipc;
 
 public class GoldStreamTests
 {
-    private static readonly string[] RefusedFeatures = ["compression:", "endianness:Big", "type:"];
+    // Compression, views, list views and run-end encoded arrays are read since the codec speaks Apache.Arrow: only big-endian is refused.
+    private static readonly string[] RefusedFeatures = ["endianness:Big"];
 
     [Test]
     public void ReadGold_EveryStream_ReadsOrRefusesUnsupportedFeatureByName()
@@ -60,6 +61,12 @@ public class GoldStreamTests
                 try
                 {
                     using var reader = new ArrowIpcReader(File.ReadAllBytes(path));
+                    if (NodeOracleCannotRead(reader.Schema))
+                    {
+                        TestContext.Out.WriteLine($"{Rel(path)}: skipped, the node oracle's apache-arrow cannot decode view, list-view or run-end encoded types");
+                        continue;
+                    }
+
                     using var file = File.Create(output);
                     using var writer = new ArrowIpcWriter(file, reader.Schema);
                     foreach (RecordBatch batch in reader.ReadRecordBatches())
@@ -94,6 +101,13 @@ public class GoldStreamTests
 
         Assert.That(failures, Is.Empty);
     }
+
+    private static bool NodeOracleCannotRead(Schema schema) => schema.FieldsList.Any(f => Newer(f.DataType));
+
+    private static bool Newer(IArrowType type) =>
+        type.TypeId is ArrowTypeId.StringView or ArrowTypeId.BinaryView or ArrowTypeId.ListView or ArrowTypeId.LargeListView or ArrowTypeId.RunEndEncoded
+        || (type is DictionaryType d && Newer(d.ValueType))
+        || TypeLayout.Children(type).Any(f => Newer(f.DataType));
 
     private static string Rel(string path) => Path.GetRelativePath(Path.Combine(SharedInterop.Root, "gold"), path);
 }

@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using DataBridge.Arrow;
 using DataBridge.Ipc;
+
+using DataBridge.Tests.Support;
 
 namespace DataBridge.Tests.Ipc;
 
@@ -22,7 +23,19 @@ internal static class IpcTestData
         return new ArrowBuffer(bytes);
     }
 
-    public static ArrayData Primitive<T>(ArrowType type, params T?[] values)
+    /// <summary>A buffer holding <paramref name="values"/> (little-endian, as this machine is).</summary>
+    public static ArrowBuffer BufferOf<T>(ReadOnlySpan<T> values)
+        where T : unmanaged => new(MemoryMarshal.AsBytes(values).ToArray());
+
+    /// <summary>A batch over array data (Apache's RecordBatch takes typed arrays).</summary>
+    public static RecordBatch FromData(Schema schema, IEnumerable<ArrayData> columns, int length) =>
+        new(schema, columns.Select(ArrowArrayFactory.BuildArray), length);
+
+    /// <summary>A union type with type ids <paramref name="typeIds"/> (0, 1, ... by default).</summary>
+    public static UnionType UnionOf(UnionMode mode, int[]? typeIds, params Field[] fields) =>
+        new(fields, typeIds ?? Enumerable.Range(0, fields.Length), mode);
+
+    public static ArrayData Primitive<T>(IArrowType type, params T?[] values)
         where T : unmanaged
     {
         var raw = new T[values.Length];
@@ -33,14 +46,14 @@ internal static class IpcTestData
             valid[i] = values[i].HasValue;
         }
 
-        return WithValidity(type, valid, ArrowBuffer.FromSpan<T>(raw));
+        return WithValidity(type, valid, BufferOf<T>(raw));
     }
 
-    public static ArrayData Int32(params int?[] values) => Primitive(IntType.Int32, values);
+    public static ArrayData Int32(params int?[] values) => Primitive(Int32Type.Default, values);
 
-    public static ArrayData Int64(params long?[] values) => Primitive(IntType.Int64, values);
+    public static ArrayData Int64(params long?[] values) => Primitive(Int64Type.Default, values);
 
-    public static ArrayData Float64(params double?[] values) => Primitive(FloatingPointType.Float64, values);
+    public static ArrayData Float64(params double?[] values) => Primitive(DoubleType.Default, values);
 
     public static ArrayData Bool(params bool?[] values)
     {
@@ -55,11 +68,11 @@ internal static class IpcTestData
         return WithValidity(BooleanType.Default, valid, Bitmap(bits));
     }
 
-    public static ArrayData Utf8(params string?[] values) => Binary(Utf8Type.Default, values.Select(v => v is null ? null : Encoding.UTF8.GetBytes(v)).ToArray());
+    public static ArrayData Utf8(params string?[] values) => Binary(StringType.Default, values.Select(v => v is null ? null : Encoding.UTF8.GetBytes(v)).ToArray());
 
-    public static ArrayData Binary(ArrowType type, byte[]?[] values)
+    public static ArrayData Binary(IArrowType type, byte[]?[] values)
     {
-        bool large = type.TypeId is ArrowTypeId.LargeBinary or ArrowTypeId.LargeUtf8;
+        bool large = type.TypeId is ArrowTypeId.LargeBinary or ArrowTypeId.LargeString;
         var data = new List<byte>();
         var offsets = new List<long> { 0 };
         var valid = new bool[values.Length];
@@ -71,18 +84,18 @@ internal static class IpcTestData
         }
 
         ArrowBuffer offsetBuffer = large
-            ? ArrowBuffer.FromSpan<long>(offsets.ToArray())
-            : ArrowBuffer.FromSpan<int>(offsets.Select(o => (int)o).ToArray());
+            ? BufferOf<long>(offsets.ToArray())
+            : BufferOf<int>(offsets.Select(o => (int)o).ToArray());
         return new ArrayData(type, values.Length, valid.Count(v => !v), 0, [NullableBitmap(valid), offsetBuffer, new ArrowBuffer(data.ToArray())]);
     }
 
-    public static ArrayData List(ArrowType type, ArrayData child, int[] offsets, bool[]? valid = null)
+    public static ArrayData List(IArrowType type, ArrayData child, int[] offsets, bool[]? valid = null)
     {
         int length = offsets.Length - 1;
         valid ??= Enumerable.Repeat(true, length).ToArray();
         ArrowBuffer offsetBuffer = type.TypeId == ArrowTypeId.LargeList
-            ? ArrowBuffer.FromSpan<long>(offsets.Select(o => (long)o).ToArray())
-            : ArrowBuffer.FromSpan<int>(offsets);
+            ? BufferOf<long>(offsets.Select(o => (long)o).ToArray())
+            : BufferOf<int>(offsets);
         return new ArrayData(type, length, valid.Count(v => !v), 0, [NullableBitmap(valid), offsetBuffer], [child]);
     }
 
@@ -92,21 +105,29 @@ internal static class IpcTestData
         return new ArrayData(type, length, valid.Count(v => !v), 0, [NullableBitmap(valid)], children);
     }
 
-    public static ArrayData WithValidity(ArrowType type, bool[] valid, ArrowBuffer values) =>
+    public static ArrayData WithValidity(IArrowType type, bool[] valid, ArrowBuffer values) =>
         new(type, valid.Length, valid.Count(v => !v), 0, [NullableBitmap(valid), values]);
 
+    /// <summary>Dictionary-encoded data; the indices are stored in the width of the type's index type.</summary>
     public static ArrayData Dictionary(DictionaryType type, ArrayData dictionary, params int?[] indices)
     {
-        ArrayData idx = Primitive(type.IndexType, indices);
-        return new ArrayData(type, idx.Length, idx.NullCount, 0, idx.Buffers, null, dictionary);
+        ArrayData idx = ((IntegerType)type.IndexType).BitWidth switch
+        {
+            8 => Primitive(type.IndexType, [.. indices.Select(i => (sbyte?)i)]),
+            16 => Primitive(type.IndexType, [.. indices.Select(i => (short?)i)]),
+            32 => Primitive(type.IndexType, indices),
+            _ => Primitive(type.IndexType, [.. indices.Select(i => (long?)i)]),
+        };
+        return new ArrayData(type, idx.Length, idx.NullCount, 0, idx.Buffers, [], dictionary);
     }
 
-    public static ArrayData Fixed(ArrowType type, byte[] raw, bool[] valid) => WithValidity(type, valid, new ArrowBuffer(raw));
+    public static ArrayData Fixed(IArrowType type, byte[] raw, bool[] valid) => WithValidity(type, valid, new ArrowBuffer(raw));
 
     public static ArrayData Union(UnionType type, sbyte[] typeIds, int[]? offsets, params ArrayData[] children)
     {
-        ArrowBuffer ids = ArrowBuffer.FromSpan<sbyte>(typeIds);
-        ArrowBuffer[] buffers = offsets is null ? [ArrowBuffer.Empty, ids] : [ArrowBuffer.Empty, ids, ArrowBuffer.FromSpan<int>(offsets)];
+        ArrowBuffer ids = BufferOf<sbyte>(typeIds);
+        // Apache's union layout: [type ids] (sparse) or [type ids, offsets] (dense), no validity.
+        ArrowBuffer[] buffers = offsets is null ? [ids] : [ids, BufferOf<int>(offsets)];
         return new ArrayData(type, typeIds.Length, 0, 0, buffers, children);
     }
 
@@ -130,8 +151,8 @@ internal static class IpcTestData
 
     public static RecordBatch Batch(params (string Name, ArrayData Data)[] columns)
     {
-        var schema = new Schema(columns.Select(c => new Field(c.Name, c.Data.Type, true)));
-        return RecordBatch.FromData(schema, columns.Select(c => c.Data), columns.Length == 0 ? 0 : columns[0].Data.Length);
+        var schema = new Schema(columns.Select(c => new Field(c.Name, c.Data.DataType, true)), null);
+        return IpcTestData.FromData(schema, columns.Select(c => c.Data), columns.Length == 0 ? 0 : columns[0].Data.Length);
     }
 
     public static byte[] Write(Schema schema, IEnumerable<RecordBatch> batches, ArrowIpcWriterOptions? options = null, bool end = true)
@@ -169,7 +190,7 @@ internal static class IpcTestData
     public static void AssertSameData(ArrayData expected, ArrayData actual, string what)
     {
         Assert.That(actual.Length, Is.EqualTo(expected.Length), what + " length");
-        Assert.That(actual.NullCount, Is.EqualTo(expected.NullCount), what + " null count");
+        Assert.That(actual.GetNullCount(), Is.EqualTo(expected.GetNullCount()), what + " null count");
         Assert.That(ArrayDataComparer.FirstDifference(expected, actual), Is.Null, what + " values");
     }
 

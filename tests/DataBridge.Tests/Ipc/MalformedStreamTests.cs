@@ -121,7 +121,7 @@ public class MalformedStreamTests
     [Test]
     public void ReadBatch_ListOffsetsPastChild_ThrowsNamingField()
     {
-        RecordBatch batch = Batch(("l", List(new ListType(IntType.Int32), Int32(1, 2, 3), [0, 1, 3])));
+        RecordBatch batch = Batch(("l", List(new ListType(Int32Type.Default), Int32(1, 2, 3), [0, 1, 3])));
         byte[] bad = Patch(Write(batch.Schema, [batch]), new[] { 0, 1, 3 }, new[] { 0, 1, 9 });
         Assert.That(ReadBoth<ArrowFormatException>(bad).Message, Does.Contain("'l'").And.Contain("child"));
     }
@@ -129,7 +129,7 @@ public class MalformedStreamTests
     [Test]
     public void ReadBatch_LargeOffsetsBeyondInt_Throws()
     {
-        RecordBatch batch = Batch(("s", Binary(LargeUtf8Type.Default, [[65, 66], [67]])));
+        RecordBatch batch = Batch(("s", Binary(LargeStringType.Default, [[65, 66], [67]])));
         byte[] bad = Patch(Write(batch.Schema, [batch]), new long[] { 0, 2, 3 }, new long[] { 0, 2, 1L << 40 });
         ReadBoth<ArrowFormatException>(bad);
     }
@@ -137,9 +137,9 @@ public class MalformedStreamTests
     [Test]
     public void ReadBatch_DictionaryIndexOutOfRange_ThrowsNamingField()
     {
-        var type = new DictionaryType(IntType.Int32, Utf8Type.Default, id: 3);
-        var schema = new Schema([new Field("d", type)]);
-        RecordBatch batch = RecordBatch.FromData(schema, [Dictionary(type, Utf8("a", "b"), 1, 0, 1, 1, 0, 1, 0)], 7);
+        var type = new DictionaryType(Int32Type.Default, StringType.Default, false);
+        var schema = new Schema([new Field("d", type, true)], null);
+        RecordBatch batch = IpcTestData.FromData(schema, [Dictionary(type, Utf8("a", "b"), 1, 0, 1, 1, 0, 1, 0)], 7);
         byte[] bad = Patch(Write(schema, [batch]), new[] { 1, 0, 1, 1, 0, 1, 0 }, new[] { 1, 0, 1, 2, 0, 1, 0 });
         Assert.That(ReadBoth<ArrowFormatException>(bad).Message, Does.Contain("'d'").And.Contain("slot 3"));
     }
@@ -147,9 +147,9 @@ public class MalformedStreamTests
     [Test]
     public void ReadBatch_NegativeDictionaryIndex_Throws()
     {
-        var type = new DictionaryType(IntType.Int32, Utf8Type.Default, id: 3);
-        var schema = new Schema([new Field("d", type)]);
-        RecordBatch batch = RecordBatch.FromData(schema, [Dictionary(type, Utf8("a", "b"), 1, 0, 1, 1, 0, 1, 0)], 7);
+        var type = new DictionaryType(Int32Type.Default, StringType.Default, false);
+        var schema = new Schema([new Field("d", type, true)], null);
+        RecordBatch batch = IpcTestData.FromData(schema, [Dictionary(type, Utf8("a", "b"), 1, 0, 1, 1, 0, 1, 0)], 7);
         byte[] bad = Patch(Write(schema, [batch]), new[] { 1, 0, 1, 1, 0, 1, 0 }, new[] { 1, 0, 1, -1, 0, 1, 0 });
         ReadBoth<ArrowFormatException>(bad);
     }
@@ -157,9 +157,9 @@ public class MalformedStreamTests
     [Test]
     public void ReadBatch_UnknownUnionTypeId_Throws()
     {
-        var type = new UnionType([new Field("i", IntType.Int32), new Field("j", IntType.Int32)], UnionMode.Dense, [3, 4]);
-        var schema = new Schema([new Field("u", type)]);
-        RecordBatch batch = RecordBatch.FromData(schema, [Union(type, [3, 4, 4, 3, 3, 4, 3, 4], [0, 0, 1, 1, 2, 2, 3, 3], Int32(1, 2, 3, 4), Int32(5, 6, 7, 8))], 8);
+        var type = IpcTestData.UnionOf(UnionMode.Dense, [3, 4], new Field("i", Int32Type.Default, true), new Field("j", Int32Type.Default, true));
+        var schema = new Schema([new Field("u", type, true)], null);
+        RecordBatch batch = IpcTestData.FromData(schema, [Union(type, [3, 4, 4, 3, 3, 4, 3, 4], [0, 0, 1, 1, 2, 2, 3, 3], Int32(1, 2, 3, 4), Int32(5, 6, 7, 8))], 8);
         byte[] bytes = Write(schema, [batch]);
         byte[] badId = Patch(bytes, new sbyte[] { 3, 4, 4, 3, 3, 4, 3, 4 }, new sbyte[] { 3, 4, 4, 3, 5, 4, 3, 4 });
         Assert.That(ReadBoth<ArrowFormatException>(badId).Message, Does.Contain("type id 5"));
@@ -202,13 +202,13 @@ public class MalformedStreamTests
     [Test]
     public void ReadSchema_NestingDeeperThan64_Throws()
     {
-        ArrowType type = IntType.Int32;
+        IArrowType type = Int32Type.Default;
         for (int i = 0; i < 70; i++)
         {
-            type = new StructType([new Field("s" + i, type)]);
+            type = new StructType([new Field("s" + i, type, true)]);
         }
 
-        var schema = new Schema([new Field("deep", type)]);
+        var schema = new Schema([new Field("deep", type, true)], null);
         using var stream = new MemoryStream();
         using (var writer = new ArrowIpcWriter(stream, schema, leaveOpen: true))
         {
@@ -239,12 +239,7 @@ public class MalformedStreamTests
         Assert.That(ReadBoth<ArrowFormatException>(bytes[frames[1].Start..]).Message, Does.Contain("instead of a schema"));
     }
 
-    [TestCase("versions/2.0.0-compression/generated_lz4.stream", "compression:LZ4_FRAME")]
-    [TestCase("versions/2.0.0-compression/generated_zstd.stream", "compression:ZSTD")]
     [TestCase("versions/1.0.0-bigendian/generated_primitive.stream", "endianness:Big")]
-    [TestCase("generated_binary_view.stream", "type:BinaryView")]
-    [TestCase("generated_list_view.stream", "type:ListView")]
-    [TestCase("generated_run_end_encoded.stream", "type:RunEndEncoded")]
     public void Read_UnsupportedFeature_ThrowsNamingIt(string gold, string feature)
     {
         byte[] bytes = File.ReadAllBytes(Path.Combine(SharedInterop.Root, "gold", gold));

@@ -20,12 +20,12 @@ public class RandomRoundTripTests
         int length = random.Next(0, 40);
         for (int c = 0; c < columns; c++)
         {
-            ArrowType type = RandomType(random, c == 0 ? 3 : random.Next(4), seed * 10 + c);
-            fields.Add(new Field("c" + c, type));
+            IArrowType type = RandomType(random, c == 0 ? 3 : random.Next(4), seed * 10 + c);
+            fields.Add(new Field("c" + c, type, true));
             data.Add(RandomData(random, type, length));
         }
 
-        RecordBatch batch = RecordBatch.FromData(new Schema(fields), data, length);
+        RecordBatch batch = IpcTestData.FromData(new Schema(fields, null), data, length);
         int offset = length == 0 ? 0 : random.Next(length);
         RecordBatch slice = batch.Slice(offset, random.Next(length - offset + 1));
         byte[] bytes = Write(batch.Schema, [batch, slice]);
@@ -34,49 +34,49 @@ public class RandomRoundTripTests
     }
 
     /// <summary>A random type whose nesting is exactly <paramref name="depth"/> levels below it along its first child.</summary>
-    private static ArrowType RandomType(Random random, int depth, int dictionaryId)
+    private static IArrowType RandomType(Random random, int depth, int dictionaryId)
     {
         if (depth == 0)
         {
             return random.Next(7) switch
             {
-                0 => IntType.Int32,
-                1 => IntType.Int64,
-                2 => Utf8Type.Default,
+                0 => Int32Type.Default,
+                1 => Int64Type.Default,
+                2 => StringType.Default,
                 3 => BooleanType.Default,
-                4 => FloatingPointType.Float64,
+                4 => DoubleType.Default,
                 5 => LargeBinaryType.Default,
-                _ => new DictionaryType(IntType.Int16, Utf8Type.Default, id: dictionaryId),
+                _ => new DictionaryType(Int16Type.Default, StringType.Default, false),
             };
         }
 
-        ArrowType inner = RandomType(random, depth - 1, dictionaryId);
+        IArrowType inner = RandomType(random, depth - 1, dictionaryId);
         return random.Next(6) switch
         {
             0 => new ListType(inner),
             1 => new LargeListType(inner),
             2 => new FixedSizeListType(inner, 1 + random.Next(3)),
-            3 => new UnionType([new Field("a", inner), new Field("b", IntType.Int8)], random.Next(2) == 0 ? UnionMode.Sparse : UnionMode.Dense, [3, 1]),
-            _ => new StructType([new Field("x", inner), new Field("y", RandomType(random, 0, dictionaryId + 1000))]),
+            3 => IpcTestData.UnionOf(random.Next(2) == 0 ? UnionMode.Sparse : UnionMode.Dense, [3, 1], new Field("a", inner, true), new Field("b", Int8Type.Default, true)),
+            _ => new StructType([new Field("x", inner, true), new Field("y", RandomType(random, 0, dictionaryId + 1000), true)]),
         };
     }
 
-    private static ArrayData RandomData(Random random, ArrowType type, int length)
+    private static ArrayData RandomData(Random random, IArrowType type, int length)
     {
         bool[] valid = [.. Enumerable.Range(0, length).Select(_ => random.Next(4) != 0)];
         switch (type)
         {
-            case IntType { BitWidth: 8 }:
+            case Int8Type:
                 return Primitive<sbyte>(type, [.. valid.Select(v => v ? (sbyte?)random.Next(-100, 100) : null)]);
-            case IntType { BitWidth: 32 }:
+            case Int32Type:
                 return Int32([.. valid.Select(v => v ? (int?)random.Next() : null)]);
-            case IntType:
+            case Int64Type or Int16Type:
                 return Int64([.. valid.Select(v => v ? (long?)random.NextInt64() : null)]);
-            case FloatingPointType:
+            case DoubleType:
                 return Float64([.. valid.Select(v => v ? (double?)random.NextDouble() : null)]);
             case BooleanType:
                 return Bool([.. valid.Select(v => v ? (bool?)(random.Next(2) == 0) : null)]);
-            case Utf8Type:
+            case StringType:
                 return Utf8([.. valid.Select(v => v ? new string('s', random.Next(5)) : null)]);
             case LargeBinaryType:
                 return Binary(type, [.. valid.Select(v => v ? Bytes(random.Next(5), random.Next()) : null)]);
@@ -94,7 +94,7 @@ public class RandomRoundTripTests
                     offsets[i + 1] = offsets[i] + (valid[i] ? random.Next(4) : 0);
                 }
 
-                return List(type, RandomData(random, type.Children[0].DataType, offsets[^1]), offsets, valid);
+                return List(type, RandomData(random, ((NestedType)type).Fields[0].DataType, offsets[^1]), offsets, valid);
             }
 
             case FixedSizeListType f:
@@ -111,12 +111,12 @@ public class RandomRoundTripTests
             {
                 sbyte[] ids = [.. Enumerable.Range(0, length).Select(_ => (sbyte)u.TypeIds[random.Next(2)])];
                 var counts = new int[2];
-                int[] offsets = [.. ids.Select(id => counts[u.ChildIndex(id)]++)];
+                int[] offsets = [.. ids.Select(id => counts[System.Array.IndexOf(u.TypeIds, (int)id)]++)];
                 return Union(u, ids, offsets, [.. u.Fields.Select((f, i) => RandomData(random, f.DataType, counts[i]))]);
             }
 
             default:
-                throw new NotSupportedException(type.ToString());
+                throw new NotSupportedException(ArrowTypeText.Of(type));
         }
     }
 }

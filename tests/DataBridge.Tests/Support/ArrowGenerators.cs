@@ -33,7 +33,7 @@ internal static class ArrowGenerators
         new TimestampType(TimeUnit.Second, (string?)null), new TimestampType(TimeUnit.Millisecond, "UTC"), new TimestampType(TimeUnit.Microsecond, "Europe/Paris"), new TimestampType(TimeUnit.Nanosecond, "+07:30"),
         DurationType.Second, DurationType.Millisecond, DurationType.Microsecond, DurationType.Nanosecond,
         IntervalType.YearMonth, IntervalType.DayTime, IntervalType.MonthDayNanosecond,
-        new Decimal32Type(9, 2), new Decimal64Type(18, -3), new Decimal128Type(38, 10), new Decimal256Type(76, 20), new Decimal128Type(5, 0),
+        new Decimal32Type(9, 2), new Decimal64Type(18, 3), new Decimal128Type(38, 10), new Decimal256Type(76, 20), new Decimal128Type(5, 0),
     ];
 
     private static readonly IArrowType[] MapKeyTypes = [StringType.Default, Int32Type.Default, Int64Type.Default];
@@ -193,7 +193,7 @@ internal static class ArrowGenerators
             (1, childField.Select(f => (IArrowType)new LargeListType(f))),
             (1, childField.Select(f => (IArrowType)new ListViewType(f))),
             (1, childField.Select(f => (IArrowType)new LargeListViewType(f))),
-            (1, from f in childField from size in Gen.Choose(0, 3) select (IArrowType)new FixedSizeListType(f, size)),
+            (1, from f in childField from size in Gen.Choose(1, 3) select (IArrowType)new FixedSizeListType(f, size)),
             (1, from key in Gen.Elements(MapKeyTypes) from value in child from nullable in Gen.Elements(true, false) from sorted in Gen.Elements(true, false)
                 select (IArrowType)new MapType(key, value, nullable, sorted)),
             (1, Union(childField, UnionMode.Sparse)),
