@@ -3,8 +3,9 @@
 // from .NET and uploading its result back; the results come back here in partition order.
 //
 //   dotnet run --project samples/Distributed [path to python3 with pandas and distributed] [tcp://scheduler:8786]
+using Apache.Arrow;
+using Apache.Arrow.Types;
 using DataBridge;
-using DataBridge.Arrow;
 using DataBridge.Servers;
 
 const int Partitions = 8;
@@ -29,7 +30,7 @@ await using var bridge = new PythonBridge(options);
 using DistributedRunResult result = await bridge.RunDistributedAsync(partitions, driver, context);
 
 Console.WriteLine($"{result.RowCount} rows back from {result.Partitions.Count} partitions; {result.DuplicateUploads} duplicate uploads dropped");
-Console.WriteLine($"result schema: {string.Join(", ", result.Schema.Fields.Select(f => $"{f.Name}: {f.DataType}"))}");
+Console.WriteLine($"result schema: {string.Join(", ", result.Schema.FieldsList.Select(f => $"{f.Name}: {f.DataType.Name}"))}");
 foreach (PartitionResult partition in result.Partitions)
 {
     var revenue = (DoubleArray)partition.Batches[0].Column("revenue");
@@ -57,9 +58,9 @@ static RecordBatch Orders(int start, int count)
 
     var schema = new Schema(
     [
-        new Field("order_id", IntType.Int64),
-        new Field("quantity", IntType.Int64),
-        new Field("unit_price", FloatingPointType.Float64),
-    ]);
+        new Field("order_id", Int64Type.Default, true),
+        new Field("quantity", Int64Type.Default, true),
+        new Field("unit_price", DoubleType.Default, true),
+    ], null);
     return new RecordBatch(schema, [id.Build(), quantity.Build(), price.Build()], count);
 }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using DataBridge.Arrow;
 using DataBridge.Ipc;
 
 namespace DataBridge.Benchmarks.Codec;
@@ -52,12 +51,12 @@ internal static class CodecPayload
                 }
             }
 
-            fields.Add(new Field("i64", IntType.Int64, false));
-            columns.Add(new ArrayData(IntType.Int64, rows, 0, 0, [ArrowBuffer.Empty, ArrowBuffer.FromSpan<long>(longs)]));
-            fields.Add(new Field("f64", FloatingPointType.Float64, false));
-            columns.Add(new ArrayData(FloatingPointType.Float64, rows, 0, 0, [ArrowBuffer.Empty, ArrowBuffer.FromSpan<double>(doubles)]));
-            fields.Add(new Field("i32", IntType.Int32, true));
-            columns.Add(new ArrayData(IntType.Int32, rows, nulls, 0, [new ArrowBuffer(validity), ArrowBuffer.FromSpan<int>(ints)]));
+            fields.Add(new Field("i64", Int64Type.Default, false));
+            columns.Add(new ArrayData(Int64Type.Default, rows, 0, 0, [ArrowBuffer.Empty, Buffer<long>(longs)], []));
+            fields.Add(new Field("f64", DoubleType.Default, false));
+            columns.Add(new ArrayData(DoubleType.Default, rows, 0, 0, [ArrowBuffer.Empty, Buffer<double>(doubles)], []));
+            fields.Add(new Field("i32", Int32Type.Default, true));
+            columns.Add(new ArrayData(Int32Type.Default, rows, nulls, 0, [new ArrowBuffer(validity), Buffer<int>(ints)], []));
         }
 
         if (utf8)
@@ -75,14 +74,18 @@ internal static class CodecPayload
                 offsets[i + 1] = data.Count;
             }
 
-            fields.Add(new Field("s", Utf8Type.Default, false));
-            columns.Add(new ArrayData(Utf8Type.Default, rows, 0, 0, [ArrowBuffer.Empty, ArrowBuffer.FromSpan<int>(offsets), new ArrowBuffer(CollectionsMarshal.AsSpan(data).ToArray())]));
+            fields.Add(new Field("s", StringType.Default, false));
+            columns.Add(new ArrayData(StringType.Default, rows, 0, 0, [ArrowBuffer.Empty, Buffer<int>(offsets), new ArrowBuffer(CollectionsMarshal.AsSpan(data).ToArray())], []));
         }
 
-        return RecordBatch.FromData(new Schema(fields), columns, rows);
+        return new RecordBatch(new Schema(fields, null), columns.Select(ArrowArrayFactory.BuildArray), rows);
     }
 
     /// <summary>Total bytes of the batch's buffers (what a writer must copy).</summary>
     public static long BufferBytes(RecordBatch batch) =>
-        batch.Columns.Sum(c => c.Data.Buffers.Sum(b => (long)b.Length));
+        batch.Arrays.Sum(c => c.Data.Buffers.Sum(b => (long)b.Length));
+
+    private static ArrowBuffer Buffer<T>(T[] values)
+        where T : unmanaged =>
+        new(MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
 }

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using DataBridge.Arrow;
 using DataBridge.Ipc;
 
 namespace DataBridge.Benchmarks.Codec;

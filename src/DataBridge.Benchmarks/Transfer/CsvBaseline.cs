@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using DataBridge.Arrow;
 
 namespace DataBridge.Benchmarks.Transfer;
 
@@ -18,7 +17,7 @@ internal static class CsvBaseline
     {
         var output = new ArrayBufferWriter<byte>(1 << 20);
         Schema schema = batches[0].Schema;
-        Append(output, string.Join(',', schema.Fields.Select(f => f.Name)) + "\n");
+        Append(output, string.Join(',', schema.FieldsList.Select(f => f.Name)) + "\n");
         foreach (RecordBatch batch in batches)
         {
             for (int row = 0; row < batch.Length; row++)
@@ -42,7 +41,7 @@ internal static class CsvBaseline
         return output.WrittenSpan.ToArray();
     }
 
-    private static void WriteValue(ArrayBufferWriter<byte> output, ArrowArray column, int row)
+    private static void WriteValue(ArrayBufferWriter<byte> output, IArrowArray column, int row)
     {
         if (column.IsNull(row))
         {
@@ -54,14 +53,14 @@ internal static class CsvBaseline
         switch (column)
         {
             case TimestampArray ts:
-                DateTime t = DateTime.UnixEpoch.AddTicks(ts.GetValue(row) * 10);
+                DateTime t = DateTime.UnixEpoch.AddTicks(ts.Values[row] * 10);
                 t.TryFormat(span, out written, TimestampFormat, CultureInfo.InvariantCulture);
                 break;
             case Int64Array i:
-                i.GetValue(row).TryFormat(span, out written, default, CultureInfo.InvariantCulture);
+                i.Values[row].TryFormat(span, out written, default, CultureInfo.InvariantCulture);
                 break;
             case DoubleArray d:
-                d.GetValue(row).TryFormat(span, out written, default, CultureInfo.InvariantCulture);
+                d.Values[row].TryFormat(span, out written, default, CultureInfo.InvariantCulture);
                 break;
             case StringArray s:
                 ReadOnlySpan<byte> bytes = s.GetBytes(row);
@@ -70,7 +69,7 @@ internal static class CsvBaseline
                 written = bytes.Length;
                 break;
             default:
-                throw new NotSupportedException(column.Type.Name);
+                throw new NotSupportedException(column.Data.DataType.Name);
         }
 
         output.Advance(written);
@@ -121,7 +120,7 @@ internal static class CsvBaseline
     {
         void Append(ReadOnlySpan<byte> field);
 
-        ArrowArray Build();
+        IArrowArray Build();
     }
 
     private sealed class Int64Parser : IColumnParser
@@ -130,7 +129,7 @@ internal static class CsvBaseline
 
         public void Append(ReadOnlySpan<byte> field) => AppendInt64(_builder, field);
 
-        public ArrowArray Build() => _builder.Build();
+        public IArrowArray Build() => _builder.Build();
     }
 
     private sealed class DoubleParser : IColumnParser
@@ -139,16 +138,16 @@ internal static class CsvBaseline
 
         public void Append(ReadOnlySpan<byte> field) => AppendDouble(_builder, field);
 
-        public ArrowArray Build() => _builder.Build();
+        public IArrowArray Build() => _builder.Build();
     }
 
     private sealed class StringParser : IColumnParser
     {
         private readonly StringArray.Builder _builder = new();
 
-        public void Append(ReadOnlySpan<byte> field) => _builder.AppendUtf8(field);
+        public void Append(ReadOnlySpan<byte> field) => _builder.Append(field);
 
-        public ArrowArray Build() => _builder.Build();
+        public IArrowArray Build() => _builder.Build();
     }
 
     private sealed class TimestampParser(TimestampType type) : IColumnParser
@@ -157,15 +156,15 @@ internal static class CsvBaseline
 
         public void Append(ReadOnlySpan<byte> field) => AppendTimestamp(_builder, field);
 
-        public ArrowArray Build() => _builder.Build();
+        public IArrowArray Build() => _builder.Build();
     }
 
     private static IColumnParser[] NewParsers(Schema schema) =>
-        [.. schema.Fields.Select(f => f.DataType switch
+        [.. schema.FieldsList.Select(f => f.DataType switch
         {
-            IntType => (IColumnParser)new Int64Parser(),
-            FloatingPointType => new DoubleParser(),
-            Utf8Type => new StringParser(),
+            Int64Type => (IColumnParser)new Int64Parser(),
+            DoubleType => new DoubleParser(),
+            StringType => new StringParser(),
             TimestampType t => new TimestampParser(t),
             _ => throw new NotSupportedException(f.DataType.Name),
         })];
@@ -210,7 +209,7 @@ internal static class CsvBaseline
         Span<char> chars = stackalloc char[s.Length];
         Encoding.ASCII.GetChars(s, chars);
         DateTime t = DateTime.ParseExact(chars, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-        b.Append((t.Ticks - DateTime.UnixEpoch.Ticks) / 10);
+        b.Append(new DateTimeOffset(t));
     }
 
     private static void Append(ArrayBufferWriter<byte> output, string s)

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using DataBridge.Arrow;
 
 namespace DataBridge.Benchmarks.Transfer;
 
@@ -41,7 +40,7 @@ public class OneWayTransferBenchmarks
                     values = np.where(idx % 10 == 7, np.nan, values)
                 cols[f"f{c}"] = values
             cache.clear()
-            cache[n] = pd.ArrowFrame(cols)
+            cache[n] = pd.DataFrame(cols)
         data_manager.noops_fetch()
         data_manager.set_output(cache[n])
         """;
@@ -59,7 +58,7 @@ public class OneWayTransferBenchmarks
             pool = ["".join(rnd.choice(alphabet) for _ in range(32)) for _ in range(997)]
             values = [pool[i % 997][: 8 + (i * 7) % 25] for i in range(n)]
             cache.clear()
-            cache[n] = pd.ArrowFrame({"s0": pd.Series(values, dtype=object)})
+            cache[n] = pd.DataFrame({"s0": pd.Series(values, dtype=object)})
         data_manager.noops_fetch()
         data_manager.set_output(cache[n])
         """;
@@ -85,7 +84,7 @@ public class OneWayTransferBenchmarks
     {
         _numeric = TransferData.Numeric(Rows);
         _numericBytes = new byte[TransferData.ArrowStreamBytes(_numeric)];
-        _strings = [.. TransferData.Mixed(Rows).Select(b => new RecordBatch(new Schema([b.Schema.Fields[8]]), [b.Column(8)], b.Length))];
+        _strings = [.. TransferData.Mixed(Rows).Select(b => new RecordBatch(new Schema([b.Schema.FieldsList[8]], null), [b.Column(8)], b.Length))];
         _stringBytes = new byte[TransferData.ArrowStreamBytes(_strings)];
         _peer = PythonPeer.StartSocketLimit();
         _bridge = TransferParameters.NewBridge();
@@ -102,7 +101,7 @@ public class OneWayTransferBenchmarks
     private void Verify(List<RecordBatch> input, string what)
     {
         using RunResult result = _bridge!.RunAsync(input, CountRows).GetAwaiter().GetResult();
-        long seen = ((Int64Array)result.Batches[0].Column(0)).GetValue(0);
+        long seen = ((Int64Array)result.Batches[0].Column(0)).GetValue(0) ?? -1;
         if (seen != Rows)
         {
             throw new InvalidOperationException($"the worker counted {seen} {what} rows of {Rows}");

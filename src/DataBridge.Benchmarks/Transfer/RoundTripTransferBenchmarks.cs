@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using DataBridge.Arrow;
 
 namespace DataBridge.Benchmarks.Transfer;
 

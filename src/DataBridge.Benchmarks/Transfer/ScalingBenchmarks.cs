@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using DataBridge.Arrow;
 
 namespace DataBridge.Benchmarks.Transfer;
 
@@ -43,7 +42,7 @@ public class ScalingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var schema = new Schema([new Field("x", IntType.Int64, false)]);
+        var schema = new Schema([new Field("x", Int64Type.Default, false)], null);
         for (int p = 0; p < 8; p++)
         {
             var b = new Int64Array.Builder();

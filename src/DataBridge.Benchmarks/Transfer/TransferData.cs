@@ -1,4 +1,3 @@
-using DataBridge.Arrow;
 using DataBridge.Ipc;
 
 namespace DataBridge.Benchmarks.Transfer;
@@ -11,6 +10,9 @@ namespace DataBridge.Benchmarks.Transfer;
 internal static class TransferData
 {
     public const int BatchRows = 65536;
+
+    // Timestamps without a zone, as pandas writes datetime64[us] columns.
+    private static readonly TimestampType Microseconds = new(TimeUnit.Microsecond, (string?)null);
 
     public static List<RecordBatch> Numeric(int rows) => Build(rows, mixed: false);
 
@@ -37,22 +39,22 @@ internal static class TransferData
         var fields = new List<Field>();
         for (int i = 0; i < 4; i++)
         {
-            fields.Add(new Field($"i{i}", IntType.Int64, i >= 2));
+            fields.Add(new Field($"i{i}", Int64Type.Default, i >= 2));
         }
 
         for (int i = 0; i < 4; i++)
         {
-            fields.Add(new Field($"f{i}", FloatingPointType.Float64, i >= 2));
+            fields.Add(new Field($"f{i}", DoubleType.Default, i >= 2));
         }
 
         if (mixed)
         {
-            fields.Add(new Field("s0", Utf8Type.Default));
-            fields.Add(new Field("s1", Utf8Type.Default));
-            fields.Add(new Field("ts", new TimestampType(TimeUnit.Microsecond)));
+            fields.Add(new Field("s0", StringType.Default, true));
+            fields.Add(new Field("s1", StringType.Default, true));
+            fields.Add(new Field("ts", Microseconds, true));
         }
 
-        var schema = new Schema(fields);
+        var schema = new Schema(fields, null);
         var batches = new List<RecordBatch>();
         var random = new Random(42);
         string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -60,7 +62,7 @@ internal static class TransferData
         for (int start = 0; start < rows; start += BatchRows)
         {
             int n = Math.Min(BatchRows, rows - start);
-            var columns = new List<ArrowArray>();
+            var columns = new List<IArrowArray>();
             for (int c = 0; c < 4; c++)
             {
                 var b = new Int64Array.Builder();
@@ -118,11 +120,11 @@ internal static class TransferData
                     columns.Add(b.Build());
                 }
 
-                var ts = new TimestampArray.Builder(new TimestampType(TimeUnit.Microsecond));
+                var ts = new TimestampArray.Builder(Microseconds);
                 ts.Reserve(n);
                 for (int r = 0; r < n; r++)
                 {
-                    ts.Append(1_700_000_000_000_000L + (start + r) * 1_000L);
+                    ts.Append(DateTimeOffset.UnixEpoch.AddTicks((1_700_000_000_000_000L + (start + r) * 1_000L) * 10));
                 }
 
                 columns.Add(ts.Build());

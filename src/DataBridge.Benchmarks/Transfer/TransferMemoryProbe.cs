@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using DataBridge.Arrow;
 using Microsoft.Extensions.Logging;
 
 namespace DataBridge.Benchmarks.Transfer;
@@ -29,7 +28,7 @@ internal static partial class TransferMemoryProbe
         process.Refresh();
         long before = process.WorkingSet64;
         List<RecordBatch> input = TransferData.Numeric(rows);
-        long dataBytes = input.Sum(b => b.Columns.Sum(c => (long)c.Data.Buffers.Sum(x => x.Length)));
+        long dataBytes = input.Sum(b => b.Arrays.Sum(c => (long)c.Data.Buffers.Sum(x => x.Length)));
         GC.Collect();
         process.Refresh();
         long withData = process.WorkingSet64;

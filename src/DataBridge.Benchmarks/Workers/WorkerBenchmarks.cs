@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using DataBridge.Arrow;
 
 namespace DataBridge.Benchmarks.Workers;
 
@@ -37,7 +36,7 @@ public class WorkerBenchmarks
     {
         var values = new Int64Array.Builder();
         values.Append(42);
-        _oneRow = [new RecordBatch(new Schema([new Field("x", IntType.Int64)]), [values.Build()], 1)];
+        _oneRow = [new RecordBatch(new Schema([new Field("x", Int64Type.Default, true)], null), [values.Build()], 1)];
         _reused = new PythonBridge(new PythonBridgeOptions { PythonExecutable = _python, MaxWorkers = 1 });
 
         // Every run on this bridge forks a new worker: the daemon stays warm, workers are never reused.

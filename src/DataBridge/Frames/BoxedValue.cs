@@ -78,7 +78,8 @@ internal static class BoxedValue
             case TimestampArray a:
                 var type = (TimestampType)a.Data.DataType;
                 DateTime dt = ValueReader.ToDateTime(a.Values[index], type);
-                return ValueReader.IsZoned(type) ? new DateTimeOffset(dt.Ticks, TimeSpan.Zero) : dt;
+                // Boxed apart: a conditional of DateTimeOffset and DateTime would convert dt to a local-time DateTimeOffset.
+                return ValueReader.IsZoned(type) ? new DateTimeOffset(dt.Ticks, TimeSpan.Zero) : (object)dt;
             case Date32Array a: return TemporalConversions.FromDate32(a.Values[index]);
             case Date64Array a: return DateOnly.FromDateTime(TemporalConversions.FromDate64(a.Values[index]));
             case Time32Array a: return TimeOnly.FromTimeSpan(TemporalConversions.ToTimeSpan(a.Values[index], ((TimeType)a.Data.DataType).Unit));

@@ -41,8 +41,9 @@ internal static class BatchSlicer
             return 0;
         }
 
+        // Apache.Arrow leaves Children (and Buffers, when built without them) null rather than empty.
         long total = 0;
-        foreach (ArrowBuffer buffer in data.Buffers)
+        foreach (ArrowBuffer buffer in data.Buffers ?? [])
         {
             total += buffer.Length;
         }

@@ -47,7 +47,7 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
             foreach (RecordBatch batch in partition)
             {
                 ArgumentNullException.ThrowIfNull(batch, nameof(partitions));
-                if (!batch.Schema.Equals(schema))
+                if (!ArrowTypeEquality.Equal(batch.Schema, schema))
                 {
                     throw new ArgumentException($"A batch of partition {i} does not have the server's schema.", nameof(partitions));
                 }

@@ -1,6 +1,7 @@
 using Apache.Arrow.Arrays;
 using DataBridge.Arrow;
 using DataBridge.Frames;
+using DataBridge.Tests.Support;
 
 namespace DataBridge.Tests.Frames;
 
@@ -288,7 +289,7 @@ public sealed class DataFrameConstructionTests
         stream.Position = 0;
         ArrowFrame back = ArrowFrame.FromArrow(stream);
 
-        Assert.That(back.Schema, Is.EqualTo(frame.Schema));
+        Assert.That(ArrowTypeEquality.Equal(back.Schema, frame.Schema), Is.True, ArrowTypeText.Of(back.Schema));
         Assert.That(back.Partitions, Has.Count.EqualTo(2));
         for (int p = 0; p < 2; p++)
         {
@@ -308,7 +309,7 @@ public sealed class DataFrameConstructionTests
         stream.Position = 0;
         ArrowFrame back = await ArrowFrame.FromArrowAsync(stream);
 
-        Assert.That(back.Schema, Is.EqualTo(frame.Schema));
+        Assert.That(ArrowTypeEquality.Equal(back.Schema, frame.Schema), Is.True, ArrowTypeText.Of(back.Schema));
         Assert.That(back.RowCount, Is.Zero);
     }
 

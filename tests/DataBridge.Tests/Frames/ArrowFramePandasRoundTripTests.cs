@@ -1,14 +1,15 @@
+using DataBridge.Arrow;
 using DataBridge.Tests.Workers;
 
 namespace DataBridge.Tests.Frames;
 
 /// <summary>
-/// POCO → DataFrame → Arrow → pandas (a real worker) → Arrow → DataFrame → POCO. Skipped when no Python
+/// POCO → ArrowFrame → Arrow → pandas (a real worker) → Arrow → ArrowFrame → POCO. Skipped when no Python
 /// with numpy and pandas is available.
 /// </summary>
 [TestFixture]
 [CancelAfter(120_000)]
-public sealed class DataFramePandasRoundTripTests
+public sealed class ArrowFramePandasRoundTripTests
 {
     private const string Identity = "data_manager.set_output(data_manager.fetch_once_as_dataframe())";
 
@@ -107,7 +108,7 @@ public sealed class DataFramePandasRoundTripTests
         ArrowFrame output = await bridge.RunAsync(input, """
             import pandas as pd
             df = data_manager.fetch_once_as_dataframe()
-            data_manager.set_output(pd.ArrowFrame({"columns": [",".join(df.columns)]}))
+            data_manager.set_output(pd.DataFrame({"columns": [",".join(df.columns)]}))
             """);
 
         Assert.That(output.Column<string>("columns").Single(), Is.EqualTo("id,name"));

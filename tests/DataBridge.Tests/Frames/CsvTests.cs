@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Diagnostics;
 using System.Text;
+using DataBridge.Arrow;
 using DataBridge.Frames;
 
 namespace DataBridge.Tests.Frames;

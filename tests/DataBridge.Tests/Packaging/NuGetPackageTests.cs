@@ -71,6 +71,9 @@ public class NuGetPackageTests
         string text = nuspec.ReadToEnd();
         Assert.That(text, Does.Contain("<license type=\"expression\">Apache-2.0</license>"));
         Assert.That(text, Does.Contain("CommunityToolkit.HighPerformance"));
+        // The data model a user's code compiles against comes with the package.
+        Assert.That(text, Does.Contain("id=\"Apache.Arrow\""));
+        Assert.That(text, Does.Contain("id=\"Microsoft.Data.Analysis\""));
     }
 
     [Test]
@@ -94,8 +97,11 @@ public class NuGetPackageTests
             </Project>
             """);
         File.WriteAllText(Path.Combine(app, "Program.cs"), """"
+            using Apache.Arrow;
+            using Microsoft.Data.Analysis;
             using DataBridge;
 
+            // The three namespaces together, no alias: no DataBridge type shares a name with theirs.
             await using var bridge = new PythonBridge(new PythonBridgeOptions { PythonExecutable = args[0] });
             ArrowFrame input = ArrowFrame.FromColumns(("x", new long[] { 1, 2, 3 }));
             ArrowFrame output = await bridge.RunAsync(input, """
@@ -103,10 +109,15 @@ public class NuGetPackageTests
                 data_manager.build_result(rows)
                 """);
             Console.WriteLine("y=" + string.Join(",", output.Column<long>("y").ToArray()));
+            var batch = new RecordBatch.Builder().Append("x", false, c => c.Int64(a => a.AppendRange([4, 5]))).Build();
+            using RunResult arrow = await bridge.RunAsync([batch], "data_manager.set_output(data_manager.fetch_once_as_batches())");
+            DataFrame mda = await bridge.RunAsync(new DataFrame(new Int64DataFrameColumn("x", [6L, 7L])), "data_manager.set_output(data_manager.fetch_once_as_batches())");
+            Console.WriteLine($"rows={arrow.RowCount},{mda.Rows.Count}");
             """");
         File.Copy(Path.Combine(_work, "nuget.config"), Path.Combine(app, "nuget.config"));
         string output = Dotnet(app, "run", "--", PythonEnvironment.Interpreter);
         Assert.That(output, Does.Contain("y=10,20,30"));
+        Assert.That(output, Does.Contain("rows=2,2"));
     }
 
     [Test]

@@ -1,5 +1,3 @@
-using DataBridge.Arrow;
-
 using DataBridge.Internal;
 using DataBridge.Tests.Workers;
 

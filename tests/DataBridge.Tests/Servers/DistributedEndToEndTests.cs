@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using DataBridge.Arrow;
 using DataBridge.Internal;
 using DataBridge.Servers;
 using DataBridge.Tests.Workers;
@@ -28,7 +27,7 @@ public sealed class DistributedEndToEndTests
             frames = list(data_manager_client.fetch(endpoint))
             df = pd.concat(frames, ignore_index=True)
             time.sleep(delay)
-            out = pd.ArrowFrame({"id": df["id"], "score": df["value"] * 2 + df["key"]})
+            out = pd.DataFrame({"id": df["id"], "score": df["value"] * 2 + df["key"]})
             data_manager_client.send_result(endpoint, out)
             return endpoint.partition
         """;
@@ -157,7 +156,7 @@ public sealed class DistributedEndToEndTests
             from data_manager.exceptions import ProtocolError
             ep = DataServerEndpoint("127.0.0.1", {{server.Port}}, 1, "{{server.Token}}")
             try:
-                send_result(ep, pd.ArrowFrame({"x": np.arange(4_000_000)}))
+                send_result(ep, pd.DataFrame({"x": np.arange(4_000_000)}))
             except ProtocolError as e:
                 print(e)
             else:
@@ -299,7 +298,7 @@ public sealed class DistributedEndToEndTests
     {
         long[] ids = Ids(partitions);
         double[] expected = [.. ids.Select(id => (id * 1.5 * 2) + (id % 3))];
-        double[] scores = [.. output.SelectMany(b => Enumerable.Range(0, b.Length).Select(i => ((DoubleArray)b.Column("score")).GetValue(i)))];
+        double[] scores = [.. output.SelectMany(b => Enumerable.Range(0, b.Length).Select(i => ((DoubleArray)b.Column("score")).GetValue(i) ?? double.NaN))];
         Assert.That(Ids(output), Is.EqualTo(ids), "rows missing, duplicated or out of partition order");
         Assert.That(scores, Is.EqualTo(expected));
     }

@@ -1,4 +1,3 @@
-using DataBridge.Arrow;
 namespace DataBridge.Tests.Servers;
 
 /// <summary>

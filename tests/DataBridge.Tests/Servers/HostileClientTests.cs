@@ -1,4 +1,3 @@
-using DataBridge.Arrow;
 using System.Buffers.Binary;
 using System.Text;
 using DataBridge.Protocol;

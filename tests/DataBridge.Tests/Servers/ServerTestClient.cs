@@ -1,4 +1,3 @@
-using DataBridge.Arrow;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;

@@ -14,7 +14,7 @@ internal static class ServerTestData
         [.. Enumerable.Range(0, count).Select(i => Batches.Sample(rows, start: 1000 * i))];
 
     public static long[] Ids(IEnumerable<RecordBatch> batches) =>
-        [.. batches.SelectMany(b => Enumerable.Range(0, b.Length).Select(i => ((Int64Array)b.Column("id")).GetValue(i)))];
+        [.. batches.SelectMany(b => Enumerable.Range(0, b.Length).Select(i => ((Int64Array)b.Column("id")).GetValue(i) ?? throw new InvalidOperationException($"null id at {i}")))];
 
     public static string?[] Names(IEnumerable<RecordBatch> batches) =>
         [.. batches.SelectMany(b => Enumerable.Range(0, b.Length).Select(i => ((StringArray)b.Column("name")).GetString(i)))];

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using DataBridge.Arrow;
 using DataBridge.Servers;
 using DataBridge.Tests.Support;
 using static DataBridge.Tests.Servers.ServerTestData;

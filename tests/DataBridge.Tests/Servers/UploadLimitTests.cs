@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DataBridge.Arrow;
 using DataBridge.Ipc;
 using DataBridge.Servers;
 using DataBridge.Tests.Workers;

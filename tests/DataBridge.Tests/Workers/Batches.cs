@@ -1,5 +1,3 @@
-using DataBridge.Arrow;
-
 namespace DataBridge.Tests.Workers;
 
 /// <summary>Small record batches for end-to-end tests.</summary>
@@ -24,12 +22,12 @@ internal static class Batches
 
         var schema = new Schema(
         [
-            new Field("id", IntType.Int64),
-            new Field("value", FloatingPointType.Float64),
-            new Field("name", Utf8Type.Default),
-            new Field("flag", BooleanType.Default),
-            new Field("key", IntType.Int64),
-        ]);
+            new Field("id", Int64Type.Default, true),
+            new Field("value", DoubleType.Default, true),
+            new Field("name", StringType.Default, true),
+            new Field("flag", BooleanType.Default, true),
+            new Field("key", Int64Type.Default, true),
+        ], null);
         return new RecordBatch(schema, [id.Build(), value.Build(), name.Build(), flag.Build(), key.Build()], rows);
     }
 
@@ -43,7 +41,7 @@ internal static class Batches
     {
         for (int i = 0; i < array.Length; i++)
         {
-            yield return array.GetValue(i);
+            yield return array.GetValue(i) ?? throw new InvalidOperationException($"null at {i}");
         }
     }
 }

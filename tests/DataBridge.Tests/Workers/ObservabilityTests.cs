@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using DataBridge.Arrow;
 
 namespace DataBridge.Tests.Workers;
 
@@ -18,7 +17,7 @@ public class ObservabilityTests
             b.Append(i);
         }
 
-        return new RecordBatch(new Schema([new Field("x", IntType.Int64, false)]), [b.Build()], rows);
+        return new RecordBatch(new Schema([new Field("x", Int64Type.Default, false)], null), [b.Build()], rows);
     }
 
     [Test]

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using DataBridge.Arrow;
 
 namespace DataBridge.Tests.Workers;
 
