@@ -189,7 +189,8 @@ const PRIMITIVE = () => [
 ];
 const BINARY = () => [
   f('utf8', utf8()), f('large_utf8', new A.LargeUtf8()), f('binary', new A.Binary()),
-  f('large_binary', new A.LargeBinary()), f('fsb5', new A.FixedSizeBinary(5)), f('fsb0', new A.FixedSizeBinary(0)),
+  // No fixed_size_binary[0]: valid Arrow, but Apache.Arrow (the SDK's model) cannot build the type; the SDK refuses it by name (type:fixed_size_binary[0]).
+  f('large_binary', new A.LargeBinary()), f('fsb5', new A.FixedSizeBinary(5)),
 ];
 const units = [A.TimeUnit.SECOND, A.TimeUnit.MILLISECOND, A.TimeUnit.MICROSECOND, A.TimeUnit.NANOSECOND];
 const TEMPORAL = () => [

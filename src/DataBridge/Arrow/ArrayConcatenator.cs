@@ -55,6 +55,11 @@ internal static class ArrayConcatenator
             return ConcatenateUnion((UnionType)type, arrays, length, allocator);
         }
 
+        if (type.TypeId == ArrowTypeId.RunEndEncoded)
+        {
+            return ConcatenateRunEndEncoded((RunEndEncodedType)type, arrays, length, allocator);
+        }
+
         (ArrowBuffer validity, int nullCount) = ConcatenateValidity(arrays, length, allocator);
         switch (type.TypeId)
         {
@@ -122,12 +127,119 @@ internal static class ArrayConcatenator
                 return ConcatenateViews(type, arrays, length, validity, nullCount, allocator);
             case ArrowTypeId.ListView:
             case ArrowTypeId.LargeListView:
-            case ArrowTypeId.RunEndEncoded:
-                throw new NotSupportedException($"Concatenating {ArrowTypeText.Of(type)} arrays is not supported.");
+                return ConcatenateListViews(type, arrays, length, validity, nullCount, allocator);
             case ArrowTypeId.Dictionary:
                 return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateFixed(arrays, 1, TypeLayout.ByteWidth(type), length, allocator)], null, arrays[^1].Dictionary);
             default:
                 return new ArrayData(type, length, nullCount, 0, [validity, ConcatenateFixed(arrays, 1, TypeLayout.ByteWidth(type), length, allocator)]);
+        }
+    }
+
+    /// <summary>
+    /// List views: the children are appended whole; each input's offsets shift by the child lengths before it,
+    /// sizes are copied.
+    /// </summary>
+    private static ArrayData ConcatenateListViews(IArrowType type, IReadOnlyList<ArrayData> arrays, int length, ArrowBuffer validity, int nullCount, ArrowMemoryAllocator allocator)
+    {
+        bool large = type.TypeId == ArrowTypeId.LargeListView;
+        int width = large ? 8 : 4;
+        Memory<byte> offsets = allocator.Allocate(checked(length * width));
+        Memory<byte> sizes = allocator.Allocate(checked(length * width));
+        long shift = 0;
+        int at = 0;
+        foreach (ArrayData a in arrays)
+        {
+            a.Buffers[2].Span.Slice(a.Offset * width, a.Length * width).CopyTo(sizes.Span[(at * width)..]);
+            if (large)
+            {
+                ReadOnlySpan<long> source = a.Buffers[1].Span.CastTo<long>().Slice(a.Offset, a.Length);
+                Span<long> target = MemoryMarshal.Cast<byte, long>(offsets.Span).Slice(at, a.Length);
+                for (int i = 0; i < source.Length; i++)
+                {
+                    target[i] = source[i] + shift;
+                }
+            }
+            else
+            {
+                ReadOnlySpan<int> source = a.Buffers[1].Span.CastTo<int>().Slice(a.Offset, a.Length);
+                Span<int> target = MemoryMarshal.Cast<byte, int>(offsets.Span).Slice(at, a.Length);
+                for (int i = 0; i < source.Length; i++)
+                {
+                    target[i] = checked((int)(source[i] + shift));
+                }
+            }
+
+            shift += a.Children[0].Length;
+            at += a.Length;
+        }
+
+        ArrayData child = Concatenate([.. arrays.Select(a => a.Children[0])], allocator);
+        return new ArrayData(type, length, nullCount, 0, [validity, new ArrowBuffer(offsets), new ArrowBuffer(sizes)], [child]);
+    }
+
+    /// <summary>
+    /// Run-end encoded: each input contributes the runs its slice touches, with run ends rebased to where the input
+    /// starts in the result and cut to its length; the values of those runs are concatenated alongside.
+    /// </summary>
+    private static ArrayData ConcatenateRunEndEncoded(RunEndEncodedType type, IReadOnlyList<ArrayData> arrays, int length, ArrowMemoryAllocator allocator)
+    {
+        var ends = new List<long>();
+        var values = new List<ArrayData>();
+        long start = 0;
+        foreach (ArrayData a in arrays)
+        {
+            if (a.Length == 0)
+            {
+                continue;
+            }
+
+            ArrayData runEnds = a.Children[0];
+            int first = SlotReader.GetRunIndex(a, a.Offset);
+            int last = SlotReader.GetRunIndex(a, a.Offset + a.Length - 1);
+            for (int r = first; r <= last; r++)
+            {
+                long end = RunEnd(runEnds, r);
+                ends.Add(start + Math.Min(end - a.Offset, a.Length));
+            }
+
+            values.Add(a.Children[1].Slice(first, last - first + 1));
+            start += a.Length;
+        }
+
+        int width = TypeLayout.ByteWidth(type.RunEndsDataType);
+        Memory<byte> endBytes = allocator.Allocate(checked(ends.Count * width));
+        for (int r = 0; r < ends.Count; r++)
+        {
+            switch (width)
+            {
+                case 2:
+                    MemoryMarshal.Cast<byte, short>(endBytes.Span)[r] = checked((short)ends[r]);
+                    break;
+                case 4:
+                    MemoryMarshal.Cast<byte, int>(endBytes.Span)[r] = checked((int)ends[r]);
+                    break;
+                default:
+                    MemoryMarshal.Cast<byte, long>(endBytes.Span)[r] = ends[r];
+                    break;
+            }
+        }
+
+        var runEndsData = new ArrayData(type.RunEndsDataType, ends.Count, 0, 0, [ArrowBuffer.Empty, new ArrowBuffer(endBytes)]);
+        ArrayData valuesData = values.Count == 0
+            ? AllNullArrays.Create(type.ValuesDataType, 0, allocator)
+            : Concatenate(values, allocator);
+        return new ArrayData(type, length, 0, 0, System.Array.Empty<ArrowBuffer>(), [runEndsData, valuesData]);
+
+        static long RunEnd(ArrayData runEnds, int index)
+        {
+            ReadOnlySpan<byte> bytes = runEnds.Buffers[1].Span;
+            int at = runEnds.Offset + index;
+            return runEnds.DataType.TypeId switch
+            {
+                ArrowTypeId.Int16 => bytes.CastTo<short>()[at],
+                ArrowTypeId.Int32 => bytes.CastTo<int>()[at],
+                _ => bytes.CastTo<long>()[at],
+            };
         }
     }
 

@@ -290,6 +290,7 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
         var stream = new DataChunkReadStream(connection.Reader, $"the upload of partition {partition}", _uploads);
         var batches = new List<RecordBatch>();
         bool stored = false;
+        bool released = false;
         try
         {
             Schema schema;
@@ -315,6 +316,13 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
             else
             {
                 ServerLog.DuplicateResult(_options.Logger, Port, partition, connection.Remote, Interlocked.Increment(ref _duplicates));
+
+                // A duplicate's memory and quota are given back before the client hears the answer, so that what
+                // it sees next (and UploadBytesHeld) already reflects it.
+                DisposeAll(batches);
+                batches.Clear();
+                _uploads.Release(stream.Received);
+                released = true;
             }
 
             await connection.WriteResponseAsync(
@@ -332,7 +340,7 @@ public sealed class DataServer : IAsyncDisposable, IRequestHandler
         }
         finally
         {
-            if (!stored)
+            if (!stored && !released)
             {
                 DisposeAll(batches);
                 _uploads.Release(stream.Received);

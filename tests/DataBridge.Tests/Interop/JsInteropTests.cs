@@ -147,11 +147,14 @@ public class JsInteropTests
         var strings = new StringArray.Builder();
         strings.Append("é").Append(string.Empty).AppendNull();
         var listType = new ListType(Int64Type.Default);
-        var lists = new ListArray.Builder(listType);
-        lists.Append();
-        ((Int64Array.Builder)lists.ValueBuilder).Append(7).Append(long.MaxValue);
-        lists.AppendNull();
-        lists.Append();
+        // [[7, max], null, []]: offsets 0, 2, 2, 2; slot 1 null.
+        var lists = new ListArray(
+            listType,
+            3,
+            new ArrowBuffer.Builder<int>().Append(0).Append(2).Append(2).Append(2).Build(),
+            new Int64Array.Builder().Append(7).Append(long.MaxValue).Build(),
+            new ArrowBuffer.BitmapBuilder().Append(true).Append(false).Append(true).Build(),
+            nullCount: 1);
 
         // Apache.Arrow's DictionaryType has no id: the writer numbers dictionary fields in schema order (0).
         var dictionaryType = new DictionaryType(Int16Type.Default, StringType.Default, ordered: true);
@@ -164,7 +167,7 @@ public class JsInteropTests
                 new Field("i", Int32Type.Default, true), new Field("s", StringType.Default, true), new Field("l", listType, true), new Field("d", dictionaryType, false),
             ],
             null);
-        using var batch = new RecordBatch(schema, [ints.Build(), strings.Build(), lists.Build(), dictionary], 3);
+        using var batch = new RecordBatch(schema, [ints.Build(), strings.Build(), lists, dictionary], 3);
         using var temp = new TempFiles();
         string ours = temp.TempPath(".arrows");
         using (FileStream file = File.Create(ours))
