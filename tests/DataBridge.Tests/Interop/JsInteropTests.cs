@@ -146,16 +146,19 @@ public class JsInteropTests
         ints.Append(1).AppendNull().Append(int.MinValue);
         var strings = new StringArray.Builder();
         strings.Append("é").Append(string.Empty).AppendNull();
-        var lists = new ListArray.Builder(new ListType(IntType.Int64));
-        lists.Append().GetValueBuilder<Int64Array.Builder>().Append(7).Append(long.MaxValue);
+        var lists = new ListArray.Builder(Int64Type.Default);
+        lists.Append();
+        ((Int64Array.Builder)lists.ValueBuilder).Append(7).Append(long.MaxValue);
         lists.AppendNull().Append();
-        var dictionaryType = new DictionaryType(IntType.Int16, Utf8Type.Default, isOrdered: true, id: 3);
-        var dictionary = new DictionaryArray.Builder(dictionaryType);
-        dictionary.Append("x").Append("y").Append("x");
+        // Apache.Arrow's DictionaryType has no id: the writer numbers dictionaries in schema order (here 0).
+        var dictionaryType = new DictionaryType(Int16Type.Default, StringType.Default, ordered: true);
+        var dictionary = new DictionaryArray(dictionaryType, new Int16Array.Builder().Append(0).Append(1).Append(0).Build(),
+            new StringArray.Builder().Append("x").Append("y").Build());
+        ListArray listArray = lists.Build();
         var schema = new Schema([
-            new Field("i", IntType.Int32), new Field("s", Utf8Type.Default), new Field("l", lists.DataType), new Field("d", dictionaryType, false),
-        ]);
-        using var batch = new RecordBatch(schema, [ints.Build(), strings.Build(), lists.Build(), dictionary.Build()], 3);
+            new Field("i", Int32Type.Default, true), new Field("s", StringType.Default, true), new Field("l", listArray.Data.DataType, true), new Field("d", dictionaryType, false),
+        ], null);
+        using var batch = new RecordBatch(schema, [ints.Build(), strings.Build(), listArray, dictionary], 3);
         using var temp = new TempFiles();
         string ours = temp.TempPath(".arrows");
         using (FileStream file = File.Create(ours))
@@ -175,7 +178,7 @@ public class JsInteropTests
               {"name":"l","nullable":true,"type":{"name":"list"},"children":[
                 {"name":"item","nullable":true,"type":{"name":"int","bitWidth":64,"isSigned":true},"children":[],"metadata":[]}],"metadata":[]},
               {"name":"d","nullable":false,"type":{"name":"utf8"},"children":[],
-               "dictionary":{"id":3,"indexType":{"name":"int","bitWidth":16,"isSigned":true},"isOrdered":true},"metadata":[]}],"metadata":[]},
+               "dictionary":{"id":0,"indexType":{"name":"int","bitWidth":16,"isSigned":true},"isOrdered":true},"metadata":[]}],"metadata":[]},
              "batches":[
               {"length":3,"columns":[[1,null,-2147483648],["é","",null],[["7","9223372036854775807"],null,[]],["x","y","x"]]},
               {"length":2,"columns":[[null,-2147483648],["",null],[null,[]],["y","x"]]}]}

@@ -3,6 +3,7 @@ using DataBridge.Ipc;
 using DataBridge.Protocol;
 using DataBridge.Servers;
 using DataBridge.Tests.Ipc;
+using DataBridge.Tests.Servers;
 using DataBridge.Workers;
 using static DataBridge.Tests.Servers.ServerTestData;
 
@@ -119,7 +120,7 @@ public sealed class FuzzCorpusSocketTests
             {
             }
 
-            await run.CompleteAsync(0, 0).WaitAsync(NoHang);
+            await run.CompleteAsync(0, 0).AsTask().WaitAsync(NoHang);
         }
 
         TestContext.Out.WriteLine(outcome);

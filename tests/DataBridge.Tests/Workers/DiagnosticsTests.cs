@@ -104,7 +104,7 @@ public class DiagnosticsTests
         {
             Assert.That(result.OutputSet, Is.False);
             Assert.That(result.RowCount, Is.Zero);
-            Assert.That(result.Schema.Fields, Is.Empty);
+            Assert.That(result.Schema.FieldsList, Is.Empty);
             Assert.That(warning.Level, Is.EqualTo(LogLevel.Warning));
             Assert.That(warning.State["RunId"], Is.EqualTo(logger.Entries.Single(e => e.EventId.Id == 300).State["RunId"]));
             Assert.That(warning.Message, Does.Contain("never called data_manager.set_output").And.Contain("g-6"));
