@@ -153,7 +153,7 @@ public class NuGetPackageTests
             Assert.That(names, Has.None.EndsWith("/databridge.dll"));
         });
         using var settings = new StreamReader(zip.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open());
-        Assert.That(settings.ReadToEnd(), Does.Contain("CommandName=\"databridge\"").And.Contain("EntryPoint=\"DataBridge.Cli.dll\""));
+        Assert.That(settings.ReadToEnd(), Does.Contain("Name=\"databridge\"").And.Contain("EntryPoint=\"DataBridge.Cli.dll\""));
     }
 
     [Test]
