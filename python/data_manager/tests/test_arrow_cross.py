@@ -30,7 +30,7 @@ _REFUSABLE = ("binary_view", "list_view", "run_end_encoded", "1.0.0-bigendian", 
 def _tool() -> Optional[List[str]]:
     if REPO_ROOT is None:
         return None
-    candidates = sorted((REPO_ROOT / "src" / "DataBridge.Cli" / "bin").glob("*/*/databridge.dll"),
+    candidates = sorted((REPO_ROOT / "src" / "DataBridge.Cli" / "bin").glob("*/*/DataBridge.Cli.dll"),
                         key=lambda p: p.stat().st_mtime, reverse=True)
     dotnet = shutil.which("dotnet")
     if not candidates or dotnet is None:

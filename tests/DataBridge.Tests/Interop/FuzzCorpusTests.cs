@@ -1,5 +1,5 @@
 using System.Globalization;
-using DataBridge.Tooling;
+using DataBridge.Cli;
 
 namespace DataBridge.Tests.Interop;
 

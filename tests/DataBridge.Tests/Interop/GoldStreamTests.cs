@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using DataBridge.Tests.Tooling;
+using DataBridge.Tests.Cli;
 
 namespace DataBridge.Tests.Interop;
 
@@ -29,11 +29,11 @@ public class GoldStreamTests
         Oracle.RequireOracle();
         string stream = Path.Combine(gold, relativePath);
         string expected = stream[..^".stream".Length] + ".canonical.json";
-        CliResult result = Cli.Run("arrow", "to-json", stream);
+        CliResult result = Tool.Run("arrow", "to-json", stream);
         Regex? refusal = AllowedRefusal(relativePath);
         if (refusal is not null && result.ExitCode != 0)
         {
-            Cli.AssertCleanError(result);
+            Tool.AssertCleanError(result);
             Assert.That(result.StdErr, Does.Match(refusal), "the refusal must name the unsupported feature");
             return;
         }
@@ -52,11 +52,11 @@ public class GoldStreamTests
         Oracle.RequireOracle();
         using var temp = new TempFiles();
         string ours = temp.TempPath(".arrows");
-        CliResult result = Cli.Run("arrow", "from-json", gold, ours);
+        CliResult result = Tool.Run("arrow", "from-json", gold, ours);
         if (relativePath.StartsWith("versions/1.0.0-bigendian/", StringComparison.Ordinal))
         {
             // Big-endian output is refused by name.
-            Cli.AssertCleanError(result);
+            Tool.AssertCleanError(result);
             Assert.That(result.StdErr, Does.Contain("big-endian"));
             Assert.That(File.Exists(ours), Is.False, "a refused conversion must not leave a file behind");
             return;
@@ -67,7 +67,7 @@ public class GoldStreamTests
         {
             // The oracle cannot decode list views or run-end encoding ("Unrecognized type"): the stream is
             // read back by to-json instead, and that JSON compared.
-            CliResult back = Cli.Run("arrow", "to-json", ours);
+            CliResult back = Tool.Run("arrow", "to-json", ours);
             Assert.That(back.ExitCode, Is.Zero, back.StdErr);
             string json = temp.TempPath(".json");
             File.WriteAllText(json, back.StdOut);

@@ -1,7 +1,7 @@
 using DataBridge.Arrow;
 using DataBridge.Ipc;
-using DataBridge.Tests.Tooling;
-using DataBridge.Tooling;
+using DataBridge.Tests.Cli;
+using DataBridge.Cli.Canonical;
 
 namespace DataBridge.Tests.Interop;
 
@@ -85,7 +85,7 @@ public class JsInteropTests
     public void JsWritten_DataBridgeReads_EqualToJsReading(string name)
     {
         string js = RequireMatrix(name);
-        CliResult result = Cli.Run("arrow", "to-json", js);
+        CliResult result = Tool.Run("arrow", "to-json", js);
         Assert.That(result.ExitCode, Is.Zero, result.StdErr);
         using var temp = new TempFiles();
         string ours = temp.TempPath(".json");
@@ -104,7 +104,7 @@ public class JsInteropTests
         Assert.That(read.ExitCode, Is.Zero, read.StdErr);
         File.WriteAllText(canonical, read.StdOut);
         string ours = temp.TempPath(".arrows");
-        CliResult result = Cli.Run("arrow", "from-json", canonical, ours);
+        CliResult result = Tool.Run("arrow", "from-json", canonical, ours);
         Assert.That(result.ExitCode, Is.Zero, result.StdErr);
         Oracle.AssertEqual(js, ours);
         AssertFramesClean(ours);
@@ -200,7 +200,7 @@ public class JsInteropTests
     public void Inspect_JsDictionaryDelta_ShowsReplacementThenDelta()
     {
         string js = RequireMatrix("dictionary_delta");
-        CliResult result = Cli.Run("arrow", "inspect", js);
+        CliResult result = Tool.Run("arrow", "inspect", js);
         Assert.That(result.ExitCode, Is.Zero, result.StdErr);
         Assert.That(result.StdOut, Does.Contain("DictionaryBatch id=7 replacement rows=4")
             .And.Contain("DictionaryBatch id=7 delta rows=3")

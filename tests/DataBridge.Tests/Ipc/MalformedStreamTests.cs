@@ -267,7 +267,7 @@ public class MalformedStreamTests
                 using var reader = new ArrowIpcReader(copy);
                 foreach (RecordBatch batch in reader.ReadRecordBatches())
                 {
-                    _ = DataBridge.Tooling.CanonicalJson.ToJson(batch.Schema, [batch], indented: false);
+                    _ = DataBridge.Cli.Canonical.CanonicalJson.ToJson(batch.Schema, [batch], indented: false);
                 }
 
                 accepted++;

@@ -8,7 +8,7 @@ namespace DataBridge.Tests.Packaging;
 /// <summary>
 /// The packages as a user gets them: <c>dotnet pack</c> makes DataBridge.nupkg (net8.0 + net10.0, XML docs,
 /// README, license, the embedded Python package) and the CLI tool package; a fresh console project installs
-/// the nupkg from a local folder and runs a bridge; the tool installs and <c>databridge run</c> works.
+/// the nupkg from a local folder and runs a bridge; the tool (assembly DataBridge.Cli, command <c>databridge</c>) installs and <c>databridge run</c> works.
 /// Slow (packs and restores), so it runs once for the fixture.
 /// </summary>
 [TestFixture]
@@ -132,6 +132,28 @@ public class NuGetPackageTests
             "--script", Path.Combine(_root, "samples/scripts/enrich.py"), "--output", output, "--python", PythonEnvironment.Interpreter);
         Assert.That(stdout, Does.Contain("200 rows written"));
         Assert.That(File.ReadLines(output).First(), Does.EndWith(",total,size"));
+        Assert.That(Run(Path.Combine(tools, "databridge"), _work, "--version"), Does.StartWith(_version));
+        Assert.That(Run(Path.Combine(tools, "databridge"), _work, "arrow", "inspect", "--help"), Does.Contain("databridge arrow inspect <FILE|->"));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public void ToolPackage_HoldsDataBridgeCliBesideTheSdk_NoLoadContextFolder()
+    {
+        using ZipArchive zip = ZipFile.OpenRead(Path.Combine(_feed, $"DataBridge.Cli.{_version}.nupkg"));
+        string[] names = [.. zip.Entries.Select(e => e.FullName)];
+        Assert.Multiple(() =>
+        {
+            Assert.That(names, Is.SupersetOf(new[]
+            {
+                "tools/net10.0/any/DataBridge.Cli.dll", "tools/net10.0/any/DataBridge.dll", "tools/net10.0/any/System.CommandLine.dll",
+                "tools/net10.0/any/DotnetToolSettings.xml",
+            }));
+            Assert.That(names, Has.None.Contains("/sdk/"), "the SDK sits beside the tool's assembly, in one load context");
+            Assert.That(names, Has.None.EndsWith("/databridge.dll"));
+        });
+        using var settings = new StreamReader(zip.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open());
+        Assert.That(settings.ReadToEnd(), Does.Contain("Name=\"databridge\"").And.Contain("EntryPoint=\"DataBridge.Cli.dll\""));
     }
 
     [Test]

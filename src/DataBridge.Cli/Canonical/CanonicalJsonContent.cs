@@ -1,7 +1,7 @@
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Canonical;
 
 /// <summary>The schema and record batches read from a canonical JSON document (<see cref="CanonicalJson"/>).</summary>
-public sealed class CanonicalJsonContent
+internal sealed class CanonicalJsonContent
 {
     internal CanonicalJsonContent(Schema schema, IReadOnlyList<RecordBatch> batches, string endianness, IReadOnlyList<long> dictionaryIds)
     {

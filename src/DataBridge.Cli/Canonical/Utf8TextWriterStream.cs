@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Canonical;
 
 /// <summary>
 /// A write-only stream that decodes the UTF-8 bytes written to it and forwards the characters to a

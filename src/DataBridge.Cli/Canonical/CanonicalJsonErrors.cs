@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Canonical;
 
 /// <summary>Errors raised for canonical JSON that parses as JSON but does not describe Arrow data.</summary>
 internal static class CanonicalJsonErrors

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DataBridge.Tooling;
+using DataBridge.Cli.Canonical;
 
-namespace DataBridge.Tests.Tooling;
+namespace DataBridge.Tests.Cli;
 
 /// <summary>Building arrays from canonical JSON: buffers, dictionaries, and errors that name the JSON path.</summary>
 public class CanonicalJsonReaderTests

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using DataBridge.Ipc;
 
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Inspection;
 
 /// <summary>
 /// <c>databridge arrow inspect</c>: walks the framing of an IPC stream message by message and prints what

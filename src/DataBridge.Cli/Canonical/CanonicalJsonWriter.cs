@@ -4,7 +4,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Canonical;
 
 /// <summary>
 /// Writes a schema and record batches as canonical JSON (the format of

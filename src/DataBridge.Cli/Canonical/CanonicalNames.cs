@@ -1,4 +1,4 @@
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Canonical;
 
 /// <summary>The enum spellings of canonical (and Arrow integration) JSON, and the types they name.</summary>
 internal static class CanonicalNames

@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Canonical;
 
 /// <summary>
 /// Builds <see cref="ArrayData"/> from canonical JSON values: bitmaps, offsets and value buffers are

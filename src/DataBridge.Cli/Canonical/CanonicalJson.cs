@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Canonical;
 
 /// <summary>
 /// Converts Arrow data to and from <em>canonical JSON</em>, a plain, implementation-independent text form of
@@ -33,7 +33,7 @@ namespace DataBridge.Tooling;
 /// <para>Apache.Arrow's <see cref="DictionaryType"/> has no id: written JSON numbers dictionaries 0, 1, 2, ...
 /// in schema order (a field before its children) unless the ids are known, as for a stream.</para>
 /// </remarks>
-public static class CanonicalJson
+internal static class CanonicalJson
 {
     /// <summary>Writes <paramref name="schema"/> and <paramref name="batches"/> as canonical JSON (UTF-8).</summary>
     /// <param name="schema">The schema.</param>

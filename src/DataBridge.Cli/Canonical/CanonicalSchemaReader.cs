@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Canonical;
 
 /// <summary>Parses the <c>schema</c> member of a canonical JSON document into a <see cref="Schema"/>.</summary>
 /// <remarks>

@@ -1,11 +1,12 @@
+using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using DataBridge.Frames;
 using DataBridge.Ipc;
 using Microsoft.Extensions.Logging;
 
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Commands;
 
 /// <summary>
 /// <c>databridge run</c>: runs a Python script that uses <c>data_manager</c> over a CSV or Arrow file and
@@ -24,24 +25,11 @@ internal static class RunCommand
     /// <summary>How a CLI user chooses the interpreter: the end of every interpreter-related error.</summary>
     public const string InterpreterHint = "Choose another with --python PATH (default: DATABRIDGE_PYTHON, else python3 on PATH).";
 
-    public const string Usage = """
-        usage: databridge run --input FILE --script FILE.py --output FILE [options]
-          --input FILE          .csv, or an Arrow IPC stream or file (.arrow, .arrows, .stream, .ipc)
-          --script FILE.py      Python code using data_manager (fetch_once / set_output)
-          --output FILE         .csv or an Arrow IPC stream (by extension)
-          --partitions N        executor mode: split the input into N partitions, one worker each
-          --parallelism N       partitions run at once (default: the processor count)
-          --memory-limit MB     address-space limit per worker (RLIMIT_AS)
-          --python PATH         the interpreter (default: DATABRIDGE_PYTHON, else python3 on PATH)
-          --require-pandas      fail at once when the interpreter has no pandas
-          --context KEY=VALUE   run context seen as data_manager.conf (repeatable)
-          --owner NAME, --group-id ID   the run context's OWNER and GROUP_ID
-          --batch-rows N        rows per Arrow batch (default 65536)
-          --quiet               no progress line (it is shown only when stderr is a terminal anyway)
-          --verbose             log to stderr which Python runs (path, version, numpy/pandas), the script's
-                                output and the bridge's events (warnings are always shown)
-        exit codes: 0 ok, 1 bad input, 2 bad usage, 3 internal error, 4 Python error, 5 worker crash or bridge failure, 130 cancelled
-        """;
+    /// <summary>The command's name.</summary>
+    public const string Name = "run";
+
+    /// <summary>The last line of <c>databridge run --help</c>.</summary>
+    public const string ExitCodes = "exit codes: 0 ok, 1 bad input, 2 bad usage, 3 internal error, 4 Python error, 5 worker crash or bridge failure, 130 cancelled";
 
     private sealed class Options
     {
@@ -60,21 +48,92 @@ internal static class RunCommand
         public RunContext Context = new();
     }
 
-    public static int Execute(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>The <c>run</c> command: its options, and its action over the console or the writers of the invocation.</summary>
+    /// <param name="time">The clock of the progress lines.</param>
+    public static Command Create(TimeProvider time)
     {
-        if (args is ["--help"] or ["-h"])
+        var input = new Option<string>("--input") { HelpName = "FILE", Required = true, Description = ".csv, or an Arrow IPC stream or file (.arrow, .arrows, .stream, .ipc)" };
+        var script = new Option<string>("--script") { HelpName = "FILE.py", Required = true, Description = "Python code using data_manager (fetch_once / set_output)" };
+        var output = new Option<string>("--output") { HelpName = "FILE", Required = true, Description = ".csv or an Arrow IPC stream (by extension)" };
+        Option<int> partitions = Count("--partitions", "executor mode: split the input into N partitions, one worker each", allowZero: false);
+        Option<int> parallelism = Count("--parallelism", "partitions run at once (default: the processor count)", allowZero: false);
+        Option<int> memoryLimit = Count("--memory-limit", "address-space limit per worker (RLIMIT_AS), in MB", allowZero: true);
+        memoryLimit.HelpName = "MB";
+        var python = new Option<string>("--python") { HelpName = "PATH", Description = "the interpreter (default: DATABRIDGE_PYTHON, else python3 on PATH)" };
+        Option<bool> requirePandas = Flag("--require-pandas", "fail at once when the interpreter has no pandas");
+        var context = new Option<string[]>("--context") { HelpName = "KEY=VALUE", Description = "run context seen as data_manager.conf (repeatable)" };
+        context.Validators.Add(result =>
         {
-            stdout.WriteLine(Usage);
-            return CommandLineTool.ExitSuccess;
-        }
-
-        if (!TryParse(args, out Options options, out string? problem))
+            foreach (string value in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (value.IndexOf('=', StringComparison.Ordinal) <= 0)
+                {
+                    result.AddError($"--context takes KEY=VALUE, not '{value}'");
+                    return;
+                }
+            }
+        });
+        var owner = new Option<string>("--owner") { HelpName = "NAME", Description = "the run context's OWNER" };
+        var groupId = new Option<string>("--group-id") { HelpName = "ID", Description = "the run context's GROUP_ID" };
+        Option<int> batchRows = Count("--batch-rows", "rows per Arrow batch", allowZero: false);
+        batchRows.DefaultValueFactory = _ => 65536;
+        Option<bool> quiet = Flag("--quiet", "no progress on stderr (by default a line every 5 s, or one self-updating line on a terminal)");
+        Option<bool> verbose = Flag("--verbose", "log to stderr which Python runs (path, version, numpy/pandas), the script's output and the bridge's events (warnings are always shown)");
+        var command = new Command(Name, "Runs a Python script that uses data_manager over a CSV or Arrow file and writes its output as CSV or Arrow.")
         {
-            stderr.WriteLine($"error: {problem}");
-            stderr.WriteLine(Usage);
-            return CommandLineTool.ExitUsage;
-        }
+            input, script, output, partitions, parallelism, memoryLimit, python, requirePandas, context, owner, groupId, batchRows, quiet, verbose,
+        };
+        command.SetAction(result =>
+        {
+            var options = new Options
+            {
+                Input = result.GetRequiredValue(input),
+                Script = result.GetRequiredValue(script),
+                Output = result.GetRequiredValue(output),
+                Partitions = result.GetValue(partitions),
+                Parallelism = result.GetResult(parallelism) is null ? Environment.ProcessorCount : result.GetValue(parallelism),
+                MemoryLimitMb = result.GetValue(memoryLimit),
+                Python = result.GetValue(python),
+                BatchRows = result.GetValue(batchRows),
+                Quiet = result.GetValue(quiet),
+                Verbose = result.GetValue(verbose),
+                RequirePandas = result.GetValue(requirePandas),
+            };
+            options.Context.Owner = result.GetValue(owner);
+            options.Context.GroupId = result.GetValue(groupId);
+            foreach (string pair in result.GetValue(context) ?? [])
+            {
+                int eq = pair.IndexOf('=', StringComparison.Ordinal);
+                options.Context[pair[..eq]] = pair[(eq + 1)..];
+            }
 
+            return Execute(options, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, time);
+        });
+        return command;
+    }
+
+    // A count written as digits only (no sign, no spaces), as the options always took.
+    private static Option<int> Count(string name, string description, bool allowZero) => new(name)
+    {
+        HelpName = "N",
+        Description = description,
+        CustomParser = result =>
+        {
+            string value = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && (n > 0 || allowZero))
+            {
+                return n;
+            }
+
+            result.AddError($"{name} takes a positive integer, not '{value}'");
+            return 0;
+        },
+    };
+
+    private static Option<bool> Flag(string name, string description) => new(name) { Description = description, Arity = ArgumentArity.Zero };
+
+    private static int Execute(Options options, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    {
         foreach ((string flag, string path) in new[] { ("--input", options.Input!), ("--script", options.Script!) })
         {
             if (!File.Exists(path))
@@ -93,7 +152,7 @@ internal static class RunCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            var progress = new ProgressLine(stderr, enabled: !options.Quiet && !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error));
+            using var progress = new ProgressReporter(stderr, ProgressReporter.ModeFor(stderr, options.Quiet), time);
             RunAsync(options, stdout, stderr, progress, cancel.Token).GetAwaiter().GetResult();
             return CommandLineTool.ExitSuccess;
         }
@@ -176,7 +235,7 @@ internal static class RunCommand
         }
     }
 
-    private static async Task RunAsync(Options options, TextWriter stdout, TextWriter stderr, ProgressLine progress, CancellationToken ct)
+    private static async Task RunAsync(Options options, TextWriter stdout, TextWriter stderr, ProgressReporter progress, CancellationToken ct)
     {
         string code = await File.ReadAllTextAsync(options.Script!, ct).ConfigureAwait(false);
         var bridgeOptions = new PythonBridgeOptions
@@ -205,8 +264,9 @@ internal static class RunCommand
         if (options.Partitions > 0)
         {
             ArrowFrame input = Load(options);
-            progress.Report($"running {options.Partitions} partitions of {input.RowCount:N0} rows, {options.Parallelism} at once");
+            progress.Report(input.RowCount, 0);
             output = await bridge.MapPartitionsAsync(input.Repartition(options.Partitions), code, options.Context, options.Parallelism, ct).ConfigureAwait(false);
+            progress.Report(input.RowCount, output.RowCount);
         }
         else
         {
@@ -236,7 +296,7 @@ internal static class RunCommand
         }
 
         Save(output, options.Output!);
-        progress.Done();
+        progress.Dispose();
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{output.RowCount:N0} rows written to {options.Output} in {stopwatch.Elapsed.TotalSeconds:F1} s"));
     }
 
@@ -278,154 +338,5 @@ internal static class RunCommand
         }
 
         File.Move(temp, path, overwrite: true);
-    }
-
-    private static bool TryParse(string[] args, out Options options, out string? problem)
-    {
-        options = new Options();
-        problem = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string arg = args[i];
-            if (arg is "--quiet" or "--verbose" or "--require-pandas")
-            {
-                _ = arg switch
-                {
-                    "--quiet" => options.Quiet = true,
-                    "--verbose" => options.Verbose = true,
-                    _ => options.RequirePandas = true,
-                };
-                continue;
-            }
-
-            if (i + 1 >= args.Length)
-            {
-                problem = $"{arg} needs a value";
-                return false;
-            }
-
-            string value = args[++i];
-            switch (arg)
-            {
-                case "--input":
-                    options.Input = value;
-                    break;
-                case "--script":
-                    options.Script = value;
-                    break;
-                case "--output":
-                    options.Output = value;
-                    break;
-                case "--python":
-                    options.Python = value;
-                    break;
-                case "--owner":
-                    options.Context.Owner = value;
-                    break;
-                case "--group-id":
-                    options.Context.GroupId = value;
-                    break;
-                case "--context":
-                    int eq = value.IndexOf('=', StringComparison.Ordinal);
-                    if (eq <= 0)
-                    {
-                        problem = $"--context takes KEY=VALUE, not '{value}'";
-                        return false;
-                    }
-
-                    options.Context[value[..eq]] = value[(eq + 1)..];
-                    break;
-                case "--partitions" or "--parallelism" or "--memory-limit" or "--batch-rows":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || (n <= 0 && arg != "--memory-limit"))
-                    {
-                        problem = $"{arg} takes a positive integer, not '{value}'";
-                        return false;
-                    }
-
-                    _ = arg switch
-                    {
-                        "--partitions" => options.Partitions = n,
-                        "--parallelism" => options.Parallelism = n,
-                        "--memory-limit" => options.MemoryLimitMb = n,
-                        _ => options.BatchRows = n,
-                    };
-                    break;
-                default:
-                    problem = $"unknown option '{arg}'";
-                    return false;
-            }
-        }
-
-        problem = options.Input is null ? "--input is required"
-            : options.Script is null ? "--script is required"
-            : options.Output is null ? "--output is required"
-            : null;
-        return problem is null;
-    }
-
-    /// <summary>
-    /// The bridge's log as lines on stderr (<c>warning: …</c>), from <paramref name="minimum"/> up: warnings by
-    /// default (a script that never set its output, a restarted daemon), everything from Information with
-    /// <c>--verbose</c> (which Python runs, the script's prints). One lock: runs log from several threads.
-    /// </summary>
-    private sealed class StderrLogger(TextWriter stderr, LogLevel minimum) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum && logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            // 105 (the daemon could not start) is the exception the command prints anyway.
-            if (!IsEnabled(logLevel) || eventId.Id == 105)
-            {
-                return;
-            }
-
-            string level = logLevel switch
-            {
-                LogLevel.Warning => "warning",
-                LogLevel.Error or LogLevel.Critical => "error",
-                _ => "info",
-            };
-            lock (stderr)
-            {
-                stderr.WriteLine($"{level}: {formatter(state, exception)}");
-            }
-        }
-    }
-
-    /// <summary>One self-overwriting status line on a terminal's stderr, at most every 200 ms; silent otherwise.</summary>
-    private sealed class ProgressLine(TextWriter stderr, bool enabled)
-    {
-        private long _last;
-
-        public void Report(long rowsIn, long rowsOut)
-        {
-            if (enabled)
-            {
-                Report(string.Create(CultureInfo.InvariantCulture, $"{rowsIn:N0} rows sent, {rowsOut:N0} received"));
-            }
-        }
-
-        public void Report(string status)
-        {
-            if (!enabled || Stopwatch.GetElapsedTime(_last).TotalMilliseconds < 200)
-            {
-                return;
-            }
-
-            _last = Stopwatch.GetTimestamp();
-            stderr.Write($"\r{status,-78}");
-        }
-
-        public void Done()
-        {
-            if (enabled)
-            {
-                stderr.Write('\r' + new string(' ', 78) + '\r');
-            }
-        }
     }
 }

@@ -1,16 +1,21 @@
 using System.Globalization;
-using DataBridge.Tooling;
+using DataBridge.Cli;
+using DataBridge.Tests.Servers;
 
-namespace DataBridge.Tests.Tooling;
+namespace DataBridge.Tests.Cli;
 
-/// <summary>Runs <see cref="CommandLineTool"/> in-process and captures its output.</summary>
-internal static class Cli
+/// <summary>Runs <see cref="CommandLineTool"/> (the DataBridge.Cli assembly) in-process and captures its output.</summary>
+internal static class Tool
 {
-    public static CliResult Run(params string[] args)
+    /// <summary>Runs a command line on a clock that never moves: no progress line, however slow the machine.</summary>
+    public static CliResult Run(params string[] args) => Run(new FakeTimeProvider(), args);
+
+    /// <summary>Runs a command line with <paramref name="time"/> pacing the progress lines.</summary>
+    public static CliResult Run(TimeProvider time, params string[] args)
     {
         using var stdout = new StringWriter(CultureInfo.InvariantCulture);
         using var stderr = new StringWriter(CultureInfo.InvariantCulture);
-        int exit = CommandLineTool.Run(args, stdout, stderr);
+        int exit = CommandLineTool.Run(args, stdout, stderr, time);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Canonical;
 
 /// <summary>
 /// An append-only byte buffer used to assemble Arrow buffers (values, offsets, bitmaps) from decoded

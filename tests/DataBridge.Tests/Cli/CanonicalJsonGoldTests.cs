@@ -1,7 +1,7 @@
 using DataBridge.Tests.Interop;
-using DataBridge.Tooling;
+using DataBridge.Cli.Canonical;
 
-namespace DataBridge.Tests.Tooling;
+namespace DataBridge.Tests.Cli;
 
 /// <summary>
 /// Canonical JSON read then written back by <see cref="CanonicalJson"/> (no IPC involved): for every gold

@@ -1,4 +1,4 @@
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Canonical;
 
 /// <summary>
 /// Builds an LSB-ordered Arrow bitmap one bit at a time (validity bitmaps and boolean values); counts

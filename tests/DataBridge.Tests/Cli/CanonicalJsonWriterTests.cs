@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DataBridge.Tooling;
+using DataBridge.Cli.Canonical;
 
-namespace DataBridge.Tests.Tooling;
+namespace DataBridge.Tests.Cli;
 
 /// <summary>The value and schema rules of canonical JSON, on small hand-built Apache.Arrow arrays.</summary>
 public class CanonicalJsonWriterTests

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using DataBridge.Tests.Interop;
 
-namespace DataBridge.Tests.Tooling;
+namespace DataBridge.Tests.Cli;
 
 /// <summary>The <c>databridge arrow</c> commands: usage, round trips and clean errors (no oracle needed).</summary>
 public class CommandLineToolTests
@@ -18,7 +18,7 @@ public class CommandLineToolTests
     [Test]
     public void Help_PrintsUsage_ExitsZero()
     {
-        CliResult result = Cli.Run("--help");
+        CliResult result = Tool.Run("--help");
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.Zero);
@@ -34,18 +34,18 @@ public class CommandLineToolTests
     [TestCase("sql", "x")]
     public void BadUsage_ExitsTwoWithUsage(params string[] args)
     {
-        CliResult result = Cli.Run(args);
+        CliResult result = Tool.Run(args);
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(2));
-            Assert.That(result.StdErr, Does.StartWith("error:").And.Contain("usage:"));
+            Assert.That(result.StdErr, Does.StartWith("error:").And.Contain("Usage:"));
         });
     }
 
     [Test]
     public void ToJson_MissingFile_CleanError()
     {
-        Cli.AssertCleanError(Cli.Run("arrow", "to-json", Path.Combine(Path.GetTempPath(), $"absent-{Guid.NewGuid():N}.arrows")));
+        Tool.AssertCleanError(Tool.Run("arrow", "to-json", Path.Combine(Path.GetTempPath(), $"absent-{Guid.NewGuid():N}.arrows")));
     }
 
     [Test]
@@ -54,8 +54,8 @@ public class CommandLineToolTests
         using var temp = new TempFiles();
         string path = temp.TempPath(".arrows");
         File.WriteAllBytes(path, [0xFF, 0xFF, 0xFF, 0xFF, 0x10, 0, 0, 0, 1, 2, 3]);
-        Cli.AssertCleanError(Cli.Run("arrow", "to-json", path));
-        Cli.AssertCleanError(Cli.Run("arrow", "inspect", path));
+        Tool.AssertCleanError(Tool.Run("arrow", "to-json", path));
+        Tool.AssertCleanError(Tool.Run("arrow", "inspect", path));
     }
 
     [Test]
@@ -65,8 +65,8 @@ public class CommandLineToolTests
         string json = temp.TempPath(".json");
         string output = temp.TempPath(".arrows");
         File.WriteAllText(json, """{"schema":{"fields":[{"name":"x","type":{"name":"int","bitWidth":7}}]},"batches":[]}""");
-        CliResult result = Cli.Run("arrow", "from-json", json, output);
-        Cli.AssertCleanError(result);
+        CliResult result = Tool.Run("arrow", "from-json", json, output);
+        Tool.AssertCleanError(result);
         Assert.Multiple(() =>
         {
             Assert.That(result.StdErr, Does.Contain("$.schema.fields[0].type"));
@@ -80,8 +80,8 @@ public class CommandLineToolTests
         using var temp = new TempFiles();
         string json = temp.TempPath(".json");
         File.WriteAllText(json, """{"schema":{"fields":[{"name":"v","nullable":true,"type":{"name":"struct"},"children":[]}]},"batches":[]}""");
-        CliResult result = Cli.Run("arrow", "from-json", json, temp.TempPath(".arrows"));
-        Cli.AssertCleanError(result);
+        CliResult result = Tool.Run("arrow", "from-json", json, temp.TempPath(".arrows"));
+        Tool.AssertCleanError(result);
         Assert.That(result.StdErr, Does.Contain("struct without fields"));
     }
 
@@ -104,9 +104,9 @@ public class CommandLineToolTests
         string json = temp.TempPath(".json");
         string stream = temp.TempPath(".arrows");
         File.WriteAllText(json, document);
-        CliResult write = Cli.Run("arrow", "from-json", json, stream);
+        CliResult write = Tool.Run("arrow", "from-json", json, stream);
         Assert.That(write.ExitCode, Is.Zero, write.StdErr);
-        CliResult read = Cli.Run("arrow", "to-json", stream);
+        CliResult read = Tool.Run("arrow", "to-json", stream);
         Assert.That(read.ExitCode, Is.Zero, read.StdErr);
         Assert.That(JsonNode.DeepEquals(JsonNode.Parse(read.StdOut), JsonNode.Parse(document)), Is.True, read.StdOut);
     }
@@ -118,9 +118,9 @@ public class CommandLineToolTests
         string json = temp.TempPath(".json");
         string stream = temp.TempPath(".arrows");
         File.WriteAllText(json, SmallDocument);
-        CliResult write = Cli.Run("arrow", "from-json", json, stream);
+        CliResult write = Tool.Run("arrow", "from-json", json, stream);
         Assert.That(write.ExitCode, Is.Zero, write.StdErr);
-        CliResult read = Cli.Run("arrow", "to-json", "--compact", stream);
+        CliResult read = Tool.Run("arrow", "to-json", "--compact", stream);
         Assert.That(read.ExitCode, Is.Zero, read.StdErr);
         Assert.Multiple(() =>
         {
@@ -134,7 +134,7 @@ public class CommandLineToolTests
     {
         using var temp = new TempFiles();
         string file = temp.TempPath(".arrow");
-        DataBridge.Tooling.CanonicalJsonContent content = DataBridge.Tooling.CanonicalJson.Parse(SmallDocument);
+        DataBridge.Cli.Canonical.CanonicalJsonContent content = DataBridge.Cli.Canonical.CanonicalJson.Parse(SmallDocument);
         using (FileStream output = File.Create(file))
         using (var writer = new Apache.Arrow.Ipc.ArrowFileWriter(output, content.Schema))
         {
@@ -146,8 +146,8 @@ public class CommandLineToolTests
             writer.WriteEnd();
         }
 
-        CliResult json = Cli.Run("arrow", "to-json", file);
-        CliResult inspect = Cli.Run("arrow", "inspect", file);
+        CliResult json = Tool.Run("arrow", "to-json", file);
+        CliResult inspect = Tool.Run("arrow", "inspect", file);
         Assert.Multiple(() =>
         {
             Assert.That(json.ExitCode, Is.Zero, json.StdErr);
@@ -164,8 +164,8 @@ public class CommandLineToolTests
         string json = temp.TempPath(".json");
         string stream = temp.TempPath(".arrows");
         File.WriteAllText(json, SmallDocument);
-        Assert.That(Cli.Run("arrow", "from-json", json, stream).ExitCode, Is.Zero);
-        CliResult result = Cli.Run("arrow", "inspect", stream);
+        Assert.That(Tool.Run("arrow", "from-json", json, stream).ExitCode, Is.Zero);
+        CliResult result = Tool.Run("arrow", "inspect", stream);
         Assert.That(result.ExitCode, Is.Zero, result.StdErr);
         Assert.That(result.StdOut, Does.Contain("Schema")
             .And.Contain("i: int64")
@@ -181,7 +181,7 @@ public class CommandLineToolTests
     public void Inspect_CompressedGoldStream_ShowsCodecWithoutDecodingBodies()
     {
         string stream = Path.Combine(Oracle.RequireInterop(), "gold", "versions", "2.0.0-compression", "generated_lz4.stream");
-        CliResult result = Cli.Run("arrow", "inspect", stream);
+        CliResult result = Tool.Run("arrow", "inspect", stream);
         Assert.That(result.ExitCode, Is.Zero, result.StdErr);
         Assert.That(result.StdOut, Does.Contain("compressed LZ4_FRAME"));
     }

@@ -1,7 +1,7 @@
 using DataBridge.Tests.Workers;
-using DataBridge.Tooling;
+using DataBridge.Cli.Commands;
 
-namespace DataBridge.Tests.Tooling;
+namespace DataBridge.Tests.Cli;
 
 /// <summary><c>databridge run</c>, in-process, with a real Python worker.</summary>
 [CancelAfter(180_000)]
@@ -33,7 +33,7 @@ public class RunCommandTests
         PythonEnvironment.RequireWorkers();
         using var files = new TempFiles();
         string output = files.TempPath(".csv");
-        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", RepoFile("samples/scripts/enrich.py"),
+        CliResult r = Tool.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", RepoFile("samples/scripts/enrich.py"),
             "--output", output, "--python", PythonEnvironment.Interpreter, "--group-id", "g-7");
         Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
         ArrowFrame result = ArrowFrame.LoadCsv(output);
@@ -55,8 +55,8 @@ public class RunCommandTests
         string driver = files.TempPath(".arrows");
         string executor = files.TempPath(".arrows");
         string input = RepoFile("samples/data/orders.csv");
-        Assert.That(Cli.Run("run", "--input", input, "--script", code, "--output", driver, "--python", PythonEnvironment.Interpreter).ExitCode, Is.EqualTo(0));
-        CliResult r = Cli.Run("run", "--input", input, "--script", code, "--output", executor, "--partitions", "4", "--parallelism", "2", "--python", PythonEnvironment.Interpreter);
+        Assert.That(Tool.Run("run", "--input", input, "--script", code, "--output", driver, "--python", PythonEnvironment.Interpreter).ExitCode, Is.EqualTo(0));
+        CliResult r = Tool.Run("run", "--input", input, "--script", code, "--output", executor, "--partitions", "4", "--parallelism", "2", "--python", PythonEnvironment.Interpreter);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
         using FileStream a = File.OpenRead(driver);
         using FileStream b = File.OpenRead(executor);
@@ -73,7 +73,7 @@ public class RunCommandTests
         using var files = new TempFiles();
         string code = Script(files, "data_manager.noops_fetch()\nc = data_manager.conf\ndata_manager.set_output({'k': [c['region']], 'o': [c['OWNER']]})\n");
         string output = files.TempPath(".csv");
-        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", code, "--output", output,
+        CliResult r = Tool.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", code, "--output", output,
             "--context", "region=eu-west", "--owner", "etl", "--python", PythonEnvironment.Interpreter);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
         Assert.That(File.ReadAllText(output), Is.EqualTo("k,o\neu-west,etl\n").Or.EqualTo("k,o\r\neu-west,etl\r\n"));
@@ -85,7 +85,7 @@ public class RunCommandTests
         PythonEnvironment.RequireWorkers();
         using var files = new TempFiles();
         string code = Script(files, "def check(x):\n    raise ValueError('bad order ' + str(x))\ncheck(42)\n");
-        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", code, "--output", files.TempPath(".csv"), "--python", PythonEnvironment.Interpreter);
+        CliResult r = Tool.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", code, "--output", files.TempPath(".csv"), "--python", PythonEnvironment.Interpreter);
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(4));
@@ -103,7 +103,7 @@ public class RunCommandTests
         string input = files.TempPath(".csv");
         File.WriteAllText(input, "a,b\n1,2\n3,\"unterminated\n");
         string code = Script(files, "data_manager.set_output(data_manager.fetch_once_as_batches())\n");
-        CliResult r = Cli.Run("run", "--input", input, "--script", code, "--output", files.TempPath(".csv"), "--python", PythonEnvironment.Interpreter);
+        CliResult r = Tool.Run("run", "--input", input, "--script", code, "--output", files.TempPath(".csv"), "--python", PythonEnvironment.Interpreter);
         Assert.That(r.ExitCode, Is.EqualTo(1), r.StdErr);
         Assert.That(r.StdErr, Does.StartWith("error:").And.Contain("line 3"));
     }
@@ -111,7 +111,7 @@ public class RunCommandTests
     [Test]
     public void Run_MissingFile_Exit1()
     {
-        CliResult r = Cli.Run("run", "--input", "/nonexistent/in.csv", "--script", "/nonexistent/x.py", "--output", "out.csv");
+        CliResult r = Tool.Run("run", "--input", "/nonexistent/in.csv", "--script", "/nonexistent/x.py", "--output", "out.csv");
         Assert.That(r.ExitCode, Is.EqualTo(1));
         Assert.That(r.StdErr, Is.EqualTo($"error: --input: no such file: /nonexistent/in.csv{Environment.NewLine}"));
     }
@@ -121,15 +121,15 @@ public class RunCommandTests
     [TestCase("--input", "a.csv", "--script", "s.py", "--output", "o.csv", "--bogus", "1")]
     public void Run_BadUsage_Exit2WithUsage(params string[] args)
     {
-        CliResult r = Cli.Run(["run", .. args]);
+        CliResult r = Tool.Run(["run", .. args]);
         Assert.That(r.ExitCode, Is.EqualTo(2));
-        Assert.That(r.StdErr, Does.StartWith("error:").And.Contain("usage: databridge run"));
+        Assert.That(r.StdErr, Does.StartWith("error:").And.Contain("Usage:").And.Contain("databridge run [options]"));
     }
 
     [Test]
     public void Run_Help_PrintsUsageAndExitCodes()
     {
-        CliResult r = Cli.Run("run", "--help");
+        CliResult r = Tool.Run("run", "--help");
         Assert.That(r.ExitCode, Is.EqualTo(0));
         Assert.That(r.StdOut, Does.Contain("exit codes: 0 ok"));
     }
@@ -139,7 +139,7 @@ public class RunCommandTests
         PythonEnvironment.RequireWorkers();
         using var files = new TempFiles();
         string output = files.TempPath(".csv");
-        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", Script(files, "data_manager.set_output(data_manager.fetch_once_as_batches())\n"),
+        CliResult r = Tool.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", Script(files, "data_manager.set_output(data_manager.fetch_once_as_batches())\n"),
             "--output", output, "--python", PythonEnvironment.Interpreter, "--verbose");
         Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
         Assert.That(r.StdErr, Does.Contain("info: Python daemon started").And.Contain("numpy ").And.Contain("pandas ").And.Contain("configured: " + PythonEnvironment.Interpreter));
@@ -150,7 +150,7 @@ public class RunCommandTests
     {
         using var files = new TempFiles();
         string output = files.TempPath(".csv");
-        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", Script(files, "data_manager.noops_fetch()\n"),
+        CliResult r = Tool.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", Script(files, "data_manager.noops_fetch()\n"),
             "--output", output, "--python", "/nonexistent/python3");
         Assert.Multiple(() =>
         {
@@ -167,7 +167,7 @@ public class RunCommandTests
         PythonEnvironment.RequireWorkers();
         using var files = new TempFiles();
         string script = Script(files, "print('loaded the prices')\ndef enrich():\n    raise KeyError('price')\nenrich()\n");
-        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", script, "--output", files.TempPath(".csv"), "--python", PythonEnvironment.Interpreter);
+        CliResult r = Tool.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", script, "--output", files.TempPath(".csv"), "--python", PythonEnvironment.Interpreter);
         Assert.Multiple(() =>
         {
             Assert.That(r.ExitCode, Is.EqualTo(RunCommand.ExitPythonError), r.StdErr);
@@ -181,7 +181,7 @@ public class RunCommandTests
     {
         PythonEnvironment.RequireWorkers();
         using var files = new TempFiles();
-        CliResult r = Cli.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", Script(files, "data_manager.noops_fetch()\n"),
+        CliResult r = Tool.Run("run", "--input", RepoFile("samples/data/orders.csv"), "--script", Script(files, "data_manager.noops_fetch()\n"),
             "--output", files.TempPath(".csv"), "--python", PythonEnvironment.Interpreter);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
         Assert.That(r.StdErr, Does.StartWith("warning: ").And.Contain("never called data_manager.set_output"));

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using DataBridge.Ipc;
 
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Inspection;
 
 /// <summary>
 /// The dictionary ids a stream's Schema message declares, in pre-order of its fields (a field before its

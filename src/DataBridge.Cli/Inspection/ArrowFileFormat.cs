@@ -1,4 +1,4 @@
-namespace DataBridge.Tooling;
+namespace DataBridge.Cli.Inspection;
 
 /// <summary>
 /// The Arrow IPC <em>file</em> format (<c>.arrow</c>, Feather v2) as the tool meets it: <c>"ARROW1"</c>, two
