@@ -122,6 +122,47 @@ public static class ParquetBatches
         }
     }
 
+    /// <summary>
+    /// Writes record batches whose schema is known only from the first batch (a Python run's output streamed by
+    /// <see cref="PythonBridge.RunStreamingAsync(IAsyncEnumerable{RecordBatch}, string, RunContext?, CancellationToken)"/>)
+    /// to a Parquet file (created or overwritten). A source without batches writes a file without columns or rows.
+    /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="batches">The batches; every one must have the first one's column names and types.</param>
+    /// <param name="options">Row group size and compression; null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels between batches.</param>
+    /// <returns>The number of rows written.</returns>
+    /// <exception cref="UnsupportedArrowFeatureException">A column's type cannot be written to Parquet (the message names the file and the column).</exception>
+    /// <exception cref="ArgumentException">A batch does not match the first one's schema.</exception>
+    /// <exception cref="ParquetFormatException">The Parquet library refused the data or the file.</exception>
+    /// <remarks>When writing fails or is cancelled, the partial file is deleted.</remarks>
+    public static async Task<long> WriteAsync(
+        string path, IAsyncEnumerable<RecordBatch> batches, ParquetWriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(batches);
+        IAsyncEnumerator<RecordBatch> source = batches.GetAsyncEnumerator(cancellationToken);
+        await using (source.ConfigureAwait(false))
+        {
+            if (!await source.MoveNextAsync().ConfigureAwait(false))
+            {
+                return await WriteAsync(path, new Schema([], null), System.Array.Empty<RecordBatch>(), options, cancellationToken).ConfigureAwait(false);
+            }
+
+            RecordBatch first = source.Current;
+            return await WriteAsync(path, first.Schema, Rest(first, source), options, cancellationToken).ConfigureAwait(false);
+        }
+
+        static async IAsyncEnumerable<RecordBatch> Rest(RecordBatch first, IAsyncEnumerator<RecordBatch> source)
+        {
+            yield return first;
+            while (await source.MoveNextAsync().ConfigureAwait(false))
+            {
+                yield return source.Current;
+            }
+        }
+    }
+
     /// <summary>Writes record batches to a Parquet file (created or overwritten); see the asynchronous-source overload.</summary>
     /// <param name="path">The file to write.</param>
     /// <param name="schema">The batches' schema.</param>

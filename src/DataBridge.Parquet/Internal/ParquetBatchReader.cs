@@ -87,9 +87,9 @@ internal sealed class ParquetBatchReader : IDisposable
         {
             return await stream.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ParquetException or AggregateException or IOException or ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The C Data Interface reports a failed native read as an exception carrying the C++ status text.
+            // The C Data Interface reports a failed native read as a plain Exception carrying the C++ status text.
             throw ParquetErrors.Read(_path, e, rowGroup);
         }
     }

@@ -9,6 +9,7 @@ internal static class ParquetErrors
     public static void ThrowUnsupportedType(string path, string column, IArrowType type, string why) =>
         throw new UnsupportedArrowFeatureException(
             $"type:{type.Name}",
+            
             $"Cannot write '{path}': column '{column}' has Arrow type {type.Name}, which Parquet cannot hold ({why}). Convert or drop the column first.");
 
     public static ParquetFormatException Read(string path, Exception inner, int? rowGroup = null) =>

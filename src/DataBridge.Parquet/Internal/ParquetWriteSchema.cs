@@ -70,6 +70,9 @@ internal sealed class ParquetWriteSchema
             case UnionType:
                 ParquetErrors.ThrowUnsupportedType(path, column, type, "Parquet has no union type");
                 break;
+            case Decimal32Type { Scale: < 0 } or Decimal64Type { Scale: < 0 } or Decimal128Type { Scale: < 0 } or Decimal256Type { Scale: < 0 }:
+                ParquetErrors.ThrowUnsupportedType(path, column, type, "Parquet's DECIMAL has no negative scale; rescale the values to scale 0");
+                break;
             case RunEndEncodedType:
                 ParquetErrors.ThrowUnsupportedType(path, column, type, "decode the runs to their values' type first");
                 break;
