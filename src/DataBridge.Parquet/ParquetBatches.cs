@@ -96,7 +96,7 @@ public static class ParquetBatches
     /// <param name="cancellationToken">Cancels between batches.</param>
     /// <returns>The number of rows written.</returns>
     /// <exception cref="UnsupportedArrowFeatureException">A column's type cannot be written to Parquet (the message names the file and the column); nothing is written.</exception>
-    /// <exception cref="ArgumentException">A batch does not match <paramref name="schema"/>.</exception>
+    /// <exception cref="ArgumentException">A batch does not match <paramref name="schema"/>, or the schema has no columns.</exception>
     /// <exception cref="ParquetFormatException">The Parquet library refused the data or the file.</exception>
     /// <remarks>When writing fails or is cancelled, the partial file is deleted.</remarks>
     public static async Task<long> WriteAsync(
@@ -125,7 +125,8 @@ public static class ParquetBatches
     /// <summary>
     /// Writes record batches whose schema is known only from the first batch (a Python run's output streamed by
     /// <see cref="PythonBridge.RunStreamingAsync(IAsyncEnumerable{RecordBatch}, string, RunContext?, CancellationToken)"/>)
-    /// to a Parquet file (created or overwritten). A source without batches writes a file without columns or rows.
+    /// to a Parquet file (created or overwritten). A source without batches raises <see cref="ArgumentException"/>:
+    /// there is no schema to write, and a Parquet file needs at least one column.
     /// </summary>
     /// <param name="path">The file to write.</param>
     /// <param name="batches">The batches; every one must have the first one's column names and types.</param>
@@ -133,7 +134,7 @@ public static class ParquetBatches
     /// <param name="cancellationToken">Cancels between batches.</param>
     /// <returns>The number of rows written.</returns>
     /// <exception cref="UnsupportedArrowFeatureException">A column's type cannot be written to Parquet (the message names the file and the column).</exception>
-    /// <exception cref="ArgumentException">A batch does not match the first one's schema.</exception>
+    /// <exception cref="ArgumentException">A batch does not match the first one's schema, or the source has no batch.</exception>
     /// <exception cref="ParquetFormatException">The Parquet library refused the data or the file.</exception>
     /// <remarks>When writing fails or is cancelled, the partial file is deleted.</remarks>
     public static async Task<long> WriteAsync(
@@ -146,7 +147,7 @@ public static class ParquetBatches
         {
             if (!await source.MoveNextAsync().ConfigureAwait(false))
             {
-                return await WriteAsync(path, new Schema([], null), System.Array.Empty<RecordBatch>(), options, cancellationToken).ConfigureAwait(false);
+                throw new ArgumentException($"Cannot write '{path}': the source gave no batch, so there is no schema to write.", nameof(batches));
             }
 
             RecordBatch first = source.Current;
@@ -171,7 +172,7 @@ public static class ParquetBatches
     /// <param name="cancellationToken">Cancels between batches.</param>
     /// <returns>The number of rows written.</returns>
     /// <exception cref="UnsupportedArrowFeatureException">A column's type cannot be written to Parquet (the message names the file and the column); nothing is written.</exception>
-    /// <exception cref="ArgumentException">A batch does not match <paramref name="schema"/>.</exception>
+    /// <exception cref="ArgumentException">A batch does not match <paramref name="schema"/>, or the schema has no columns.</exception>
     /// <exception cref="ParquetFormatException">The Parquet library refused the data or the file.</exception>
     public static Task<long> WriteAsync(
         string path, Schema schema, IEnumerable<RecordBatch> batches, ParquetWriteOptions? options = null, CancellationToken cancellationToken = default)
@@ -216,7 +217,7 @@ public static class ParquetBatches
 
     /// <summary>Writes a run's output batches to a Parquet file (created or overwritten).</summary>
     /// <param name="path">The file to write.</param>
-    /// <param name="result">The run's result; a run that never set an output writes a file without columns or rows.</param>
+    /// <param name="result">The run's result; one without columns (a run that never set an output) raises <see cref="ArgumentException"/>.</param>
     /// <param name="options">Row group size and compression; null for the defaults.</param>
     /// <param name="cancellationToken">Cancels between batches.</param>
     /// <returns>The number of rows written.</returns>

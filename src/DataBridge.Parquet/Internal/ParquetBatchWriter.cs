@@ -32,6 +32,12 @@ internal sealed class ParquetBatchWriter : IDisposable
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (schema.FieldsList is not { Count: > 0 })
+        {
+            throw new ArgumentException(
+                $"Cannot write '{path}': the schema has no columns, and a Parquet file needs at least one (did the source give no batch, or the run set no output?).",
+                nameof(schema));
+        }
 
         // Refused types are found before the file is created: nothing is written.
         ParquetWriteSchema plan = ParquetWriteSchema.Create(path, schema);

@@ -127,6 +127,21 @@ public class ParquetStreamingTests
         Assert.That(frame.Columns, Is.EqualTo(new[] { "id", "value", "name", "point" }));
     }
 
+    [Test]
+    public async Task WriteAsync_SchemaFromTheFirstBatch_WritesEveryBatchAndAnEmptySourceThrowsWritingNothing()
+    {
+        string path = _files.NewPath();
+        string empty = _files.NewPath("empty");
+
+        long rows = await ParquetBatches.WriteAsync(path, AsyncBatches([Wide(0, 5), Wide(5, 7)]));
+
+        Assert.That(rows, Is.EqualTo(12));
+        Assert.That((await ParquetBatches.ReadFrameAsync(path)).Column<long>("id").ToArray(), Is.EqualTo(Enumerable.Range(0, 12).Select(i => (long)i)));
+        var e = Assert.ThrowsAsync<ArgumentException>(async () => await ParquetBatches.WriteAsync(empty, AsyncBatches([])))!;
+        Assert.That(e.Message, Does.Contain(empty).And.Contain("no batch"));
+        Assert.That(File.Exists(empty), Is.False);
+    }
+
     [TestCase(ParquetCompression.None)]
     [TestCase(ParquetCompression.Snappy)]
     [TestCase(ParquetCompression.Gzip)]
