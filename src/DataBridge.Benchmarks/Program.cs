@@ -6,6 +6,7 @@ namespace DataBridge.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project src/DataBridge.Benchmarks -- --filter '*Transfer*'</c> runs a suite
 /// (add <c>--job short</c> for the quick mode); <c>-- memory [rows]</c> runs the transfer memory probe;
+/// <c>-- parquet-coverage</c> prints the Parquet libraries' type coverage (docs/parquet.md);
 /// <c>-- quick [rows] [iterations]</c> prints interleaved medians of the one-way transfers (a development aid).
 /// </summary>
 internal static class Program
@@ -15,6 +16,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "memory")
         {
             return TransferMemoryProbe.Run(args);
+        }
+
+        if (args.Length > 0 && args[0] == "parquet-coverage")
+        {
+            return Parquet.ParquetCoverageProbe.Run();
         }
 
         if (args.Length > 0 && args[0] == "quick")

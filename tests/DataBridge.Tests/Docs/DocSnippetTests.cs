@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using DataBridge.Frames;
 using Microsoft.Data.Analysis;
+using DataBridge.Parquet;
 using DataBridge.Servers;
 using DataBridge.Tests.Workers;
 using Microsoft.Extensions.DependencyInjection;
@@ -113,6 +114,22 @@ public partial class DocSnippetTests
         List<Order> back = scored.ToRecords<Order>().ToList();
         // end snippet
         GC.KeepAlive((orders, qty, back));
+    }
+
+    private static async Task ParquetFragment(PythonBridge bridge, string code)
+    {
+        // snippet: parquet
+        // A path in, batches out: one row group decoded at a time.
+        await foreach (RecordBatch batch in ParquetBatches.ReadAsync("orders.parquet", new ParquetReadOptions { Columns = ["id", "qty", "price"] }))
+        {
+            using (batch) { /* ... */ }
+        }
+
+        // Batches and a path in: through pandas and back to Parquet, nothing held but the batches in flight.
+        long rows = await ParquetBatches.WriteAsync("scored.parquet",
+            bridge.RunStreamingAsync(ParquetBatches.ReadAsync("orders.parquet"), code));
+        // end snippet
+        GC.KeepAlive(rows);
     }
 
     private static async Task DistributedFragment(ArrowFrame input, IReadOnlyList<RecordBatch> partitions, string driverCode, RunContext context, CancellationToken cancellationToken)
