@@ -1,3 +1,6 @@
+// Benchmark code runs without a synchronization context: awaiting without ConfigureAwait is what the measured caller does.
+#pragma warning disable CA2007
+
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Parquet;

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using DataBridge.Frames;
 using DataBridge.Ipc;
+using DataBridge.Parquet;
 using Microsoft.Extensions.Logging;
 
 namespace DataBridge.Cli.Commands;
@@ -52,9 +53,9 @@ internal static class RunCommand
     /// <param name="time">The clock of the progress lines.</param>
     public static Command Create(TimeProvider time)
     {
-        var input = new Option<string>("--input") { HelpName = "FILE", Required = true, Description = ".csv, or an Arrow IPC stream or file (.arrow, .arrows, .stream, .ipc)" };
+        var input = new Option<string>("--input") { HelpName = "FILE", Required = true, Description = ".csv, .parquet, or an Arrow IPC stream or file (.arrow, .arrows, .stream, .ipc)" };
         var script = new Option<string>("--script") { HelpName = "FILE.py", Required = true, Description = "Python code using data_manager (fetch_once / set_output)" };
-        var output = new Option<string>("--output") { HelpName = "FILE", Required = true, Description = ".csv or an Arrow IPC stream (by extension)" };
+        var output = new Option<string>("--output") { HelpName = "FILE", Required = true, Description = ".csv, .parquet or an Arrow IPC stream (by extension)" };
         Option<int> partitions = Count("--partitions", "executor mode: split the input into N partitions, one worker each", allowZero: false);
         Option<int> parallelism = Count("--parallelism", "partitions run at once (default: the processor count)", allowZero: false);
         Option<int> memoryLimit = Count("--memory-limit", "address-space limit per worker (RLIMIT_AS), in MB", allowZero: true);
@@ -302,14 +303,29 @@ internal static class RunCommand
 
     private static bool IsCsv(string path) => path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase);
 
+    private static bool IsParquet(string path) => path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+
     private static ArrowFrame Load(Options options) =>
-        IsCsv(options.Input!) ? ArrowFrame.LoadCsv(options.Input!) : ArrowFrame.FromArrow(File.OpenRead(options.Input!));
+        IsCsv(options.Input!) ? ArrowFrame.LoadCsv(options.Input!)
+        : IsParquet(options.Input!) ? ParquetBatches.ReadFrameAsync(options.Input!).GetAwaiter().GetResult()
+        : ArrowFrame.FromArrow(File.OpenRead(options.Input!));
 
     private static IEnumerable<RecordBatch> Stream(Options options)
     {
         if (IsCsv(options.Input!))
         {
             foreach (RecordBatch batch in ArrowFrame.ReadCsvPartitions(options.Input!))
+            {
+                yield return batch;
+            }
+
+            yield break;
+        }
+
+        if (IsParquet(options.Input!))
+        {
+            // One row group at a time (docs/parquet.md): memory stays bounded on files larger than RAM's share.
+            foreach (RecordBatch batch in ParquetBatches.ReadAsync(options.Input!).ToBlockingEnumerable())
             {
                 yield return batch;
             }
@@ -330,6 +346,10 @@ internal static class RunCommand
         if (IsCsv(path))
         {
             output.SaveCsv(temp);
+        }
+        else if (IsParquet(path))
+        {
+            ParquetBatches.WriteAsync(temp, output).GetAwaiter().GetResult();
         }
         else
         {
