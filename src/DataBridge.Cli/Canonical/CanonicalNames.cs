@@ -52,18 +52,7 @@ internal static class CanonicalNames
     };
 
     /// <summary>The integer type of <paramref name="bitWidth"/> bits (8, 16, 32 or 64), or null for another width.</summary>
-    public static IntegerType? Integer(int bitWidth, bool signed) => (bitWidth, signed) switch
-    {
-        (8, true) => Int8Type.Default,
-        (8, false) => UInt8Type.Default,
-        (16, true) => Int16Type.Default,
-        (16, false) => UInt16Type.Default,
-        (32, true) => Int32Type.Default,
-        (32, false) => UInt32Type.Default,
-        (64, true) => Int64Type.Default,
-        (64, false) => UInt64Type.Default,
-        _ => null,
-    };
+    public static IntegerType? Integer(int bitWidth, bool signed) => DataBridge.Arrow.TypeLayout.Integer(bitWidth, signed);
 
     /// <summary>Precision, scale and bit width of a decimal type of any width; false for other types.</summary>
     public static bool TryGetDecimal(IArrowType type, out int precision, out int scale, out int bitWidth)

@@ -23,6 +23,20 @@ internal static class TypeLayout
     public static bool IsVariableBinary(IArrowType type) =>
         type.TypeId is ArrowTypeId.String or ArrowTypeId.Binary or ArrowTypeId.LargeString or ArrowTypeId.LargeBinary;
 
+    /// <summary>The integer type of <paramref name="bitWidth"/> bits (8, 16, 32 or 64), or null for another width.</summary>
+    public static IntegerType? Integer(int bitWidth, bool signed) => (bitWidth, signed) switch
+    {
+        (8, true) => Int8Type.Default,
+        (8, false) => UInt8Type.Default,
+        (16, true) => Int16Type.Default,
+        (16, false) => UInt16Type.Default,
+        (32, true) => Int32Type.Default,
+        (32, false) => UInt32Type.Default,
+        (64, true) => Int64Type.Default,
+        (64, false) => UInt64Type.Default,
+        _ => null,
+    };
+
     /// <summary>Whether a variable-width or list type uses 64-bit offsets.</summary>
     public static bool HasLargeOffsets(IArrowType type) =>
         type.TypeId is ArrowTypeId.LargeString or ArrowTypeId.LargeBinary or ArrowTypeId.LargeList or ArrowTypeId.LargeListView;

@@ -417,17 +417,7 @@ internal static class MetadataDecoder
     private static IntegerType DecodeInt(FlatBufferTable t, string path, int messageIndex)
     {
         int bitWidth = t.GetInt32(0, 0);
-        return (bitWidth, t.GetBool(1, false)) switch
-        {
-            (8, true) => Int8Type.Default,
-            (8, false) => UInt8Type.Default,
-            (16, true) => Int16Type.Default,
-            (16, false) => UInt16Type.Default,
-            (32, true) => Int32Type.Default,
-            (32, false) => UInt32Type.Default,
-            (64, true) => Int64Type.Default,
-            (64, false) => UInt64Type.Default,
-            _ => throw new ArrowFormatException($"Message {messageIndex}: field '{path}' has an integer type of {bitWidth} bits."),
-        };
+        return TypeLayout.Integer(bitWidth, t.GetBool(1, false))
+            ?? throw new ArrowFormatException($"Message {messageIndex}: field '{path}' has an integer type of {bitWidth} bits.");
     }
 }
