@@ -198,7 +198,7 @@ internal static class ArrayConcatenator
             int last = SlotReader.GetRunIndex(a, a.Offset + a.Length - 1);
             for (int r = first; r <= last; r++)
             {
-                long end = RunEnd(runEnds, r);
+                long end = SlotReader.GetRunEnd(runEnds, r);
                 ends.Add(start + Math.Min(end - a.Offset, a.Length));
             }
 
@@ -229,18 +229,6 @@ internal static class ArrayConcatenator
             ? AllNullArrays.Create(type.ValuesDataType, 0, allocator)
             : Concatenate(values, allocator);
         return new ArrayData(type, length, 0, 0, System.Array.Empty<ArrowBuffer>(), [runEndsData, valuesData]);
-
-        static long RunEnd(ArrayData runEnds, int index)
-        {
-            ReadOnlySpan<byte> bytes = runEnds.Buffers[1].Span;
-            int at = runEnds.Offset + index;
-            return runEnds.DataType.TypeId switch
-            {
-                ArrowTypeId.Int16 => bytes.CastTo<short>()[at],
-                ArrowTypeId.Int32 => bytes.CastTo<int>()[at],
-                _ => bytes.CastTo<long>()[at],
-            };
-        }
     }
 
     /// <summary>

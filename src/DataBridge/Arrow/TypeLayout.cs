@@ -142,6 +142,19 @@ internal static class SlotReader
         }
     }
 
+    /// <summary>The run end at <paramref name="index"/> (relative to the run-ends array's offset) of a run-ends child.</summary>
+    public static long GetRunEnd(ArrayData runEnds, int index)
+    {
+        ReadOnlySpan<byte> bytes = runEnds.Buffers[1].Span;
+        int at = runEnds.Offset + index;
+        return runEnds.DataType.TypeId switch
+        {
+            ArrowTypeId.Int16 => bytes.CastTo<short>()[at],
+            ArrowTypeId.Int32 => bytes.CastTo<int>()[at],
+            _ => bytes.CastTo<long>()[at],
+        };
+    }
+
     /// <summary>Whether absolute slot <paramref name="slot"/> is valid (not null) by the array's own bitmap.</summary>
     /// <remarks>Null arrays have no valid slot; unions and run-end encoded arrays have no bitmap (their nulls are in their children).</remarks>
     public static bool IsValid(ArrayData data, int slot) => data.DataType.TypeId switch

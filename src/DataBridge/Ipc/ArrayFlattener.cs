@@ -141,7 +141,7 @@ internal static class ArrayFlattener
     {
         ArrayData runEnds = data.Children[0];
         ArrayData values = data.Children[1];
-        if (data.Offset == 0 && runEnds.Offset == 0 && RunEndAt(runEnds, runEnds.Length - 1) == data.Length)
+        if (data.Offset == 0 && runEnds.Offset == 0 && (runEnds.Length == 0 ? 0 : SlotReader.GetRunEnd(runEnds, runEnds.Length - 1)) == data.Length)
         {
             Flatten(runEnds, layout);
             Flatten(values, layout);
@@ -155,7 +155,7 @@ internal static class ArrayFlattener
         Memory<byte> rebased = layout.Rent(runs * width);
         for (int r = 0; r < runs; r++)
         {
-            long end = Math.Min(RunEndAt(runEnds, first + r) - data.Offset, data.Length);
+            long end = Math.Min(SlotReader.GetRunEnd(runEnds, first + r) - data.Offset, data.Length);
             switch (width)
             {
                 case 2:
@@ -174,23 +174,6 @@ internal static class ArrayFlattener
         layout.AddBuffer(ReadOnlyMemory<byte>.Empty);
         layout.AddBuffer(rebased);
         Flatten(values.Slice(first, runs), layout);
-
-        static long RunEndAt(ArrayData runEnds, int index)
-        {
-            if (index < 0)
-            {
-                return 0;
-            }
-
-            ReadOnlySpan<byte> bytes = runEnds.Buffers[1].Span;
-            int at = runEnds.Offset + index;
-            return runEnds.DataType.TypeId switch
-            {
-                ArrowTypeId.Int16 => bytes.CastTo<short>()[at],
-                ArrowTypeId.Int32 => bytes.CastTo<int>()[at],
-                _ => bytes.CastTo<long>()[at],
-            };
-        }
     }
 
     private static void FlattenUnion(ArrayData data, UnionType type, BodyLayout layout)
