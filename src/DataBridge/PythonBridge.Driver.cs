@@ -286,9 +286,10 @@ public sealed partial class PythonBridge
                 try
                 {
                     writer ??= new ArrowIpcWriter(destination, batch.Schema, leaveOpen: true);
+                    IReadOnlyList<KeyValuePair<string, string>> metadata = batch.GetCustomMetadata();
                     foreach (RecordBatch slice in BatchSlicer.Slice(batch, _options.MaxBatchRows, _options.MaxBatchBytes))
                     {
-                        await writer.WriteRecordBatchAsync(slice, cancellationToken).ConfigureAwait(false);
+                        await writer.WriteRecordBatchAsync(slice, metadata, cancellationToken).ConfigureAwait(false);
                         rows += slice.Length;
                         batches++;
                         meter.Sent(slice);

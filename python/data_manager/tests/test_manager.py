@@ -149,3 +149,13 @@ def test_later_frames_follow_the_first_frames_schema():
     dm = DataManager(None, ListSink(), use_pandas=True)
     dm.set_output([pd.DataFrame({"s": ["a", "b"]}), pd.DataFrame({"s": [None, None]})])
     assert [b.to_pydict() for b in dm.sink.batches] == [{"s": ["a", "b"]}, {"s": [None, None]}]
+
+
+def test_record_batch_custom_metadata_passes_through_fetch_and_set_output_unchanged():
+    schema = Schema((Field("x", Int(64, True)),))
+    batch = RecordBatch.from_pydict({"x": [1, 2, 3]}, schema)
+    batch = RecordBatch(schema, batch.columns, 3, (("k", "v"), ("k", "again")))
+    sink = ListSink()
+    dm = DataManager([batch], sink, use_pandas=False, max_batch_rows=2)
+    dm.set_output(list(dm.fetch_once_as_batches()))
+    assert [b.metadata for b in sink.batches] == [(("k", "v"), ("k", "again"))] * 2

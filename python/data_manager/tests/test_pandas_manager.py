@@ -145,3 +145,44 @@ def test_a_column_whose_type_the_code_changed_keeps_the_codes_type():
     dm = DataManager(_one_column("c", t.Date(t.DateUnit.DAY), [_dt.date(2026, 1, 25)]), use_pandas=True)
     dm.set_output(df.assign(c=df["c"].dt.day) for df in dm.fetch_once())
     assert isinstance(dm.sink.batches[0].schema.fields[0].type, t.Int)
+
+
+def metadata_batches():
+    schema = t.Schema((t.Field("a", t.int64), t.Field("b", t.int64)))
+    first = RecordBatch(schema, [Column.from_pylist([1, 2], t.int64), Column.from_pylist([10, 20], t.int64)],
+                        metadata=(("source", "part-0"), ("note", "ünïcode")))
+    second = RecordBatch(schema, [Column.from_pylist([3], t.int64), Column.from_pylist([30], t.int64)])
+    _, batches = read_stream(write_stream(schema, [first, second]))
+    return batches
+
+
+def test_batch_custom_metadata_reaches_frame_attrs_and_survives_a_pandas_transform():
+    sink = ListSink()
+    dm = DataManager(metadata_batches(), sink, use_pandas=True)
+    frames = []
+    for df in dm.fetch_once():
+        df["s"] = df["a"] + df["b"]
+        frames.append(df.assign(t=df["s"] * 2))
+    assert frames[0].attrs["databridge.metadata"] == {"source": "part-0", "note": "ünïcode"}
+    assert "databridge.metadata" not in frames[1].attrs
+    dm.set_output(iter(frames))
+    assert [b.metadata for b in sink.batches] == [(("source", "part-0"), ("note", "ünïcode")), ()]
+    _, back = read_stream(write_stream(sink.batches[0].schema, sink.batches))
+    assert back[0].metadata == (("source", "part-0"), ("note", "ünïcode"))
+
+
+def test_frame_metadata_attr_is_written_on_every_bounded_batch_of_the_frame():
+    sink = ListSink()
+    dm = DataManager(None, sink, max_batch_rows=2, use_pandas=True)
+    df = pd.DataFrame({"x": np.arange(5, dtype=np.int64)})
+    df.attrs["databridge.metadata"] = {"k": "v"}
+    dm.set_output(df)
+    assert [b.metadata for b in sink.batches] == [(("k", "v"),)] * 3
+
+
+def test_frame_metadata_attr_that_is_not_str_to_str_is_refused_naming_the_attr():
+    dm = DataManager(None, ListSink(), use_pandas=True)
+    df = pd.DataFrame({"x": [1]})
+    df.attrs["databridge.metadata"] = {"k": 1}
+    with pytest.raises(TypeError, match=r"attrs\['databridge.metadata'\] must map str to str"):
+        dm.set_output(df)

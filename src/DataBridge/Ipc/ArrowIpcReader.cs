@@ -51,7 +51,7 @@ public sealed class ArrowIpcReader : Apache.Arrow.Ipc.IArrowArrayStream, IAsyncD
     /// <exception cref="ArrowFormatException">The stream does not start with a valid schema message.</exception>
     public Schema Schema => _schema ?? ReadSchemaCore(false, CancellationToken.None).GetAwaiter().GetResult();
 
-    /// <summary>The custom metadata of the RecordBatch message most recently returned (empty when it had none).</summary>
+    /// <summary>The custom metadata of the RecordBatch message most recently returned (empty when it had none); each batch also carries its own (<see cref="RecordBatchMetadata.GetCustomMetadata"/>).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> LastBatchMetadata { get; private set; } = [];
 
     /// <summary>Whether the input is an Arrow file (<c>.arrow</c>, Feather v2) rather than a stream; known once the schema is read.</summary>
@@ -184,7 +184,9 @@ public sealed class ArrowIpcReader : Apache.Arrow.Ipc.IArrowArrayStream, IAsyncD
         var columns = new ArrayData[schema.FieldsList.Count];
         int length = RecordBatchLoader.Load(message.Header, schema.FieldsList, body.Memory, message.Version, _dictionaries!, index, columns, _maxDecompressed);
         LastBatchMetadata = message.CustomMetadata;
-        return new OwnedRecordBatch(schema, columns, length, body.Owner);
+        var batch = new OwnedRecordBatch(schema, columns, length, body.Owner);
+        RecordBatchMetadata.Set(batch, LastBatchMetadata);
+        return batch;
     }
 
     /// <summary>DictionaryBatch (Message.fbs): id 0 <c>id: long</c>, id 1 <c>data: RecordBatch</c>, id 2 <c>isDelta: bool</c> (default false).</summary>

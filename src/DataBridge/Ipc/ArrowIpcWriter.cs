@@ -66,20 +66,20 @@ public sealed class ArrowIpcWriter : IDisposable, IAsyncDisposable
     /// <summary>The schema as written: the schema given to the constructor with every dictionary id assigned.</summary>
     public Schema Schema { get; }
 
-    /// <summary>Writes a record batch (and the dictionaries it needs).</summary>
+    /// <summary>Writes a record batch (and the dictionaries it needs), with the custom metadata attached to it (<see cref="RecordBatchMetadata"/>).</summary>
     /// <exception cref="ArgumentException">The batch does not match the writer's schema.</exception>
     /// <exception cref="InvalidOperationException">The stream was already ended.</exception>
-    public void WriteRecordBatch(RecordBatch batch) => WriteRecordBatch(batch, null);
+    public void WriteRecordBatch(RecordBatch batch) => WriteRecordBatch(batch, batch?.GetCustomMetadata());
 
     /// <summary>Writes a record batch with custom metadata on its message.</summary>
     /// <param name="batch">The batch.</param>
-    /// <param name="customMetadata">Key/value pairs stored on the RecordBatch message (Message.custom_metadata), or null.</param>
+    /// <param name="customMetadata">Key/value pairs stored on the RecordBatch message (Message.custom_metadata), instead of any attached to the batch; null for none.</param>
     public void WriteRecordBatch(RecordBatch batch, IReadOnlyList<KeyValuePair<string, string>>? customMetadata) =>
         WriteRecordBatchCore(false, batch, customMetadata, CancellationToken.None).GetAwaiter().GetResult();
 
-    /// <summary>Writes a record batch (and the dictionaries it needs).</summary>
+    /// <summary>Writes a record batch (and the dictionaries it needs), with the custom metadata attached to it (<see cref="RecordBatchMetadata"/>).</summary>
     public ValueTask WriteRecordBatchAsync(RecordBatch batch, CancellationToken cancellationToken = default) =>
-        WriteRecordBatchCore(true, batch, null, cancellationToken);
+        WriteRecordBatchCore(true, batch, batch?.GetCustomMetadata(), cancellationToken);
 
     /// <summary>Writes a record batch with custom metadata on its message.</summary>
     public ValueTask WriteRecordBatchAsync(RecordBatch batch, IReadOnlyList<KeyValuePair<string, string>>? customMetadata, CancellationToken cancellationToken = default) =>

@@ -157,7 +157,8 @@ class DataManager:
 
     def fetch_once(self) -> Iterator[Any]:
         """The input, one pandas DataFrame per Arrow batch (record batches without pandas); a second
-        fetch raises ``DataManagerError("input data can only be fetched once")``."""
+        fetch raises ``DataManagerError("input data can only be fetched once")``. A batch's custom
+        metadata is the frame's ``attrs["databridge.metadata"]`` (a dict), which ``set_output`` writes back."""
         source = self._take_input()
         if self._pandas is None:
             return iter(source)
@@ -167,7 +168,10 @@ class DataManager:
 
         def gen() -> Iterator[Any]:
             for batch in self._recording(source):
-                yield batch_to_pandas(batch, **options)
+                df = batch_to_pandas(batch, **options)
+                if batch.metadata:
+                    df.attrs[METADATA_ATTR] = dict(batch.metadata)
+                yield df
 
         return gen()
 
@@ -240,7 +244,9 @@ class DataManager:
         the type of the frames that have values, whichever comes first; a frame whose column cannot take
         the earlier frames' type without loss, or that lacks a column, raises ``DataManagerError`` naming
         the column. ``schema`` (a :class:`Schema`), when given, is the output schema every batch must
-        match (pandas input is converted to it)."""
+        match (pandas input is converted to it). A frame's ``attrs["databridge.metadata"]`` (a dict of
+        str to str; ``fetch_once()`` sets it from the input batch's) becomes the custom metadata of its
+        output batches; record batches keep their ``metadata``."""
         if self._output_set:
             raise DataManagerError("set_output can only be called once per run")
         self._output_set = True
@@ -343,9 +349,10 @@ class DataManager:
         if target is None and self._input_fields:
             target = input_type_target(df, self._input_fields, self._warn_once)
         batches = pandas_to_batches(df, max_rows=self.max_batch_rows, max_bytes=self.max_batch_bytes, schema=target)
+        metadata = _frame_metadata(df)
         try:
             for batch in batches:
-                yield batch, True
+                yield (RecordBatch(batch.schema, batch.columns, batch.num_rows, metadata) if metadata else batch), True
         except (TypeError, ValueError, OverflowError) as e:
             if schema is not None or target is None:
                 raise
@@ -385,6 +392,26 @@ def _frame_mismatch(df: Any, target: Schema, error: Exception, infer_type: Calla
         if own != f.type:
             return type_mismatch(f.name, f.type, own, text)
     return error
+
+
+METADATA_ATTR = "databridge.metadata"
+"""The ``DataFrame.attrs`` key holding a batch's custom metadata (a dict of str to str): ``fetch_once()``
+sets it on frames whose batch had metadata, ``set_output`` writes it onto the frame's batches."""
+
+
+def _frame_metadata(df: Any) -> Tuple[Tuple[str, str], ...]:
+    """The custom metadata ``df.attrs[METADATA_ATTR]`` asks for (empty without it)."""
+    value = getattr(df, "attrs", {}).get(METADATA_ATTR)
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        raise TypeError(f"DataFrame.attrs[{METADATA_ATTR!r}] must be a dict of str to str (the output batches' "
+                        f"custom metadata), not {type(value).__name__}")
+    for k, v in value.items():
+        if not isinstance(k, str) or not isinstance(v, str):
+            raise TypeError(f"DataFrame.attrs[{METADATA_ATTR!r}] must map str to str; {k!r}: {v!r} is "
+                            f"{type(k).__name__}: {type(v).__name__}")
+    return tuple(value.items())
 
 
 def _is_array_like(value: Any) -> bool:
