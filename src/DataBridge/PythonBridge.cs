@@ -98,7 +98,7 @@ public sealed partial class PythonBridge : IAsyncDisposable, IDisposable
             packageRoot,
             _token,
             _options.WorkerMemoryLimitMb,
-            _options.ConnectTimeout,
+            _options.StartTimeout,
             _loggers.Daemon)
         {
             RequirePandas = _options.RequirePandas,

@@ -42,8 +42,14 @@ public sealed class PythonBridgeOptions
     /// <summary>How long an idle worker is kept before it is closed (each worker on its own clock). Default: 1 minute.</summary>
     public TimeSpan WorkerIdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Deadline of the daemon's start-up report, of connecting to a worker, its handshake and its liveness check. Default: 10 s.</summary>
+    /// <summary>Deadline of connecting to a worker, its handshake and its liveness check. Default: 10 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Deadline of the daemon's start-up report: the interpreter's start and its imports of the preloaded modules
+    /// (numpy and pandas take seconds on a busy machine). Default: 60 s.
+    /// </summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// Receives daemon and worker events and the output of Python code (tagged with each run's GroupId and Owner),
@@ -136,6 +142,11 @@ public sealed class PythonBridgeOptions
             throw new ArgumentException($"ConnectTimeout must be positive (and at most a day), not {ConnectTimeout}.", nameof(ConnectTimeout));
         }
 
+        if (StartTimeout <= TimeSpan.Zero || StartTimeout > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentException($"StartTimeout must be positive (and at most a day), not {StartTimeout}.", nameof(StartTimeout));
+        }
+
         if (Logger is null)
         {
             throw new ArgumentException("Logger must not be null (use NullLogger.Instance).", nameof(Logger));
@@ -169,6 +180,7 @@ public sealed class PythonBridgeOptions
             MaxWorkers = MaxWorkers,
             WorkerIdleTimeout = WorkerIdleTimeout,
             ConnectTimeout = ConnectTimeout,
+            StartTimeout = StartTimeout,
             Logger = Logger,
             LoggerFactory = LoggerFactory,
             MaxBatchRows = MaxBatchRows,

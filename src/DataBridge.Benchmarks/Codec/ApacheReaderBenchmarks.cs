@@ -17,6 +17,7 @@ public class ApacheReaderBenchmarks
     private const int Batches = 16;
     private const int RowsPerBatch = 62_500;
     private byte[] _bytes = null!;
+    private byte[]? _target;
 
     [GlobalSetup]
     public void Setup()
@@ -34,6 +35,22 @@ public class ApacheReaderBenchmarks
         }
 
         _bytes = stream.ToArray();
+    }
+
+    [Benchmark(Description = "Stream.Read of the same bytes into one buffer (the copy any stream reader makes)")]
+    [BenchmarkCategory("Codec", "ApacheRead")]
+    public long PlainRead()
+    {
+        var stream = new ChunkedStream(_bytes);
+        _target ??= new byte[_bytes.Length];
+        int total = 0;
+        int read;
+        while ((read = stream.Read(_target.AsSpan(total))) > 0)
+        {
+            total += read;
+        }
+
+        return total;
     }
 
     [Benchmark(Baseline = true, Description = "Apache.Arrow ArrowStreamReader(Stream), read every batch")]

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace DataBridge.Arrow;
 
 /// <summary>Helpers for LSB-ordered bitmaps (validity and boolean data).</summary>
-public static class BitOps
+internal static class BitOps
 {
     /// <summary>Bit <paramref name="index"/> of <paramref name="bitmap"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

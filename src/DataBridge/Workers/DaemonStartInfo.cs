@@ -9,7 +9,7 @@ namespace DataBridge.Workers;
 /// <param name="PackageRoot">The directory holding the extracted <c>data_manager</c> package.</param>
 /// <param name="Token">The bridge's secret.</param>
 /// <param name="MemoryLimitMb">RLIMIT_AS per worker in MiB; 0 = none.</param>
-/// <param name="ConnectTimeout">Deadline for the daemon's HELLO.</param>
+/// <param name="StartTimeout">Deadline for the daemon's HELLO (PythonBridgeOptions.StartTimeout).</param>
 /// <param name="Logger">Where daemon output goes.</param>
 internal sealed record DaemonStartInfo(
     string PythonExecutable,
@@ -17,7 +17,7 @@ internal sealed record DaemonStartInfo(
     string PackageRoot,
     SecretToken Token,
     int MemoryLimitMb,
-    TimeSpan ConnectTimeout,
+    TimeSpan StartTimeout,
     ILogger Logger)
 {
     /// <summary>Whether a daemon whose interpreter has no pandas fails its start (<see cref="PythonBridgeOptions.RequirePandas"/>).</summary>

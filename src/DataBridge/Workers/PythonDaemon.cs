@@ -137,7 +137,7 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
             }
 
             string reason = ex is OperationCanceledException
-                ? $"did not report its port within {info.ConnectTimeout.TotalSeconds:0.#} s"
+                ? $"did not report its port within {info.StartTimeout.TotalSeconds:0.#} s (StartTimeout; raise it on a slow or busy machine)"
                 : ex.Message;
             var failure = new DataBridgeException(
                 $"The Python daemon ({info.PythonExecutable} -m data_manager._daemon) failed to start: {reason}. Check that '{info.PythonExecutable}' is a Python 3.9 or later; {Uncapitalize(info.InterpreterHint)}" +
@@ -342,11 +342,11 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
     // may be a stranger: every connection is read on its own (a 4 KiB reader, a HELLO of at most 64 KiB, at most
     // MaxPendingHandshakes at once, the oldest closed for a newer one), and only one that presents this bridge's
     // token is the daemon. The others are closed without a byte and logged; none of them fails the start or
-    // delays the daemon's own callback. The whole wait ends at ConnectTimeout or when the daemon exits.
+    // delays the daemon's own callback. The whole wait ends at StartTimeout or when the daemon exits.
     private async Task AwaitHelloAsync(TcpListener listener, DaemonStartInfo info, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(info.ConnectTimeout);
+        deadline.CancelAfter(info.StartTimeout);
 
         // Wait for the callback or for the daemon's death, whichever comes first: a daemon that fails to import
         // fails the start at once instead of after the whole timeout.

@@ -358,12 +358,47 @@ public sealed class PythonBridgeWorkerTests
     }
 
     [Test]
+    public async Task DaemonThatNeverReports_FailsAtStartTimeout_NamingTheOption()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("needs a POSIX shell script as the interpreter");
+        }
+
+        // An "interpreter" that starts and never calls back: the start ends at StartTimeout, not ConnectTimeout.
+        string script = Path.Combine(Path.GetTempPath(), $"databridge-silent-{Guid.NewGuid():N}.sh");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\nexec sleep 120\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        try
+        {
+            await using var bridge = new PythonBridge(new PythonBridgeOptions
+            {
+                PythonExecutable = script,
+                StartTimeout = TimeSpan.FromSeconds(1),
+                ConnectTimeout = TimeSpan.FromMinutes(10),
+            });
+
+            var error = Assert.ThrowsAsync<DataBridgeException>(async () => await bridge.WarmUpAsync());
+            Assert.That(error!.Message, Does.Contain("did not report its port within 1 s (StartTimeout"));
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    [Test]
     public void Options_Invalid_ThrowArgumentExceptionNamingTheSetting()
     {
         Assert.That(() => new PythonBridge(new PythonBridgeOptions { MaxWorkers = 0 }), Throws.ArgumentException.With.Property("ParamName").EqualTo("MaxWorkers"));
         Assert.That(() => new PythonBridge(new PythonBridgeOptions { BufferSize = 10 }), Throws.ArgumentException.With.Property("ParamName").EqualTo("BufferSize"));
         Assert.That(() => new PythonBridge(new PythonBridgeOptions { WorkerMemoryLimitMb = -1 }), Throws.ArgumentException.With.Property("ParamName").EqualTo("WorkerMemoryLimitMb"));
         Assert.That(() => new PythonBridge(new PythonBridgeOptions { ConnectTimeout = TimeSpan.Zero }), Throws.ArgumentException.With.Property("ParamName").EqualTo("ConnectTimeout"));
+        Assert.That(() => new PythonBridge(new PythonBridgeOptions { StartTimeout = TimeSpan.Zero }), Throws.ArgumentException.With.Property("ParamName").EqualTo("StartTimeout"));
         Assert.That(() => new PythonBridge(new PythonBridgeOptions { MaxBatchBytes = 3L << 30 }), Throws.ArgumentException.With.Property("ParamName").EqualTo("MaxBatchBytes"));
         Assert.That(() => new PythonBridge(new PythonBridgeOptions { PythonExecutable = " " }), Throws.ArgumentException.With.Property("ParamName").EqualTo("PythonExecutable"));
     }
