@@ -147,7 +147,7 @@ internal static class CommandLineTool
 
     private static Command CreateRoot(TimeProvider time)
     {
-        var root = new Command("databridge", "Runs Python scripts over CSV or Arrow files with DataBridge, and looks inside Arrow IPC streams.");
+        var root = new Command("databridge", "Runs Python scripts over CSV, Parquet or Arrow files with DataBridge, and looks inside Arrow IPC streams.");
         var help = new HelpOption();
         help.Action = new HelpWithExitCodes((HelpAction)help.Action!);
         root.Options.Add(help);

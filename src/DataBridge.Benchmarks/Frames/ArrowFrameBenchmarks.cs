@@ -14,7 +14,7 @@ namespace DataBridge.Benchmarks.Frames;
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
-public partial class DataFrameBenchmarks
+public partial class ArrowFrameBenchmarks
 {
     private Row[] _rows = null!;
     private string _csvPath = null!;

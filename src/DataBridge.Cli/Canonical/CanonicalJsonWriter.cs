@@ -7,8 +7,8 @@ using System.Text.Json;
 namespace DataBridge.Cli.Canonical;
 
 /// <summary>
-/// Writes a schema and record batches as canonical JSON (the format of
-/// <c>shared/arrow-interop/README.md</c>; see <see cref="CanonicalJson"/> for the value rules).
+/// Writes a schema and record batches as canonical JSON (defined by <see cref="CanonicalJson"/>, which
+/// states the value rules; docs/arrow-cli.md).
 /// </summary>
 /// <remarks>
 /// The array data may come from an untrusted stream, so every buffer access is bounds-checked and a

@@ -10,8 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace DataBridge.Cli.Commands;
 
 /// <summary>
-/// <c>databridge run</c>: runs a Python script that uses <c>data_manager</c> over a CSV or Arrow file and
-/// writes its output as CSV or Arrow. Driver mode by default (the whole input streams through one worker);
+/// <c>databridge run</c>: runs a Python script that uses <c>data_manager</c> over a CSV, Parquet or Arrow file
+/// and writes its output as CSV, Parquet or Arrow. Driver mode by default (the whole input streams through one worker);
 /// with <c>--partitions N</c> executor mode (each partition in its own worker, <c>--parallelism</c> at once).
 /// </summary>
 /// <remarks>Exit codes: 0 success; 1 bad input (unreadable or malformed file); 2 bad usage; 3 internal error;
@@ -80,7 +80,7 @@ internal static class RunCommand
         batchRows.DefaultValueFactory = _ => 65536;
         Option<bool> quiet = Flag("--quiet", "no progress on stderr (by default a line every 5 s, or one self-updating line on a terminal)");
         Option<bool> verbose = Flag("--verbose", "log to stderr which Python runs (path, version, numpy/pandas), the script's output and the bridge's events (warnings are always shown)");
-        var command = new Command(Name, "Runs a Python script that uses data_manager over a CSV or Arrow file and writes its output as CSV or Arrow.")
+        var command = new Command(Name, "Runs a Python script that uses data_manager over a CSV, Parquet or Arrow file and writes its output as CSV, Parquet or Arrow.")
         {
             input, script, output, partitions, parallelism, memoryLimit, python, requirePandas, context, owner, groupId, batchRows, quiet, verbose,
         };

@@ -12,7 +12,8 @@ namespace DataBridge.Tests.Docs;
 
 /// <summary>
 /// The C# examples of README.md and docs/getting-started.md are kept here as code that compiles and runs;
-/// the tests check that the documents show exactly this code, so docs and API cannot drift apart.
+/// the tests check that the documents show exactly this code, so docs and API cannot drift apart, and that every
+/// relative link and every repository path the documents name exists.
 /// </summary>
 [NonParallelizable]
 [CancelAfter(180_000)]
@@ -234,6 +235,49 @@ public partial class DocSnippetTests
 
         Assert.That(untested, Is.Empty, "C# blocks in the docs that are not kept as tested snippets here");
     }
+
+    [Test]
+    public void EveryRelativeLinkAndNamedRepositoryPathInTheDocs_Exists()
+    {
+        string root = Root();
+        string[] documents = ["README.md", .. Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Select(f => Path.Combine("docs", Path.GetFileName(f)))];
+        var broken = new List<string>();
+        foreach (string document in documents)
+        {
+            string markdown = File.ReadAllText(Path.Combine(root, document));
+            string folder = Path.GetDirectoryName(Path.Combine(root, document))!;
+
+            // [text](target#anchor): the target file or folder exists, relative to the document.
+            foreach (Match link in MarkdownLink().Matches(markdown))
+            {
+                string target = link.Groups[1].Value.Split('#')[0];
+                if (target.Length > 0 && !target.Contains("://", StringComparison.Ordinal)
+                    && !File.Exists(Path.Combine(folder, target)) && !Directory.Exists(Path.Combine(folder, target)))
+                {
+                    broken.Add($"{document}: link {link.Groups[1].Value}");
+                }
+            }
+
+            // `src/...`, `tests/...`, `samples/...`, ... in code spans: a path in the repository (globs and placeholders aside).
+            foreach (Match path in RepositoryPath().Matches(markdown))
+            {
+                string named = path.Groups[1].Value.TrimEnd('/', '.', ',', ':');
+                if (named.IndexOfAny(['*', '{', '<']) < 0
+                    && !File.Exists(Path.Combine(root, named)) && !Directory.Exists(Path.Combine(root, named)))
+                {
+                    broken.Add($"{document}: path {named}");
+                }
+            }
+        }
+
+        Assert.That(broken, Is.Empty, "links or repository paths in the docs that do not exist");
+    }
+
+    [GeneratedRegex(@"\]\(([^)\s]+)\)")]
+    private static partial Regex MarkdownLink();
+
+    [GeneratedRegex(@"`((?:src|tests|samples|python|docs|scripts|\.ci)/[^`\s]*)`")]
+    private static partial Regex RepositoryPath();
 
     [TestCase("README.md", "readme")]
     [TestCase("docs/getting-started.md", "getting-started")]

@@ -1,4 +1,4 @@
-"""Canonical JSON (``../shared/arrow-interop/README.md``): the interop harness' form of a stream.
+"""Canonical JSON (docs/arrow-cli.md, "to-json"; the C# side is ``DataBridge.Cli.Canonical.CanonicalJson``).
 
 ``{"schema": {"endianness", "fields": [...], "metadata": [[k, v], ...]}, "batches": [{"length",
 "columns": [[...], ...]}]}``; metadata pairs sorted by key then value; int64 / date64 / time64 /

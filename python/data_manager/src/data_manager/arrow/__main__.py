@@ -4,7 +4,7 @@
     python -m data_manager.arrow from-json JSON OUT|- [--legacy]
                                                            write the stream described by a canonical JSON
 
-Canonical JSON is the interop harness' format (``../shared/arrow-interop/README.md``). Bad input
+Canonical JSON is defined in docs/arrow-cli.md ("to-json"). Bad input
 ends with exit code 1 and a single ``error: ...`` line on stderr, never a traceback (bad usage: exit 2,
 as the C# tool).
 """
