@@ -12,7 +12,7 @@ namespace DataBridge.Benchmarks.Transfer;
 /// replies with the count (or sends N bytes from one) over a loopback TCP socket — the physical limit of any
 /// socket transport here;</item>
 /// <item><b>CSV pipe</b>: what users do without DataBridge — CSV written to the process's stdin, pandas
-/// <c>read_csv</c>, <c>to_csv</c> back on stdout.</item>
+/// <c>read_csv</c>, a transform (identity unless the peer benchmark gives one), <c>to_csv</c> back on stdout.</item>
 /// </list>
 /// </summary>
 internal sealed class PythonPeer : IDisposable
@@ -48,6 +48,7 @@ internal sealed class PythonPeer : IDisposable
                 conn.sendall(view[:n])
         """;
 
+    // An empty message is answered with an empty one (the peer benchmark's "script that does nothing").
     private const string CsvScript = """
         import io, struct, sys
         import pandas as pd
@@ -57,11 +58,13 @@ internal sealed class PythonPeer : IDisposable
             if len(head) < 8:
                 break
             data = inp.read(struct.unpack("<q", head)[0])
-            text = pd.read_csv(io.BytesIO(data)).to_csv(index=False).encode()
+            text = transform(pd.read_csv(io.BytesIO(data))).to_csv(index=False).encode() if data else b""
             out.write(struct.pack("<q", len(text)))
             out.write(text)
             out.flush()
         """;
+
+    private const string IdentityTransform = "def transform(df):\n    return df";
 
     private readonly Process _process;
     private readonly Socket? _socket;
@@ -83,7 +86,8 @@ internal sealed class PythonPeer : IDisposable
         return new PythonPeer(process, socket);
     }
 
-    public static PythonPeer StartCsvPipe() => new(Start(CsvScript), null);
+    /// <summary>The CSV pipe; <paramref name="transform"/> is Python source defining <c>transform(df)</c> (identity when null).</summary>
+    public static PythonPeer StartCsvPipe(string? transform = null) => new(Start((transform ?? IdentityTransform) + "\n" + CsvScript), null);
 
     /// <summary>Sends <paramref name="payload"/> to the peer, which receives it into one buffer and replies with the count.</summary>
     public long SendToPython(ReadOnlySpan<byte> payload)
