@@ -43,17 +43,8 @@ internal sealed class ArrowPipePeer : IDisposable
     /// <summary>Starts the child with <paramref name="transform"/> (identity when null) and our codec on its path.</summary>
     public static ArrowPipePeer Start(string? transform)
     {
-        var info = new ProcessStartInfo(PythonPeer.Python)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        info.Environment["PYTHONPATH"] = PythonSource();
-        info.Environment["OMP_NUM_THREADS"] = "1";
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add((transform ?? "def transform(df):\n    return df") + "\n" + Loop);
-        return new ArrowPipePeer(Process.Start(info) ?? throw new InvalidOperationException($"could not start {PythonPeer.Python}"));
+        string script = (transform ?? "def transform(df):\n    return df") + "\n" + Loop;
+        return new ArrowPipePeer(PythonPeer.Start(script, new Dictionary<string, string> { ["PYTHONPATH"] = PythonSource(), ["OMP_NUM_THREADS"] = "1" }));
     }
 
     /// <summary>One round trip: the caller owns (and disposes) the batches returned.</summary>
@@ -92,21 +83,7 @@ internal sealed class ArrowPipePeer : IDisposable
         return (resultSchema, result);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            _process.StandardInput.Close();
-            if (!_process.WaitForExit(5000))
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    public void Dispose() => PythonPeer.Stop(_process);
 
     /// <summary>python/data_manager/src of this repository, found upwards from the running assembly.</summary>
     private static string PythonSource()

@@ -223,41 +223,30 @@ internal sealed class PythonnetPeer : IDisposable
             switch (pyKind.As<string>())
             {
                 case "<f8":
-                    var doubles = new double[rows];
-                    fixed (double* target = doubles)
-                    {
-                        Buffer.MemoryCopy(address, target, size, size);
-                    }
-
-                    columns[c] = doubles;
+                    columns[c] = Copy<double>(address, rows, size);
                     break;
                 case "<i8":
-                    var longs = new long[rows];
-                    fixed (long* target = longs)
-                    {
-                        Buffer.MemoryCopy(address, target, size, size);
-                    }
-
-                    columns[c] = longs;
+                    columns[c] = Copy<long>(address, rows, size);
                     break;
                 default:
-                    var data = new byte[size];
-                    var offsets = new int[rows + 1];
-                    fixed (byte* target = data)
-                    {
-                        Buffer.MemoryCopy(address, target, size, size);
-                    }
-
-                    fixed (int* target = offsets)
-                    {
-                        Buffer.MemoryCopy((void*)pyOffsets.As<long>(), target, offsets.Length * 4L, offsets.Length * 4L);
-                    }
-
-                    columns[c] = new Utf8Column(data, offsets);
+                    columns[c] = new Utf8Column(Copy<byte>(address, checked((int)size), size), Copy<int>((void*)pyOffsets.As<long>(), rows + 1, (rows + 1) * 4L));
                     break;
             }
         }
 
         return (names, columns);
+    }
+
+    /// <summary>A new .NET array of <paramref name="count"/> values copied from <paramref name="size"/> bytes at <paramref name="address"/>.</summary>
+    private static unsafe T[] Copy<T>(void* address, int count, long size)
+        where T : unmanaged
+    {
+        var values = new T[count];
+        fixed (T* target = values)
+        {
+            Buffer.MemoryCopy(address, target, (long)count * sizeof(T), size);
+        }
+
+        return values;
     }
 }

@@ -135,17 +135,50 @@ internal sealed class PythonPeer : IDisposable
     public void Dispose()
     {
         _socket?.Dispose();
+        Stop(_process);
+    }
+
+    /// <summary>Starts <see cref="Python"/> <c>-c <paramref name="script"/></c> with stdin and stdout redirected (also the peer benchmark's naive pipe).</summary>
+    public static Process Start(string script, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(Python)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(script);
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {Python}");
+    }
+
+    /// <summary>Closes the child's stdin (its loop ends at end of input), waits 5 s, then kills it.</summary>
+    public static void Stop(Process process)
+    {
         try
         {
-            _process.StandardInput.Close();
-            if (!_process.WaitForExit(5000))
+            try
             {
-                _process.Kill(entireProcessTree: true);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The child has gone already (a broken pipe on the final flush).
+            }
+
+            if (!process.WaitForExit(5000))
+            {
+                process.Kill(entireProcessTree: true);
             }
         }
         finally
         {
-            _process.Dispose();
+            process.Dispose();
         }
     }
 
@@ -161,18 +194,5 @@ internal sealed class PythonPeer : IDisposable
 
             target = target[n..];
         }
-    }
-
-    private static Process Start(string script)
-    {
-        var info = new ProcessStartInfo(Python)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(script);
-        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {Python}");
     }
 }
