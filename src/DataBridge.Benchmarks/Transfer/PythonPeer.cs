@@ -12,7 +12,7 @@ namespace DataBridge.Benchmarks.Transfer;
 /// replies with the count (or sends N bytes from one) over a loopback TCP socket — the physical limit of any
 /// socket transport here;</item>
 /// <item><b>CSV pipe</b>: what users do without DataBridge — CSV written to the process's stdin, pandas
-/// <c>read_csv</c>, <c>to_csv</c> back on stdout.</item>
+/// <c>read_csv</c>, a transform (identity unless the peer benchmark gives one), <c>to_csv</c> back on stdout.</item>
 /// </list>
 /// </summary>
 internal sealed class PythonPeer : IDisposable
@@ -48,6 +48,7 @@ internal sealed class PythonPeer : IDisposable
                 conn.sendall(view[:n])
         """;
 
+    // An empty message is answered with an empty one (the peer benchmark's "script that does nothing").
     private const string CsvScript = """
         import io, struct, sys
         import pandas as pd
@@ -57,11 +58,13 @@ internal sealed class PythonPeer : IDisposable
             if len(head) < 8:
                 break
             data = inp.read(struct.unpack("<q", head)[0])
-            text = pd.read_csv(io.BytesIO(data)).to_csv(index=False).encode()
+            text = transform(pd.read_csv(io.BytesIO(data))).to_csv(index=False).encode() if data else b""
             out.write(struct.pack("<q", len(text)))
             out.write(text)
             out.flush()
         """;
+
+    private const string IdentityTransform = "def transform(df):\n    return df";
 
     private readonly Process _process;
     private readonly Socket? _socket;
@@ -83,7 +86,8 @@ internal sealed class PythonPeer : IDisposable
         return new PythonPeer(process, socket);
     }
 
-    public static PythonPeer StartCsvPipe() => new(Start(CsvScript), null);
+    /// <summary>The CSV pipe; <paramref name="transform"/> is Python source defining <c>transform(df)</c> (identity when null).</summary>
+    public static PythonPeer StartCsvPipe(string? transform = null) => new(Start((transform ?? IdentityTransform) + "\n" + CsvScript), null);
 
     /// <summary>Sends <paramref name="payload"/> to the peer, which receives it into one buffer and replies with the count.</summary>
     public long SendToPython(ReadOnlySpan<byte> payload)
@@ -131,17 +135,50 @@ internal sealed class PythonPeer : IDisposable
     public void Dispose()
     {
         _socket?.Dispose();
+        Stop(_process);
+    }
+
+    /// <summary>Starts <see cref="Python"/> <c>-c <paramref name="script"/></c> with stdin and stdout redirected (also the peer benchmark's naive pipe).</summary>
+    public static Process Start(string script, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(Python)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(script);
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {Python}");
+    }
+
+    /// <summary>Closes the child's stdin (its loop ends at end of input), waits 5 s, then kills it.</summary>
+    public static void Stop(Process process)
+    {
         try
         {
-            _process.StandardInput.Close();
-            if (!_process.WaitForExit(5000))
+            try
             {
-                _process.Kill(entireProcessTree: true);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The child has gone already (a broken pipe on the final flush).
+            }
+
+            if (!process.WaitForExit(5000))
+            {
+                process.Kill(entireProcessTree: true);
             }
         }
         finally
         {
-            _process.Dispose();
+            process.Dispose();
         }
     }
 
@@ -157,18 +194,5 @@ internal sealed class PythonPeer : IDisposable
 
             target = target[n..];
         }
-    }
-
-    private static Process Start(string script)
-    {
-        var info = new ProcessStartInfo(Python)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(script);
-        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {Python}");
     }
 }
