@@ -149,7 +149,7 @@ public sealed partial class PythonBridge
         string? groupId = context?.GroupId;
         string? owner = context?.Owner;
         string runId = Guid.NewGuid().ToString("N");
-        var header = new RunHeader(runId, partition, hash, code, conf, _options.MaxBatchRows, _options.MaxBatchBytes, "UTC", headerExtra, context?.CodeName);
+        var header = new RunHeader(runId, partition, hash, code, conf, _options.MaxBatchRows, _options.MaxBatchBytes, "UTC", headerExtra, context?.CodeName, context?.PandasOptions());
         ILogger logger = _loggers.Runs;
         ILogger pythonLogger = _loggers.Python;
         var scope = new RunScope(groupId, owner, runId, partition);

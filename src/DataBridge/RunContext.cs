@@ -20,6 +20,7 @@ public sealed class RunContext : IEnumerable<KeyValuePair<string, string>>
     public const string GroupIdKey = "GROUP_ID";
 
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private PandasDecimals _pandasDecimals;
 
     /// <summary>The run's home directory (<c>HOME</c>), or null.</summary>
     public string? Home
@@ -48,6 +49,18 @@ public sealed class RunContext : IEnumerable<KeyValuePair<string, string>>
     /// multi-line name is ignored). Not part of the context sent as <c>data_manager.conf</c>.
     /// </summary>
     public string? CodeName { get; set; }
+
+    /// <summary>
+    /// How decimal columns reach pandas in <c>fetch_once()</c>: <see cref="DataBridge.PandasDecimals.Exact"/>
+    /// (the default, <c>decimal.Decimal</c> objects), <see cref="DataBridge.PandasDecimals.Float64"/> or
+    /// <see cref="DataBridge.PandasDecimals.ScaledInt64"/>. Not part of the context sent as <c>data_manager.conf</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not one of the enum's members.</exception>
+    public PandasDecimals PandasDecimals
+    {
+        get => _pandasDecimals;
+        set => _pandasDecimals = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "PandasDecimals must be Exact, Float64 or ScaledInt64.");
+    }
 
     /// <summary>
     /// Receives the call's progress (rows and bytes each way, partitions done) as batches move; null for none.
@@ -96,4 +109,12 @@ public sealed class RunContext : IEnumerable<KeyValuePair<string, string>>
 
     /// <summary>An immutable snapshot for one run's header.</summary>
     internal Dictionary<string, string> Snapshot() => new(_values, StringComparer.Ordinal);
+
+    /// <summary>The run header's <c>pandas_options</c> (keyword options of the worker's Arrow → pandas conversion), or null for the defaults.</summary>
+    internal Dictionary<string, string>? PandasOptions() => _pandasDecimals switch
+    {
+        PandasDecimals.Float64 => new(StringComparer.Ordinal) { ["decimals"] = "float64" },
+        PandasDecimals.ScaledInt64 => new(StringComparer.Ordinal) { ["decimals"] = "scaled_int64" },
+        _ => null,
+    };
 }

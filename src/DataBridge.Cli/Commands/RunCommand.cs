@@ -45,6 +45,7 @@ internal static class RunCommand
         public bool Quiet;
         public bool Verbose;
         public bool RequirePandas;
+        public bool InferDecimals;
         public PythonInterpreterInfo? Interpreter;
         public RunContext Context = new();
     }
@@ -53,9 +54,9 @@ internal static class RunCommand
     /// <param name="time">The clock of the progress lines.</param>
     public static Command Create(TimeProvider time)
     {
-        var input = new Option<string>("--input") { HelpName = "FILE", Required = true, Description = ".csv, .parquet, or an Arrow IPC stream or file (.arrow, .arrows, .stream, .ipc)" };
+        var input = new Option<string>("--input") { HelpName = "FILE", Required = true, Description = ".csv (.tsv: tab-separated), .parquet, or an Arrow IPC stream or file (.arrow, .arrows, .stream, .ipc)" };
         var script = new Option<string>("--script") { HelpName = "FILE.py", Required = true, Description = "Python code using data_manager (fetch_once / set_output)" };
-        var output = new Option<string>("--output") { HelpName = "FILE", Required = true, Description = ".csv, .parquet or an Arrow IPC stream (by extension)" };
+        var output = new Option<string>("--output") { HelpName = "FILE", Required = true, Description = ".csv (.tsv: tab-separated), .parquet or an Arrow IPC stream (by extension)" };
         Option<int> partitions = Count("--partitions", "executor mode: split the input into N partitions, one worker each", allowZero: false);
         Option<int> parallelism = Count("--parallelism", "partitions run at once (default: the processor count)", allowZero: false);
         Option<int> memoryLimit = Count("--memory-limit", "address-space limit per worker (RLIMIT_AS), in MB", allowZero: true);
@@ -78,11 +79,18 @@ internal static class RunCommand
         var groupId = new Option<string>("--group-id") { HelpName = "ID", Description = "the run context's GROUP_ID" };
         Option<int> batchRows = Count("--batch-rows", "rows per Arrow batch", allowZero: false);
         batchRows.DefaultValueFactory = _ => 65536;
+        var decimals = new Option<string>("--decimals")
+        {
+            HelpName = "MODE",
+            Description = "how decimal columns reach pandas: exact (decimal.Decimal, the default), float64, or scaled-int64 (value × 10^scale)",
+        };
+        decimals.AcceptOnlyFromAmong("exact", "float64", "scaled-int64");
+        Option<bool> inferDecimals = Flag("--infer-decimals", "CSV input: infer decimal128/decimal256 for plain decimal columns (12.50) instead of float64");
         Option<bool> quiet = Flag("--quiet", "no progress on stderr (by default a line every 5 s, or one self-updating line on a terminal)");
         Option<bool> verbose = Flag("--verbose", "log to stderr which Python runs (path, version, numpy/pandas), the script's output and the bridge's events (warnings are always shown)");
         var command = new Command(Name, "Runs a Python script that uses data_manager over a CSV, Parquet or Arrow file and writes its output as CSV, Parquet or Arrow.")
         {
-            input, script, output, partitions, parallelism, memoryLimit, python, requirePandas, context, owner, groupId, batchRows, quiet, verbose,
+            input, script, output, partitions, parallelism, memoryLimit, python, requirePandas, context, owner, groupId, batchRows, decimals, inferDecimals, quiet, verbose,
         };
         command.SetAction(result =>
         {
@@ -99,6 +107,13 @@ internal static class RunCommand
                 Quiet = result.GetValue(quiet),
                 Verbose = result.GetValue(verbose),
                 RequirePandas = result.GetValue(requirePandas),
+                InferDecimals = result.GetValue(inferDecimals),
+            };
+            options.Context.PandasDecimals = result.GetValue(decimals) switch
+            {
+                "float64" => PandasDecimals.Float64,
+                "scaled-int64" => PandasDecimals.ScaledInt64,
+                _ => PandasDecimals.Exact,
             };
             options.Context.Owner = result.GetValue(owner);
             options.Context.GroupId = result.GetValue(groupId);
@@ -301,12 +316,17 @@ internal static class RunCommand
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{output.RowCount:N0} rows written to {options.Output} in {stopwatch.Elapsed.TotalSeconds:F1} s"));
     }
 
-    private static bool IsCsv(string path) => path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase);
+    private static bool IsCsv(string path) => path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || IsTsv(path);
+
+    private static bool IsTsv(string path) => path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase);
+
+    // A .tsv file is tab-separated; decimal inference applies to input only.
+    private static CsvOptions CsvFor(string path, bool inferDecimals = false) => new() { Separator = IsTsv(path) ? '\t' : ',', InferDecimals = inferDecimals };
 
     private static bool IsParquet(string path) => path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
 
     private static ArrowFrame Load(Options options) =>
-        IsCsv(options.Input!) ? ArrowFrame.LoadCsv(options.Input!)
+        IsCsv(options.Input!) ? ArrowFrame.LoadCsv(options.Input!, CsvFor(options.Input!, options.InferDecimals))
         : IsParquet(options.Input!) ? ParquetBatches.ReadFrameAsync(options.Input!).GetAwaiter().GetResult()
         : ArrowFrame.FromArrow(File.OpenRead(options.Input!));
 
@@ -314,7 +334,7 @@ internal static class RunCommand
     {
         if (IsCsv(options.Input!))
         {
-            foreach (RecordBatch batch in ArrowFrame.ReadCsvPartitions(options.Input!))
+            foreach (RecordBatch batch in ArrowFrame.ReadCsvPartitions(options.Input!, CsvFor(options.Input!, options.InferDecimals)))
             {
                 yield return batch;
             }
@@ -345,7 +365,7 @@ internal static class RunCommand
         string temp = path + ".partial";
         if (IsCsv(path))
         {
-            output.SaveCsv(temp);
+            output.SaveCsv(temp, CsvFor(path));
         }
         else if (IsParquet(path))
         {

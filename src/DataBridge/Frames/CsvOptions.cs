@@ -28,6 +28,16 @@ public sealed class CsvOptions
     /// </summary>
     public int InferenceRows { get; set; } = 1000;
 
+    /// <summary>
+    /// Whether inference gives decimal columns (default false: such columns are float64). When true, a column whose
+    /// sampled values are all plain decimals (<c>-12.50</c>: sign, digits, point; no exponent) and not all int64 is
+    /// decimal128(38, s), or decimal256(76, s) when the sample needs more than 38 digits, where s is the most
+    /// fraction digits sampled; values are parsed exactly. A later value with more fraction digits (other than
+    /// trailing zeros) or more digits than the precision raises <see cref="CsvFormatException"/> naming its line
+    /// and column. Columns given by <see cref="Schema"/> are not inferred.
+    /// </summary>
+    public bool InferDecimals { get; set; }
+
     /// <summary>Rows per partition (record batch) when reading. Default <see cref="ArrowFrame.DefaultPartitionRows"/>.</summary>
     public int PartitionRows { get; set; } = ArrowFrame.DefaultPartitionRows;
 

@@ -203,7 +203,7 @@ internal sealed class CsvPartitionReader : IDisposable
                 continue;
             }
 
-            var inference = new CsvTypeInference();
+            var inference = new CsvTypeInference(_options.InferDecimals);
             foreach (SampleRecord record in _sample)
             {
                 if (!IsNull(record.Field(c), record.IsQuoted(c)))

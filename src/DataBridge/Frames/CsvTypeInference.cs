@@ -2,11 +2,17 @@ namespace DataBridge.Frames;
 
 /// <summary>
 /// Infers one column's type from sample values, narrowest first: bool (<c>true</c>/<c>false</c>), int64,
-/// float64, date32 (<c>yyyy-MM-dd</c>), timestamp[us] (ISO without zone), timestamp[us, UTC] (every value
+/// (with <see cref="CsvOptions.InferDecimals"/>) decimal128(38, s) or decimal256(76, s) for plain decimals, float64, date32 (<c>yyyy-MM-dd</c>), timestamp[us] (ISO without zone), timestamp[us, UTC] (every value
 /// with a zone), else utf8; a column with no non-null sample value is utf8. Inferred fields are nullable.
 /// </summary>
 internal sealed class CsvTypeInference
 {
+    private const int Decimal128Precision = 38;
+    private const int Decimal256Precision = 76;
+
+    private bool _decimal;
+    private int _integerDigits;
+    private int _scale;
     private bool _seen;
     private bool _bool = true;
     private bool _int = true;
@@ -14,6 +20,10 @@ internal sealed class CsvTypeInference
     private bool _date = true;
     private bool _timestamp = true;
     private bool _zoned = true;
+
+    /// <summary>A column's inference.</summary>
+    /// <param name="inferDecimals">Whether plain decimal texts infer a decimal type (<see cref="CsvOptions.InferDecimals"/>).</param>
+    public CsvTypeInference(bool inferDecimals = false) => _decimal = inferDecimals;
 
     /// <summary>Takes one non-null sample value into account.</summary>
     public void Observe(ReadOnlySpan<byte> text)
@@ -32,6 +42,20 @@ internal sealed class CsvTypeInference
         if (_int && !long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _))
         {
             _int = false;
+        }
+
+        if (_decimal)
+        {
+            if (PlainDecimalText.TryMeasure(text, out int integerDigits, out int fractionDigits))
+            {
+                _integerDigits = Math.Max(_integerDigits, integerDigits);
+                _scale = Math.Max(_scale, fractionDigits);
+                _decimal = _integerDigits + _scale <= Decimal256Precision;
+            }
+            else
+            {
+                _decimal = false;
+            }
         }
 
         if (_double && !double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
@@ -53,6 +77,8 @@ internal sealed class CsvTypeInference
     public IArrowType Result() => !_seen ? StringType.Default
         : _bool ? BooleanType.Default
         : _int ? Int64Type.Default
+        : _decimal && _integerDigits + _scale <= Decimal128Precision ? new Decimal128Type(Decimal128Precision, _scale)
+        : _decimal ? new Decimal256Type(Decimal256Precision, _scale)
         : _double ? DoubleType.Default
         : _date ? Date32Type.Default
         : _timestamp ? new TimestampType(TimeUnit.Microsecond, (string?)null)

@@ -28,6 +28,16 @@ internal static class DecimalConversion
         _ => throw new ArgumentException($"{ArrowTypeText.Of(type)} is not a decimal type.", nameof(type)),
     };
 
+    /// <summary>The precision of a decimal type.</summary>
+    public static int Precision(IArrowType type) => type switch
+    {
+        Decimal32Type d => d.Precision,
+        Decimal64Type d => d.Precision,
+        Decimal128Type d => d.Precision,
+        Decimal256Type d => d.Precision,
+        _ => throw new ArgumentException($"{ArrowTypeText.Of(type)} is not a decimal type.", nameof(type)),
+    };
+
     /// <summary>The unscaled value of element <paramref name="index"/> (not null).</summary>
     public static BigInteger GetUnscaled(FixedSizeBinaryArray array, int index)
     {

@@ -39,6 +39,17 @@ internal static class ProtocolJson
                 json.WriteString("code_name", header.CodeName);
             }
 
+            if (header.PandasOptions is { Count: > 0 } pandasOptions)
+            {
+                json.WriteStartObject("pandas_options");
+                foreach (KeyValuePair<string, string> entry in pandasOptions)
+                {
+                    json.WriteString(entry.Key, entry.Value);
+                }
+
+                json.WriteEndObject();
+            }
+
             if (header.Extra is not null)
             {
                 foreach (KeyValuePair<string, string> entry in header.Extra)

@@ -12,6 +12,8 @@ namespace DataBridge.Protocol;
 /// <param name="Extra">Further top-level entries (name → raw UTF-8 JSON value), e.g. <c>data_server</c> and
 /// <c>model_server</c> of a distributed run (section 3); null for none.</param>
 /// <param name="CodeName">The name tracebacks give the code (<c>code_name</c>), or null for the default.</param>
+/// <param name="PandasOptions">Keyword options of the worker's Arrow → pandas conversion (<c>pandas_options</c>,
+/// e.g. <c>decimals</c>), or null for the defaults.</param>
 internal sealed record RunHeader(
     string RunId,
     int Partition,
@@ -22,4 +24,5 @@ internal sealed record RunHeader(
     long MaxBatchBytes,
     string Timezone,
     IReadOnlyDictionary<string, string>? Extra = null,
-    string? CodeName = null);
+    string? CodeName = null,
+    IReadOnlyDictionary<string, string>? PandasOptions = null);

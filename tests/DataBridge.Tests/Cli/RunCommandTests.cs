@@ -80,6 +80,44 @@ public class RunCommandTests
     }
 
     [Test]
+    public void Run_TsvInputAndOutput_AreTabSeparated()
+    {
+        PythonEnvironment.RequireWorkers();
+        using var files = new TempFiles();
+        string input = files.TempPath(".tsv");
+        File.WriteAllText(input, "name\tnote\nada\ta, b\nbob\tc\n");
+        string output = files.TempPath(".tsv");
+        string code = Script(files, "data_manager.set_output(data_manager.fetch_once_as_batches())\n");
+
+        CliResult r = Tool.Run("run", "--input", input, "--script", code, "--output", output, "--python", PythonEnvironment.Interpreter);
+
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
+        Assert.That(File.ReadAllText(output).ReplaceLineEndings("\n"), Is.EqualTo("name\tnote\nada\ta, b\nbob\tc\n"));
+    }
+
+    [Test]
+    public void Run_InferDecimalsAndDecimalsFloat64_PandasSeesFloatsOfTheExactCsvDecimals()
+    {
+        PythonEnvironment.RequirePandas();
+        using var files = new TempFiles();
+        string input = files.TempPath(".csv");
+        File.WriteAllText(input, "amount\n12.50\n-0.25\n");
+        string code = Script(files, "df = data_manager.fetch_once_as_dataframe()\ndata_manager.set_output({'dtype': [str(df['amount'].dtype)], 'sum': [float(df['amount'].sum())]})\n");
+        string exact = files.TempPath(".csv");
+        string asFloat = files.TempPath(".csv");
+
+        CliResult r1 = Tool.Run("run", "--input", input, "--script", code, "--output", exact, "--infer-decimals", "--python", PythonEnvironment.Interpreter);
+        CliResult r2 = Tool.Run("run", "--input", input, "--script", code, "--output", asFloat, "--infer-decimals", "--decimals", "float64", "--python", PythonEnvironment.Interpreter);
+        CliResult bad = Tool.Run("run", "--input", input, "--script", code, "--output", asFloat, "--decimals", "fast");
+
+        Assert.That((r1.ExitCode, r2.ExitCode), Is.EqualTo((0, 0)), r1.StdErr + r2.StdErr);
+        Assert.That(File.ReadAllText(exact).ReplaceLineEndings("\n"), Is.EqualTo("dtype,sum\nobject,12.25\n"));
+        Assert.That(File.ReadAllText(asFloat).ReplaceLineEndings("\n"), Is.EqualTo("dtype,sum\nfloat64,12.25\n"));
+        Assert.That(bad.ExitCode, Is.EqualTo(2));
+        Assert.That(bad.StdErr, Does.Contain("fast"));
+    }
+
+    [Test]
     public void Run_ScriptRaises_Exit4WithTheTracebackOfTheUsersCode()
     {
         PythonEnvironment.RequireWorkers();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Diagnostics;
 using System.Text;
+using Apache.Arrow.Arrays;
 using DataBridge.Arrow;
 using DataBridge.Frames;
 
@@ -167,6 +168,62 @@ public sealed class CsvTests
 
         Assert.That((e.LineNumber, e.Column), Is.EqualTo((4L, "a")));
         Assert.That(e.Message, Does.Contain("'three' is not a int64 value").And.Contain("InferenceRows"));
+    }
+
+    [Test]
+    public void LoadCsv_InferDecimals_PlainDecimalColumnsBecomeDecimal128WithTheSampledScale()
+    {
+        const string csv = "price,qty,ratio,big,label\n9.99,1,1e3,123456789012345678901234567890.5,a\n-0.5,2,2.5,1,b\n,3,,-7.25,c\n";
+
+        foreach (CsvOptions options in new[] { new CsvOptions { InferDecimals = true }, Tiny(new CsvOptions { InferDecimals = true }) })
+        {
+            ArrowFrame frame = Load(csv, options);
+
+            Assert.That(frame.Schema.FieldsList.Select(f => ArrowTypeText.Of(f.DataType)), Is.EqualTo(new[] { "decimal128(38, 2)", "int64", "float64", "decimal128(38, 2)", "utf8" }));
+            Assert.That(frame.Column<decimal?>("price").ToArray(), Is.EqualTo(new decimal?[] { 9.99m, -0.5m, null }));
+            var big = (FixedSizeBinaryArray)frame.Partitions[0].Column(3);
+            Assert.That(Enumerable.Range(0, 3).Select(i => DecimalConversion.ToText(big, i)), Is.EqualTo(new[] { "123456789012345678901234567890.50", "1.00", "-7.25" }));
+        }
+
+        Assert.That(ArrowTypeText.Of(Load(csv).Schema.FieldsList[0].DataType), Is.EqualTo("float64"), "off by default");
+    }
+
+    [Test]
+    public void LoadCsv_InferDecimals_MoreThan38DigitsGiveDecimal256_IntegersBeyondInt64GiveScaleZero()
+    {
+        string wide = "1" + new string('2', 45) + ".125";
+        ArrowFrame frame = Load($"w,i\n{wide},123456789012345678901234\n-1,-5\n", new CsvOptions { InferDecimals = true });
+
+        Assert.That(frame.Schema.FieldsList.Select(f => ArrowTypeText.Of(f.DataType)), Is.EqualTo(new[] { "decimal256(76, 3)", "decimal128(38, 0)" }));
+        RecordBatch batch = frame.Partitions[0];
+        Assert.That(DecimalConversion.ToText((FixedSizeBinaryArray)batch.Column(0), 0), Is.EqualTo(wide));
+        Assert.That(DecimalConversion.ToText((FixedSizeBinaryArray)batch.Column(0), 1), Is.EqualTo("-1.000"));
+        Assert.That(DecimalConversion.ToText((FixedSizeBinaryArray)batch.Column(1), 0), Is.EqualTo("123456789012345678901234"));
+    }
+
+    [TestCase("1.005", "'1.005' is not a decimal128(38, 2) value")]
+    [TestCase("1e-5", "'1e-5' is not a decimal128(38, 2) value")]
+    [TestCase("1234567890123456789012345678901234567.5", "is not a decimal128(38, 2) value")]
+    public void LoadCsv_InferDecimals_ALaterValueThatDoesNotFit_ThrowsWithLineAndColumn(string later, string problem)
+    {
+        var options = new CsvOptions { InferDecimals = true, InferenceRows = 2 };
+
+        var e = Assert.Throws<CsvFormatException>(() => Load($"id,amount\n1,1.50\n2,2.25\n3,{later}\n", options))!;
+
+        Assert.That((e.LineNumber, e.Column), Is.EqualTo((4L, "amount")));
+        Assert.That(e.Message, Does.Contain(problem).And.Contain("InferenceRows"));
+    }
+
+    [Test]
+    public void LoadCsv_DecimalSchema_PlainTextsAreExactTrailingZerosBeyondTheScaleAccepted_PrecisionChecked()
+    {
+        var schema = new Schema([new Field("d", new Decimal128Type(5, 2), true)], null);
+
+        ArrowFrame frame = Load("d\n123.40\n-0.010\n+.5\n7.\n", new CsvOptions { Schema = schema });
+        Assert.That(frame.Column<decimal?>("d").ToArray(), Is.EqualTo(new decimal?[] { 123.40m, -0.01m, 0.5m, 7m }));
+
+        var e = Assert.Throws<CsvFormatException>(() => Load("d\n1234.5\n", new CsvOptions { Schema = schema }))!;
+        Assert.That(e.Message, Does.Contain("'1234.5' is not a decimal128(5, 2) value"));
     }
 
     [Test]

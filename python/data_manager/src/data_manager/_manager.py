@@ -53,7 +53,7 @@ class DataManager:
     :param use_pandas: hand out pandas DataFrames (default: when pandas is importable); otherwise
         record batches (column objects with ``to_pylist()``).
     :param pandas_options: keyword options of the Arrow → pandas conversion (``strings``, ``dates``,
-        ``out_of_range_timestamps``).
+        ``out_of_range_timestamps``, ``floats``, ``decimals``; see :func:`data_manager._pandas.batch_to_pandas`).
     """
 
     def __init__(

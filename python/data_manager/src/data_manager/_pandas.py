@@ -22,7 +22,7 @@ require_numpy("data_manager's pandas conversion")
 import numpy as np  # noqa: E402 - after the DATA_MANAGER_NO_NUMPY check
 import pandas as pd  # noqa: E402
 
-from ._pandas_read import ReadOptions, column_to_pandas, frame_from_arrays  # noqa: E402
+from ._pandas_read import ReadOptions, column_to_pandas, decimal_scales, frame_from_arrays  # noqa: E402
 from ._pandas_write import OffsetOverflow, infer_series_type, series_to_column  # noqa: E402
 
 if TYPE_CHECKING:
@@ -32,8 +32,12 @@ __all__ = ["batch_to_pandas", "batches_to_pandas", "pandas_to_batches", "series_
            "input_type_target"]
 
 
+DECIMAL_SCALES_ATTR = "databridge.decimal_scales"
+
+
 def batch_to_pandas(batch: RecordBatch, *, strings: str = "object", dates: str = "datetime64",
-                    out_of_range_timestamps: str = "raise", floats: str = "nan") -> "pandas.DataFrame":
+                    out_of_range_timestamps: str = "raise", floats: str = "nan",
+                    decimals: str = "exact") -> "pandas.DataFrame":
     """A DataFrame holding ``batch``; column names and order are kept (repeated names too).
 
     :param strings: ``"object"`` (Python ``str``, the default) or ``"string"`` (pandas ``StringDtype``).
@@ -44,18 +48,32 @@ def batch_to_pandas(batch: RecordBatch, *, strings: str = "object", dates: str =
     :param floats: ``"nan"`` (default): float columns with nulls are numpy floats with NaN at the
         nulls; ``"nullable"``: they are ``Float32``/``Float64`` with ``pd.NA`` at the nulls, so a NaN
         value stays distinct from a null (float16 columns always use NaN).
+    :param decimals: ``"exact"`` (default): decimal columns hold ``decimal.Decimal`` objects;
+        ``"float64"``: numpy float64 (NaN at nulls), each value the nearest double; ``"scaled_int64"``:
+        the unscaled integers (value × 10**scale) as int64 (``Int64`` with nulls), the scales in
+        ``df.attrs["databridge.decimal_scales"]``; a value that does not fit raises ``OverflowError``
+        naming the column. Both bulk modes are computed with numpy, not value by value.
 
     Null-free int, float and nanosecond timestamp/duration columns are numpy views of the batch's
     buffers (no copy; read-only when the buffers are, e.g. a stream read from ``bytes``).
     """
-    opts = ReadOptions(strings, dates, out_of_range_timestamps, floats)
+    opts = ReadOptions(strings, dates, out_of_range_timestamps, floats, decimals)
     names = list(batch.schema.names)
     arrays = [column_to_pandas(col, name, opts) for name, col in zip(names, batch.columns)]
-    return frame_from_arrays(names, arrays, batch.num_rows)
+    return _with_scales(frame_from_arrays(names, arrays, batch.num_rows), names, batch.schema, opts)
+
+
+def _with_scales(df: "pandas.DataFrame", names: List[str], schema: Any, opts: ReadOptions) -> "pandas.DataFrame":
+    if opts.decimals == "scaled_int64":
+        scales = decimal_scales(names, [f.type for f in schema.fields])
+        if scales:
+            df.attrs[DECIMAL_SCALES_ATTR] = scales
+    return df
 
 
 def batches_to_pandas(batches: Iterable[RecordBatch], *, strings: str = "object", dates: str = "datetime64",
-                      out_of_range_timestamps: str = "raise", floats: str = "nan") -> "pandas.DataFrame":
+                      out_of_range_timestamps: str = "raise", floats: str = "nan",
+                      decimals: str = "exact") -> "pandas.DataFrame":
     """All ``batches`` as one DataFrame (options as in :func:`batch_to_pandas`).
 
     A plain ``pandas.concat`` of per-batch frames is not enough: a column without nulls in one batch
@@ -64,11 +82,13 @@ def batches_to_pandas(batches: Iterable[RecordBatch], *, strings: str = "object"
     brought to one dtype: the nullable extension dtype, or a categorical over the union of the
     categories (ordered only when every batch has the same ordered categories).
     """
-    opts = ReadOptions(strings, dates, out_of_range_timestamps, floats)
+    opts = ReadOptions(strings, dates, out_of_range_timestamps, floats, decimals)
     columns: Optional[List[List[Any]]] = None
     names: List[str] = []
+    schema = None
     for batch in batches:
         if columns is None:
+            schema = batch.schema
             names = list(batch.schema.names)
             columns = [[] for _ in names]
         elif list(batch.schema.names) != names:
@@ -78,7 +98,7 @@ def batches_to_pandas(batches: Iterable[RecordBatch], *, strings: str = "object"
     if columns is None:
         return pd.DataFrame()
     merged = [_concat_arrays(parts) for parts in columns]
-    return frame_from_arrays(names, merged, len(merged[0]) if merged else 0)
+    return _with_scales(frame_from_arrays(names, merged, len(merged[0]) if merged else 0), names, schema, opts)
 
 
 def _concat_arrays(parts: List[Any]) -> Any:

@@ -21,7 +21,7 @@ import pandas as pd
 from ._arrow import types as t
 from ._arrow.column import Column, views_to_classic
 
-__all__ = ["ReadOptions", "column_to_pandas", "decode_strings", "frame_from_arrays", "object_array", "pandas_timezone"]
+__all__ = ["DECIMAL_MODES", "ReadOptions", "column_to_pandas", "decode_strings", "frame_from_arrays", "object_array", "pandas_timezone"]
 
 _I64_MIN = np.iinfo(np.int64).min  # the NaT sentinel: never a valid datetime64[ns] value
 _I64_MAX = np.iinfo(np.int64).max
@@ -30,14 +30,18 @@ _NS_PER_UNIT = {t.TimeUnit.SECOND: 1_000_000_000, t.TimeUnit.MILLISECOND: 1_000_
 _NS_PER_DAY = 86_400 * 1_000_000_000
 _NS_PER_MS = 1_000_000
 _MAX_DEPTH = 64
+DECIMAL_MODES = ("exact", "float64", "scaled_int64")
 
 
 class ReadOptions:
     """The options of :func:`data_manager._pandas.batch_to_pandas`, validated once per batch."""
 
-    __slots__ = ("strings", "dates", "out_of_range", "floats")
+    __slots__ = ("strings", "dates", "out_of_range", "floats", "decimals")
 
-    def __init__(self, strings: str, dates: str, out_of_range: str, floats: str = "nan") -> None:
+    def __init__(self, strings: str, dates: str, out_of_range: str, floats: str = "nan",
+                 decimals: str = "exact") -> None:
+        if decimals not in DECIMAL_MODES:
+            raise ValueError(f"decimals must be 'exact', 'float64' or 'scaled_int64', not {decimals!r}")
         if floats not in ("nan", "nullable"):
             raise ValueError(f"floats must be 'nan' or 'nullable', not {floats!r}")
         if strings not in ("object", "string"):
@@ -50,6 +54,7 @@ class ReadOptions:
         self.dates = dates
         self.out_of_range = out_of_range
         self.floats = floats
+        self.decimals = decimals
 
 
 class _OutOfRange(Exception):
@@ -272,6 +277,92 @@ def _durations(col: Column, name: str, opts: ReadOptions) -> Any:
     return ns.view("m8[ns]")
 
 
+# ---------------------------------------------------------------------------------------- decimals
+
+
+def _decimal_storage(col: Column) -> Any:
+    """The unscaled integers of a decimal column without a copy: int32/int64 values for decimal32/64, an
+    ``(n, limbs)`` array of little-endian uint64 limbs (the last one holds the sign) for decimal128/256."""
+    ty = col.type
+    assert isinstance(ty, t.Decimal)
+    width = ty.bit_width // 8
+    buf = col.buffers[1]
+    if ty.bit_width <= 64:
+        dtype = np.dtype("<i4" if ty.bit_width == 32 else "<i8")
+        if col.length == 0 or buf is None:
+            return np.zeros(0, dtype)
+        return np.frombuffer(buf, dtype, col.length, col.offset * width)
+    limbs = width // 8
+    if col.length == 0 or buf is None:
+        return np.zeros((0, limbs), np.uint64)
+    return np.frombuffer(buf, np.dtype("<u8"), col.length * limbs, col.offset * width).reshape(col.length, limbs)
+
+
+def _decimals_as_float64(col: Column) -> Any:
+    """float64 values (NaN at nulls): each unscaled integer rounded to a double, divided by 10**scale.
+
+    decimal128/256 are converted from their magnitude (negatives are negated limb-wise first), so no
+    cancellation between limbs loses digits: the result is within a few units in the last place.
+    """
+    ty = col.type
+    raw = _decimal_storage(col)
+    if raw.ndim == 1:
+        values = raw.astype(np.float64)
+    else:
+        negative = (raw[:, -1] >> np.uint64(63)).astype(bool)
+        magnitude = np.where(negative[:, None], ~raw, raw)
+        carry = negative.astype(np.uint64)
+        values = np.zeros(len(raw), np.float64)
+        for j in range(raw.shape[1]):
+            limb = magnitude[:, j] + carry  # two's complement negation: invert, then add one with carry
+            carry = carry & (limb == 0)
+            values += limb.astype(np.float64) * float(2 ** (64 * j))
+        values = np.where(negative, -values, values)
+    if ty.scale > 0:
+        values = values / (10.0 ** ty.scale)
+    elif ty.scale < 0:
+        values = values * (10.0 ** -ty.scale)
+    return _set_nulls(values, col.validity_mask(), np.nan)
+
+
+def _decimals_as_scaled_int64(col: Column, name: str) -> Any:
+    """The unscaled integers as int64 (``Int64`` with nulls); raises when a non-null one needs more bits."""
+    ty = col.type
+    raw = _decimal_storage(col)
+    valid = col.validity_mask()
+    if raw.ndim == 1:
+        values = raw.astype(np.int64, copy=False)
+    else:
+        low = raw[:, 0].view(np.int64)
+        sign = (low >> np.int64(63)).view(np.uint64)  # all ones for a negative low limb, else zero
+        fits = np.all(raw[:, 1:] == sign[:, None], axis=1)
+        if valid is not None:
+            fits |= ~valid
+        if not fits.all():
+            row = int(np.argmin(fits))
+            value = int.from_bytes(raw[row].tobytes(), "little", signed=True)
+            raise OverflowError(
+                f"column {name!r}: the {ty} value at row {row} (unscaled {value}) does not fit a 64-bit scaled "
+                "integer; use decimals='exact' or decimals='float64'")
+        values = np.ascontiguousarray(low)
+    if valid is None:
+        return values
+    return pd.arrays.IntegerArray(np.where(valid, values, 0), ~valid)
+
+
+def _decimals(col: Column, name: str, opts: ReadOptions) -> Any:
+    if opts.decimals == "float64":
+        return _decimals_as_float64(col)
+    if opts.decimals == "scaled_int64":
+        return _decimals_as_scaled_int64(col, name)
+    return _objects(col, name)
+
+
+def decimal_scales(names: List[str], types: List[t.DataType]) -> dict:
+    """``{column name: scale}`` of the top-level decimal columns (``attrs["databridge.decimal_scales"]``)."""
+    return {name: ty.scale for name, ty in zip(names, types) if isinstance(ty, t.Decimal)}
+
+
 # ---------------------------------------------------------------------------------------- the rest
 
 
@@ -355,6 +446,8 @@ def column_to_pandas(col: Column, name: str, opts: ReadOptions, depth: int = 0) 
         return _durations(col, name, opts)
     if isinstance(ty, t.Dictionary):
         return _categorical(col, name, opts, depth)
+    if isinstance(ty, t.Decimal):
+        return _decimals(col, name, opts)
     if isinstance(ty, t.Null):
         return np.full(col.length, None, dtype=object)
     if isinstance(ty, (t.Utf8View, t.BinaryView)):
@@ -362,7 +455,7 @@ def column_to_pandas(col: Column, name: str, opts: ReadOptions, depth: int = 0) 
         return column_to_pandas(views_to_classic(col), name, opts, depth)
     if isinstance(ty, t.RunEndEncoded):
         return _run_end_encoded(col, name, opts, depth)
-    # binary, fixed-size binary, decimal, time, interval, list, list view, struct, map, union: Python objects
+    # binary, fixed-size binary, time, interval, list, list view, struct, map, union: Python objects
     return _objects(col, name)
 
 

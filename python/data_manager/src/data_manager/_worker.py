@@ -420,6 +420,7 @@ class Worker:
             log=log,
             data_server=header.get("data_server"),
             model_server=header.get("model_server"),
+            pandas_options=_pandas_options(header),
         )
         namespace: Dict[str, Any] = {"__name__": "__databridge__", "__builtins__": builtins, "data_manager": manager}
         self._namespace = namespace
@@ -549,6 +550,20 @@ class _HostConnectionFailed(ProtocolError):
 
 # The file names of the user code compiled by this worker (tracebacks start at their first frame).
 _USER_FILENAMES: set = set()
+
+
+_PANDAS_OPTION_KEYS = ("decimals", "strings", "dates", "floats", "out_of_range_timestamps")
+
+
+def _pandas_options(header: Dict[str, Any]) -> Dict[str, str]:
+    """The header's optional ``pandas_options`` (keyword options of fetch_once's Arrow → pandas conversion)."""
+    options = header.get("pandas_options") or {}
+    if not isinstance(options, dict) or not all(isinstance(v, str) for v in options.values()):
+        raise ProtocolError("the run header's pandas_options must be an object of strings")
+    unknown = sorted(set(options) - set(_PANDAS_OPTION_KEYS))
+    if unknown:
+        raise ProtocolError(f"the run header's pandas_options has unknown keys {unknown}")
+    return {str(k): v for k, v in options.items()}
 
 
 def _code_name(header: Dict[str, Any]) -> Optional[str]:

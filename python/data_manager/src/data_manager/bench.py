@@ -9,7 +9,10 @@ other processes on a shared machine do not decide them, wall time is printed alo
 * decoding the same stream into a pandas DataFrame vs one numpy copy of the same bytes
   (target: ≤ 1.5 × the copy, i.e. at most one copy);
 * utf8 → Python ``str`` (ASCII and non-ASCII data; target ≥ 5 M strings/s) and ``str`` → utf8;
-* pandas → Arrow for the int64/float64 frame (buffers shared, no copy) vs the same numpy copy.
+* pandas → Arrow for the int64/float64 frame (buffers shared, no copy) vs the same numpy copy;
+* decimal128(18, 2) → pandas in each ``decimals`` mode (``exact`` Decimal objects, ``float64``,
+  ``scaled_int64``; target: the bulk modes ≥ 10 × faster than exact) and the way back (a Decimal
+  object column, a float64 column, an int64 column → Arrow).
 
 Prints a table with PASS/FAIL per target; exits with status 1 when a target fails, 2 when numpy or
 pandas is missing.
@@ -77,6 +80,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the large stream (default 1M)")
     parser.add_argument("--strings", type=int, default=1_000_000, help="strings in the utf8 tests (default 1M)")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per measurement (median; default 7)")
+    parser.add_argument("--decimals", type=int, default=1_000_000, help="values in the decimal tests (default 1M)")
     args = parser.parse_args(argv)
     try:
         import numpy as np
@@ -159,9 +163,44 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     rate = n / t_sframe.cpu / 1e6
     table.add(f"utf8 batch -> DataFrame, {n:,}", str(t_sframe), "", f"{rate:.1f} M/s", ">= 5 M/s", rate >= 5.0)
 
+    _decimal_rows(table, args.decimals, repeat, np, pd, Column, RecordBatch, t, batch_to_pandas, pandas_to_batches)
+
     ok = table.print()
     print("\nall targets met" if ok else "\nsome targets were missed (see FAIL)")
     return 0 if ok else 1
+
+
+def _decimal_rows(table: "_Table", n: int, repeat: int, np: Any, pd: Any, Column: Any, RecordBatch: Any, t: Any,
+                  batch_to_pandas: Any, pandas_to_batches: Any) -> None:
+    """Decimals each way per ``decimals`` mode; the figures quoted in docs/pandas-mapping.md."""
+    import decimal
+
+    ty = t.Decimal(18, 2, 128)
+    unscaled = (np.arange(n, dtype=np.int64) * 7919 - n * 3000) % 10 ** 12 - 5 * 10 ** 11
+    values = [decimal.Decimal(int(v)).scaleb(-2) for v in unscaled]
+    values[::100] = [None] * len(values[::100])  # 1% nulls
+    batch = RecordBatch(t.Schema((t.Field("d", ty),)), [Column.from_pylist(values, ty)])
+    per_million = 1e6 / n
+    exact = None
+    for mode in ("exact", "float64", "scaled_int64"):
+        timing = _Timing(lambda: batch_to_pandas(batch, decimals=mode), repeat)
+        cost = f"{timing.cpu * per_million * 1000:.0f} ms per 1M"
+        if exact is None:
+            exact = timing
+            table.add(f"decimal128 -> pandas, {mode}, {n:,}", str(timing), "", cost, "(baseline)", True)
+        else:
+            speedup = exact.cpu / timing.cpu
+            table.add(f"decimal128 -> pandas, {mode}, {n:,}", str(timing), f"exact: {exact}",
+                      f"{cost}, {speedup:.0f}x", ">= 10x exact", speedup >= 10.0)
+    back = {
+        "Decimal objects": pd.DataFrame({"d": batch_to_pandas(batch)["d"]}),
+        "float64": batch_to_pandas(batch, decimals="float64"),
+        "scaled int64": batch_to_pandas(batch, decimals="scaled_int64"),
+    }
+    for label, frame in back.items():
+        timing = _Timing(lambda: list(pandas_to_batches(frame, max_rows=n, max_bytes=1 << 40)), repeat)
+        table.add(f"pandas {label} -> Arrow, {n:,}", str(timing), "", f"{timing.cpu * per_million * 1000:.0f} ms per 1M",
+                  "(for the record)", True)
 
 
 if __name__ == "__main__":
