@@ -179,7 +179,7 @@ public sealed partial class PythonBridge
                 record => LogPythonOutput(pythonLogger, scope, groupId, owner, record),
                 logger,
                 cancellationToken).ConfigureAwait(false);
-            Log.RunStarted(logger, runId, run.ProcessId, partition, groupId, owner);
+            Log.RunStarted(logger, runId, run.ProcessId, partition, groupId ?? "-", owner ?? "-");
             if (completion is not null)
             {
                 completion.ProcessId = run.ProcessId;
@@ -227,7 +227,7 @@ public sealed partial class PythonBridge
             await run.CompleteAsync(rows, batches).ConfigureAwait(false);
             if (!run.Output.OutputSet)
             {
-                Log.NoOutput(logger, runId, partition, groupId, owner);
+                Log.NoOutput(logger, runId, partition, groupId ?? "-", owner ?? "-");
             }
 
             if (completion is not null)
@@ -330,7 +330,7 @@ public sealed partial class PythonBridge
 
         using (logger.BeginScope(scope))
         {
-            Log.PythonOutput(logger, level, groupId, owner, record.Stream, record.Message);
+            Log.PythonOutput(logger, level, groupId ?? "-", owner ?? "-", record.Stream, record.Message);
         }
     }
 }

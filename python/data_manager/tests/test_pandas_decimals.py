@@ -135,3 +135,11 @@ def test_data_manager_applies_pandas_options_to_fetch_once():
     manager = DataManager([over_the_wire(decimal_batch([D("9.99")]))], pandas_options={"decimals": "float64"})
     (df,) = list(manager.fetch_once())
     assert df["d"].tolist() == [9.99]
+
+
+def test_the_conversions_are_public_in_data_manager_frames():
+    import data_manager.frames as frames
+    from data_manager import _pandas
+
+    assert frames.batches_to_pandas is _pandas.batches_to_pandas
+    assert set(frames.__all__) == {"batch_to_pandas", "batches_to_pandas", "pandas_to_batches", "series_list_to_batch", "infer_type"}

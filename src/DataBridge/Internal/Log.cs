@@ -11,8 +11,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Python daemon started: pid {DaemonPid}, port {Port}, Python {PythonVersion} at {Interpreter} (configured: {Executable}), numpy {NumpyVersion}, pandas {PandasVersion}")]
     public static partial void DaemonStarted(ILogger logger, int daemonPid, int port, string pythonVersion, string interpreter, string executable, string numpyVersion, string pandasVersion);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Python daemon pid {DaemonPid} is gone (exit code {ExitCode}); starting a new one")]
-    public static partial void DaemonRestart(ILogger logger, int daemonPid, int? exitCode);
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Python daemon pid {DaemonPid} is gone ({ExitCode}); starting a new one")]
+    public static partial void DaemonRestart(ILogger logger, int daemonPid, string exitCode);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Python daemon pid {DaemonPid} stopped")]
     public static partial void DaemonStopped(ILogger logger, int daemonPid);
@@ -35,8 +35,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 201, Level = LogLevel.Trace, Message = "Worker pid {WorkerPid} reused")]
     public static partial void WorkerReused(ILogger logger, int workerPid);
 
-    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Worker pid {WorkerPid} crashed: exit code {ExitCode}, signal {Signal}")]
-    public static partial void WorkerCrashed(ILogger logger, int workerPid, int? exitCode, int? signal);
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Worker pid {WorkerPid} crashed: it {Cause}")]
+    public static partial void WorkerCrashed(ILogger logger, int workerPid, string cause);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Debug, Message = "Worker pid {WorkerPid} discarded: {Reason}")]
     public static partial void WorkerDiscarded(ILogger logger, int workerPid, string reason);

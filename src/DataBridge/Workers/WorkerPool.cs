@@ -240,7 +240,7 @@ internal sealed class WorkerPool : IAsyncDisposable
             if (_host is not null)
             {
                 Telemetry.DaemonRestarts.Add(1);
-                Log.DaemonRestart(_settings.Logger, (_host as PythonDaemon)?.ProcessId ?? 0, (_host as PythonDaemon)?.ExitCode);
+                Log.DaemonRestart(_settings.Logger, (_host as PythonDaemon)?.ProcessId ?? 0, (_host as PythonDaemon)?.ExitCode is int code ? $"exit code {code}" : "exit code unknown");
                 if (_host is IAsyncDisposable old)
                 {
                     await old.DisposeAsync().ConfigureAwait(false);

@@ -135,7 +135,7 @@ internal sealed class WorkerRun : IAsyncDisposable
         Log.RunFailed(_logger, failure, _header.RunId);
         if (failure is WorkerCrashedException crash)
         {
-            Log.WorkerCrashed(_logger, crash.ProcessId, crash.ExitCode, crash.Signal);
+            Log.WorkerCrashed(_logger, crash.ProcessId, new WorkerExit(crash.ProcessId, crash.ExitCode, crash.Signal, string.Empty).Describe());
             Telemetry.WorkerCrashes.Add(1);
         }
 

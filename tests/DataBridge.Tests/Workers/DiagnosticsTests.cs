@@ -107,8 +107,25 @@ public class DiagnosticsTests
             Assert.That(result.Schema.FieldsList, Is.Empty);
             Assert.That(warning.Level, Is.EqualTo(LogLevel.Warning));
             Assert.That(warning.State["RunId"], Is.EqualTo(logger.Entries.Single(e => e.EventId.Id == 300).State["RunId"]));
-            Assert.That(warning.Message, Does.Contain("never called data_manager.set_output").And.Contain("g-6"));
+            Assert.That(warning.Message, Does.Contain("never called data_manager.set_output").And.Contain("group g-6, owner -"));
+            Assert.That(logger.Entries.Select(e => e.Message), Has.None.Contains("(null)"), "an absent owner reads as -");
         });
+    }
+
+    [Test]
+    public async Task WorkerCrash_IsLoggedAsAReadableCause_NotNullPlaceholders()
+    {
+        PythonEnvironment.RequireWorkers();
+        var logger = new CapturingLogger();
+        PythonBridgeOptions options = PythonEnvironment.Options(maxWorkers: 1);
+        options.Logger = logger;
+        await using var bridge = new PythonBridge(options);
+
+        Assert.ThrowsAsync<WorkerCrashedException>(async () => (await bridge.RunAsync([Batches.Sample(3)], "import os\nos._exit(3)")).Dispose());
+
+        CapturingLogger.Entry crash = logger.Entries.Single(e => e.EventId.Id == 202);
+        Assert.That(crash.Message, Does.Match(@"crashed: it (exited with code 3|ended)$"));
+        Assert.That(logger.Entries.Select(e => e.Message), Has.None.Contains("(null)"));
     }
 
     [Test]
