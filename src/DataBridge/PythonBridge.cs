@@ -103,6 +103,7 @@ public sealed partial class PythonBridge : IAsyncDisposable, IDisposable
         {
             RequirePandas = _options.RequirePandas,
             InterpreterHint = _options.InterpreterHint,
+            Transport = _options.WorkerTransport,
         };
         return await PythonDaemon.StartAsync(info, cancellationToken).ConfigureAwait(false);
     }

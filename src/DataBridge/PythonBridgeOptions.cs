@@ -17,6 +17,29 @@ public sealed class PythonBridgeOptions
     /// </summary>
     public string PythonExecutable { get; set; } = PythonLocator.Default();
 
+    /// <summary>The environment variable that sets the default of <see cref="WorkerTransport"/>: <c>auto</c>, <c>unix</c> or <c>tcp</c>.</summary>
+    internal const string TransportVariable = "DATABRIDGE_TRANSPORT";
+
+    private readonly string? _invalidTransportVariable = InvalidTransportVariable();
+    private WorkerTransport _workerTransport = TransportFromEnvironment();
+    private bool _workerTransportSet;
+
+    /// <summary>
+    /// How the bridge reaches its workers: <see cref="WorkerTransport.Auto"/> (a Unix-domain socket where possible,
+    /// else TCP on 127.0.0.1), <see cref="WorkerTransport.UnixSocket"/> or <see cref="WorkerTransport.Tcp"/>. Default:
+    /// the <c>DATABRIDGE_TRANSPORT</c> environment variable (<c>auto</c>, <c>unix</c>, <c>tcp</c>), else Auto.
+    /// Either way every connection presents the bridge's token.
+    /// </summary>
+    public WorkerTransport WorkerTransport
+    {
+        get => _workerTransport;
+        set
+        {
+            _workerTransport = value;
+            _workerTransportSet = true;
+        }
+    }
+
     /// <summary>Extra environment variables of the daemon and its workers (e.g. <c>OMP_NUM_THREADS</c>). Default: none.</summary>
     public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -117,6 +140,16 @@ public sealed class PythonBridgeOptions
             }
         }
 
+        if (!_workerTransportSet && _invalidTransportVariable is not null)
+        {
+            throw new ArgumentException($"The {TransportVariable} environment variable must be auto, unix or tcp, not '{_invalidTransportVariable}'.", nameof(WorkerTransport));
+        }
+
+        if (!Enum.IsDefined(WorkerTransport))
+        {
+            throw new ArgumentException($"WorkerTransport must be Auto, UnixSocket or Tcp, not {(int)WorkerTransport}.", nameof(WorkerTransport));
+        }
+
         if (WorkerMemoryLimitMb < 0)
         {
             throw new ArgumentException($"WorkerMemoryLimitMb must be 0 (no limit) or positive, not {WorkerMemoryLimitMb}.", nameof(WorkerMemoryLimitMb));
@@ -168,6 +201,18 @@ public sealed class PythonBridgeOptions
         }
     }
 
+    private static WorkerTransport TransportFromEnvironment() =>
+        System.Environment.GetEnvironmentVariable(TransportVariable)?.Trim().ToUpperInvariant() switch
+        {
+            "UNIX" => WorkerTransport.UnixSocket,
+            "TCP" => WorkerTransport.Tcp,
+            _ => WorkerTransport.Auto,
+        };
+
+    private static string? InvalidTransportVariable() =>
+        System.Environment.GetEnvironmentVariable(TransportVariable) is { } value
+        && value.Trim().ToUpperInvariant() is not ("" or "AUTO" or "UNIX" or "TCP") ? value : null;
+
     /// <summary>A copy, so later changes by the caller do not reach a running bridge.</summary>
     internal PythonBridgeOptions Clone()
     {
@@ -189,6 +234,11 @@ public sealed class PythonBridgeOptions
             RequirePandas = RequirePandas,
             InterpreterHint = InterpreterHint,
         };
+        if (_workerTransportSet || _invalidTransportVariable is null)
+        {
+            copy.WorkerTransport = WorkerTransport;
+        }
+
         foreach (KeyValuePair<string, string> entry in Environment)
         {
             copy.Environment[entry.Key] = entry.Value;

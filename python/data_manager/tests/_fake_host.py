@@ -50,7 +50,9 @@ class RunOutcome:
 
 
 class FakeHost:
-    def __init__(self, extra_env: Optional[Dict[str, str]] = None, memory_limit_mb: int = 0, python: str = sys.executable) -> None:
+    def __init__(self, extra_env: Optional[Dict[str, str]] = None, memory_limit_mb: int = 0, python: str = sys.executable,
+                 transport: Optional[str] = None) -> None:
+        """``transport``: the daemon's worker transport (auto, unix, tcp); default ``DATABRIDGE_TRANSPORT`` or auto."""
         self.token = secrets.token_hex(32)
         listener = socket.socket()
         listener.bind(("127.0.0.1", 0))
@@ -61,6 +63,7 @@ class FakeHost:
         env[P.ENV_TOKEN] = self.token
         env[P.ENV_CALLBACK_PORT] = str(listener.getsockname()[1])
         env[P.ENV_MEMORY_LIMIT_MB] = str(memory_limit_mb)
+        env[P.ENV_WORKER_TRANSPORT] = transport or os.environ.get("DATABRIDGE_TRANSPORT", "auto")
         env.update(extra_env or {})
         self.proc = subprocess.Popen([python, "-u", "-m", "data_manager._daemon"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -79,6 +82,20 @@ class FakeHost:
             self.hello = reader.read_payload(code)
         assert self.hello["token"] == self.token
         self.port = self.hello["port"]
+        self.unix = self.hello.get("unix")
+
+    def dial(self, timeout: float = 30.0) -> socket.socket:
+        """A new connection to where the daemon listens for workers (its Unix-domain socket, else its TCP port)."""
+        if self.unix:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(timeout)
+            try:
+                s.connect(self.unix)
+            except BaseException:
+                s.close()
+                raise
+            return s
+        return socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
 
     def _read_events(self) -> None:
         assert self.proc.stdout is not None
@@ -123,7 +140,7 @@ class Connection:
             self.pid = os.getpid()
         else:
             assert host is not None
-            self.sock = socket.create_connection(("127.0.0.1", host.port), timeout=30)
+            self.sock = host.dial(30)
             raw = token.encode()
             self.sock.sendall(P.MAGIC + P.INT32.pack(P.PROTOCOL_VERSION) + P.INT32.pack(len(raw)) + raw)
             reply = b""

@@ -122,7 +122,7 @@ def test_kill_command_ends_a_looping_worker(host):
 
 
 def test_wrong_token_is_closed_without_a_reply(host):
-    sock = socket.create_connection(("127.0.0.1", host.port), timeout=10)
+    sock = host.dial(10)
     bad = b"0" * 64
     sock.sendall(P.MAGIC + P.INT32.pack(P.PROTOCOL_VERSION) + P.INT32.pack(len(bad)) + bad)
     assert sock.recv(16) == b""

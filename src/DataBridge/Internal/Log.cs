@@ -8,8 +8,8 @@ namespace DataBridge.Internal;
 /// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Python daemon started: pid {DaemonPid}, port {Port}, Python {PythonVersion} at {Interpreter} (configured: {Executable}), numpy {NumpyVersion}, pandas {PandasVersion}")]
-    public static partial void DaemonStarted(ILogger logger, int daemonPid, int port, string pythonVersion, string interpreter, string executable, string numpyVersion, string pandasVersion);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Python daemon started: pid {DaemonPid}, workers at {WorkerEndPoint}, Python {PythonVersion} at {Interpreter} (configured: {Executable}), numpy {NumpyVersion}, pandas {PandasVersion}")]
+    public static partial void DaemonStarted(ILogger logger, int daemonPid, string workerEndPoint, string pythonVersion, string interpreter, string executable, string numpyVersion, string pandasVersion);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Python daemon pid {DaemonPid} is gone ({ExitCode}); starting a new one")]
     public static partial void DaemonRestart(ILogger logger, int daemonPid, string exitCode);
@@ -25,6 +25,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "The Python daemon could not be started with {Interpreter}")]
     public static partial void DaemonStartFailed(ILogger logger, Exception exception, string interpreter);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "Python daemon pid {DaemonPid}: {Note}")]
+    public static partial void DaemonTransportFallback(ILogger logger, int daemonPid, string note);
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "A connection to the daemon's callback port did not present this bridge's token and was closed ({Pending} others pending)")]
     public static partial void CallbackStranger(ILogger logger, int pending);

@@ -24,4 +24,10 @@ internal sealed record DaemonHello(string Token, int Port, int ProcessId, string
 
     /// <summary>Why pandas is absent (its import error), or null.</summary>
     public string? PandasError { get; init; }
+
+    /// <summary>The path of the daemon's Unix-domain socket for workers, or null when it listens on TCP (<see cref="Port"/>).</summary>
+    public string? UnixSocketPath { get; init; }
+
+    /// <summary>Why the daemon fell back to TCP under <see cref="WorkerTransport.Auto"/>, or null.</summary>
+    public string? TransportNote { get; init; }
 }

@@ -35,6 +35,9 @@ internal static class ProtocolConstants
     /// <summary>Environment variable carrying <c>WorkerMemoryLimitMb</c> (0 = none).</summary>
     public const string EnvMemoryLimitMb = "DATABRIDGE_MEMORY_LIMIT_MB";
 
+    /// <summary>Environment variable telling the daemon where to listen for workers: <c>auto</c>, <c>unix</c> or <c>tcp</c>.</summary>
+    public const string EnvWorkerTransport = "DATABRIDGE_WORKER_TRANSPORT";
+
     /// <summary>Environment variable naming the modules the daemon imports before forking.</summary>
     public const string EnvPreload = "DATABRIDGE_PRELOAD";
 

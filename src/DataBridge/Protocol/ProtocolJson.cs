@@ -122,6 +122,8 @@ internal static class ProtocolJson
                 PandasVersion = GetString(root, "pandas_version") ?? (hasPandas ? "?" : null),
                 NumpyError = GetString(root, "numpy_error"),
                 PandasError = GetString(root, "pandas_error"),
+                UnixSocketPath = GetString(root, "unix"),
+                TransportNote = GetString(root, "transport_note"),
             };
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)

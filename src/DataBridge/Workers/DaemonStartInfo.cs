@@ -20,6 +20,9 @@ internal sealed record DaemonStartInfo(
     TimeSpan StartTimeout,
     ILogger Logger)
 {
+    /// <summary>Where the daemon listens for worker connections (<see cref="PythonBridgeOptions.WorkerTransport"/>).</summary>
+    public WorkerTransport Transport { get; init; }
+
     /// <summary>Whether a daemon whose interpreter has no pandas fails its start (<see cref="PythonBridgeOptions.RequirePandas"/>).</summary>
     public bool RequirePandas { get; init; }
 

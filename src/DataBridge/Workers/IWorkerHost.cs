@@ -6,8 +6,8 @@ namespace DataBridge.Workers;
 /// </summary>
 internal interface IWorkerHost
 {
-    /// <summary>The TCP port on 127.0.0.1 where workers are forked per connection.</summary>
-    int Port { get; }
+    /// <summary>Where workers are forked per connection: a Unix-domain socket, or a TCP port on 127.0.0.1.</summary>
+    System.Net.EndPoint WorkerEndPoint { get; }
 
     /// <summary>Whether the host process is gone (its workers are gone too).</summary>
     bool HasExited { get; }

@@ -44,8 +44,11 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
     /// <summary>The daemon's pid.</summary>
     public int ProcessId { get; }
 
-    /// <inheritdoc />
+    /// <summary>The daemon's TCP port on 127.0.0.1 for workers, or 0 when it listens on a Unix-domain socket.</summary>
     public int Port { get; private set; }
+
+    /// <inheritdoc />
+    public EndPoint WorkerEndPoint { get; private set; } = new IPEndPoint(IPAddress.Loopback, 0);
 
     /// <summary>What the daemon said about itself in its HELLO.</summary>
     public DaemonHello? Hello { get; private set; }
@@ -108,7 +111,12 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
             await daemon.AwaitHelloAsync(listener, info, cancellationToken).ConfigureAwait(false);
             DaemonHello hello = daemon.Hello!;
             daemon.Interpreter = new PythonInterpreterInfo(info.PythonExecutable, hello.Executable, hello.PythonVersion, hello.NumpyVersion, hello.PandasVersion, hello.NumpyError, hello.PandasError);
-            Log.DaemonStarted(info.Logger, daemon.ProcessId, daemon.Port, hello.PythonVersion, daemon.Interpreter.Path, info.PythonExecutable, hello.NumpyVersion ?? "absent", hello.PandasVersion ?? "absent");
+            if (hello.TransportNote is { } note)
+            {
+                Log.DaemonTransportFallback(info.Logger, daemon.ProcessId, note);
+            }
+
+            Log.DaemonStarted(info.Logger, daemon.ProcessId, Describe(daemon.WorkerEndPoint), hello.PythonVersion, daemon.Interpreter.Path, info.PythonExecutable, hello.NumpyVersion ?? "absent", hello.PandasVersion ?? "absent");
             if (info.RequirePandas && hello.PandasVersion is null)
             {
                 PythonInterpreterInfo python = daemon.Interpreter;
@@ -301,6 +309,40 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
         return ex.Message;
     }
 
+    /// <summary>How a log line or an error names where the workers are reached.</summary>
+    internal static string Describe(EndPoint endPoint) => endPoint switch
+    {
+        UnixDomainSocketEndPoint unix => $"unix:{unix}",
+        IPEndPoint ip => $"127.0.0.1:{ip.Port}",
+        _ => endPoint.ToString() ?? "?",
+    };
+
+    // The daemon's answer, held to what was asked: a Unix-domain socket path (absolute, no NUL) or a TCP port.
+    private static EndPoint WorkerEndPointOf(DaemonHello hello, WorkerTransport asked)
+    {
+        if (hello.UnixSocketPath is { } path)
+        {
+            if (asked == WorkerTransport.Tcp || !Path.IsPathFullyQualified(path) || path.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new DataBridgeException($"the daemon reported an invalid Unix-domain socket path '{path}'");
+            }
+
+            return new UnixDomainSocketEndPoint(path);
+        }
+
+        if (asked == WorkerTransport.UnixSocket)
+        {
+            throw new DataBridgeException("the daemon listens on TCP although WorkerTransport is UnixSocket");
+        }
+
+        if (hello.Port is <= 0 or > 65535)
+        {
+            throw new DataBridgeException($"the daemon reported an invalid port {hello.Port}");
+        }
+
+        return new IPEndPoint(IPAddress.Loopback, hello.Port);
+    }
+
     private static string Uncapitalize(string text) => text.Length > 0 && char.IsUpper(text[0]) ? char.ToLowerInvariant(text[0]) + text[1..] : text;
 
     /// <summary>A requirement of the options the started daemon does not meet (its message is the error's).</summary>
@@ -335,6 +377,12 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
         psi.Environment[ProtocolConstants.EnvToken] = info.Token.Hex;
         psi.Environment[ProtocolConstants.EnvCallbackPort] = callbackPort.ToString(CultureInfo.InvariantCulture);
         psi.Environment[ProtocolConstants.EnvMemoryLimitMb] = info.MemoryLimitMb.ToString(CultureInfo.InvariantCulture);
+        psi.Environment[ProtocolConstants.EnvWorkerTransport] = info.Transport switch
+        {
+            WorkerTransport.UnixSocket => "unix",
+            WorkerTransport.Tcp => "tcp",
+            _ => "auto",
+        };
         return psi;
     }
 
@@ -394,13 +442,9 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
                     throw new DataBridgeException($"the daemon speaks protocol version {hello.Protocol}, this bridge speaks {ProtocolConstants.Version}");
                 }
 
-                if (hello.Port is <= 0 or > 65535)
-                {
-                    throw new DataBridgeException($"the daemon reported an invalid port {hello.Port}");
-                }
-
                 Hello = hello;
-                Port = hello.Port;
+                WorkerEndPoint = WorkerEndPointOf(hello, info.Transport);
+                Port = WorkerEndPoint is IPEndPoint ip ? ip.Port : 0;
                 return;
             }
         }

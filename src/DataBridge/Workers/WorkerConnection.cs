@@ -6,7 +6,7 @@ using DataBridge.Protocol;
 namespace DataBridge.Workers;
 
 /// <summary>
-/// One TCP connection to one forked worker: its socket, its one frame reader and one frame writer, the code
+/// One connection (a Unix-domain socket, or TCP on 127.0.0.1) to one forked worker: its socket, its one frame reader and one frame writer, the code
 /// hashes it has seen, and its state. Runs go through <see cref="StartRunAsync"/>; between runs the pool
 /// pings it. Breaking the connection (<see cref="Abort"/>) kills the worker through its host and closes
 /// the socket, which ends every pending read and write at once.
@@ -58,16 +58,16 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
     {
         // SO_RCVBUF/SO_SNDBUF stay unset: setting them turns off TCP auto-tuning, and 64 KiB buffers halved the
         // throughput of a large transfer (docs/performance.md).
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
-        {
-            NoDelay = true,
-        };
+        EndPoint endPoint = host.WorkerEndPoint;
+        var socket = endPoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         WorkerConnection? connection = null;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(connectTimeout);
         try
         {
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, host.Port), deadline.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(endPoint, deadline.Token).ConfigureAwait(false);
             connection = new WorkerConnection(host, socket, bufferSize, connectTimeout);
             await connection.HandshakeAsync(token, deadline.Token).ConfigureAwait(false);
             return connection;
@@ -75,12 +75,12 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             Dispose(socket, connection);
-            throw new DataBridgeException($"Connecting to a Python worker on 127.0.0.1:{host.Port} did not complete within {connectTimeout.TotalSeconds:0.###} s.", ex);
+            throw new DataBridgeException($"Connecting to a Python worker at {PythonDaemon.Describe(endPoint)} did not complete within {connectTimeout.TotalSeconds:0.###} s.", ex);
         }
         catch (SocketException ex)
         {
             Dispose(socket, connection);
-            throw new DataBridgeException($"Connecting to a Python worker on 127.0.0.1:{host.Port} failed: {ex.Message}", ex);
+            throw new DataBridgeException($"Connecting to a Python worker at {PythonDaemon.Describe(endPoint)} failed: {ex.Message}", ex);
         }
         catch
         {

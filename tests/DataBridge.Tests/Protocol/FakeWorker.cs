@@ -31,12 +31,15 @@ internal sealed class FakeWorker : IWorkerHost, IAsyncDisposable
         _script = script;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        WorkerEndPoint = new IPEndPoint(IPAddress.Loopback, Port);
         _acceptLoop = AcceptLoopAsync();
     }
 
     public static SecretToken Token { get; } = SecretToken.FromHex("00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF");
 
     public int Port { get; }
+
+    public EndPoint WorkerEndPoint { get; }
 
     public bool HasExited { get; set; }
 

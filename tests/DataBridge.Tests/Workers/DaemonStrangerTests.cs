@@ -10,11 +10,12 @@ namespace DataBridge.Tests.Workers;
 /// <summary>
 /// Strangers at the daemon's port (docs/security.md), against a real daemon: connections without the token
 /// fork no process, are closed at the 10 s handshake deadline without a byte, and the bridge's runs go on
-/// meanwhile.
+/// meanwhile — over both worker transports.
 /// </summary>
-[TestFixture]
+[TestFixture(WorkerTransport.UnixSocket)]
+[TestFixture(WorkerTransport.Tcp)]
 [CancelAfter(120_000)]
-public sealed class DaemonStrangerTests
+public sealed class DaemonStrangerTests(WorkerTransport transport)
 {
     private const string PidCode = "import os\ndata_manager.set_output({'pid': [os.getpid()]})";
 
@@ -22,7 +23,7 @@ public sealed class DaemonStrangerTests
     public async Task Daemon_UnauthenticatedConnections_ForkNoProcess_AndAreClosedAtTheHandshakeDeadline()
     {
         RequireLinux();
-        await using var bridge = new PythonBridge(PythonEnvironment.Options(maxWorkers: 2));
+        await using var bridge = new PythonBridge(Options());
         using (RunResult first = await bridge.RunAsync([Batches.Sample(1)], PidCode))
         {
             Assert.That(Batches.Int64s(first, "pid"), Has.Length.EqualTo(1));
@@ -35,11 +36,11 @@ public sealed class DaemonStrangerTests
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < 30; i++)
             {
-                strangers.Add(await ConnectAsync(daemon.Port, i % 2 == 0 ? [] : WrongHandshake()));
+                strangers.Add(await ConnectAsync(daemon.WorkerEndPoint, i % 2 == 0 ? [] : WrongHandshake()));
             }
 
             // The daemon accepts in order: once this last one (a wrong token) is closed, it has handled all 30.
-            using (Socket last = await ConnectAsync(daemon.Port, WrongHandshake()))
+            using (Socket last = await ConnectAsync(daemon.WorkerEndPoint, WrongHandshake()))
             {
                 Assert.That(await BytesUntilClosedAsync(last, TimeSpan.FromSeconds(20)), Is.Zero);
             }
@@ -66,7 +67,7 @@ public sealed class DaemonStrangerTests
     public async Task Daemon_RunsGoOn_WhileStrangersHoldEveryPendingSlot()
     {
         RequireLinux();
-        await using var bridge = new PythonBridge(PythonEnvironment.Options(maxWorkers: 2));
+        await using var bridge = new PythonBridge(Options());
         using (await bridge.RunAsync([Batches.Sample(1)], PidCode))
         {
         }
@@ -77,7 +78,7 @@ public sealed class DaemonStrangerTests
         {
             for (int i = 0; i < DataBridge.Protocol.ProtocolConstants.MaxPendingHandshakes + 6; i++)
             {
-                strangers.Add(await ConnectAsync(daemon.Port, []));
+                strangers.Add(await ConnectAsync(daemon.WorkerEndPoint, []));
             }
 
             // Two concurrent runs: the second needs a new connection (a new worker) past the strangers.
@@ -117,6 +118,7 @@ public sealed class DaemonStrangerTests
             TimeSpan.FromSeconds(60),
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
         {
+            Transport = transport,
             // Before the interpreter starts, so all three are queued ahead of the daemon's own callback: one
             // silent, one sending bytes that are no frame, one sending a HELLO with another token and port.
             CallbackListening = port =>
@@ -132,7 +134,8 @@ public sealed class DaemonStrangerTests
             await using PythonDaemon daemon = await PythonDaemon.StartAsync(info, CancellationToken.None);
 
             Assert.That(strangers, Has.Count.EqualTo(3));
-            Assert.That(daemon.Port, Is.Not.EqualTo(9), "a stranger's HELLO was taken for the daemon's");
+            Assert.That(daemon.WorkerEndPoint, Is.Not.EqualTo(new IPEndPoint(IPAddress.Loopback, 9)), "a stranger's HELLO was taken for the daemon's");
+            Assert.That(daemon.WorkerEndPoint, transport == WorkerTransport.UnixSocket ? Is.TypeOf<UnixDomainSocketEndPoint>() : Is.TypeOf<IPEndPoint>());
             Assert.That(daemon.Hello!.Token, Is.EqualTo(info.Token.Hex).IgnoreCase);
             foreach (Socket stranger in strangers)
             {
@@ -186,10 +189,19 @@ public sealed class DaemonStrangerTests
         return bytes;
     }
 
-    private static async Task<Socket> ConnectAsync(int port, byte[] send)
+    private PythonBridgeOptions Options()
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, port);
+        PythonBridgeOptions options = PythonEnvironment.Options(maxWorkers: 2);
+        options.WorkerTransport = transport;
+        return options;
+    }
+
+    private static async Task<Socket> ConnectAsync(EndPoint endPoint, byte[] send)
+    {
+        var socket = endPoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(endPoint);
         if (send.Length > 0)
         {
             await socket.SendAsync(send);

@@ -1,7 +1,9 @@
 """The forking daemon (docs/protocol.md, section 1): ``python -m data_manager._daemon``.
 
-Started by the .NET bridge with its secret in the environment. It listens on 127.0.0.1, reports its port
-over a callback connection (never on stdout), verifies each connection's handshake in its own event loop
+Started by the .NET bridge with its secret in the environment. It listens on a Unix-domain socket (mode
+0600, in a 0700 directory of its own; only processes of its own user may connect, checked with SO_PEERCRED)
+or, where that is unavailable or TCP was asked for, on 127.0.0.1; it reports where over a callback
+connection (never on stdout), verifies each connection's handshake in its own event loop
 and forks one worker per authenticated connection (a stranger costs one small buffer until its deadline,
 never a process), reports each
 worker's end as a JSON line on stdout, kills a worker on ``kill <pid>`` from stdin, and kills every worker
@@ -22,6 +24,7 @@ import os
 import selectors
 import signal
 import socket
+import struct
 import sys
 import tempfile
 import time
@@ -42,7 +45,7 @@ class Daemon:
 
     def __init__(self, token: str, callback_port: int, memory_limit_mb: int,
                  handshake_timeout: float = P.HANDSHAKE_TIMEOUT_SECONDS,
-                 max_pending: int = P.MAX_PENDING_HANDSHAKES) -> None:
+                 max_pending: int = P.MAX_PENDING_HANDSHAKES, transport: str = "auto") -> None:
         self.token = token
         self._token_bytes = token.encode("ascii")
         self.handshake_timeout = handshake_timeout
@@ -52,10 +55,11 @@ class Daemon:
         self.callback_port = callback_port
         self.memory_limit_mb = memory_limit_mb
         self.children: Dict[int, str] = {}
-        self.tmpdir = tempfile.mkdtemp(prefix="databridge-daemon-")
-        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
+        self.tmpdir = tempfile.mkdtemp(prefix="databridge-daemon-")  # mode 0700
+        # Where the host connects: a Unix-domain socket path, else a TCP port on 127.0.0.1 (with why, under auto).
+        self.unix_path: Optional[str] = None
+        self.transport_note: Optional[str] = None
+        self.listener = self._listen(transport)
         self.listener.listen(128)
         self.listener.setblocking(False)
         self.selector = selectors.DefaultSelector()
@@ -64,13 +68,56 @@ class Daemon:
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)
 
+    def _listen(self, transport: str) -> socket.socket:
+        if transport not in P.WORKER_TRANSPORTS:
+            raise ValueError(f"{P.ENV_WORKER_TRANSPORT} must be one of {', '.join(P.WORKER_TRANSPORTS)}, not {transport!r}")
+        if transport != "tcp":
+            try:
+                return self._listen_unix()
+            except (OSError, AttributeError) as e:  # no AF_UNIX, or a path too long for sun_path
+                if transport == "unix":
+                    raise OSError(f"a Unix-domain socket for the workers could not be created: {e}") from e
+                self.transport_note = f"Unix-domain socket unavailable ({e}); using TCP on 127.0.0.1"
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        return listener
+
+    def _listen_unix(self) -> socket.socket:
+        path = os.path.join(self.tmpdir, "workers.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            old = os.umask(0o177)  # the socket file is created 0600: never connectable by another user
+            try:
+                listener.bind(path)
+            finally:
+                os.umask(old)
+            os.chmod(path, 0o600)
+        except BaseException:
+            listener.close()
+            raise
+        self.unix_path = path
+        return listener
+
+    def _peer_is_own_user(self, conn: socket.socket) -> bool:
+        """A Unix-domain peer must run as our own user (SO_PEERCRED); a TCP peer is judged by its token alone."""
+        if self.unix_path is None or not hasattr(socket, "SO_PEERCRED"):
+            return True
+        try:
+            _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+        except OSError:
+            return False
+        return uid == os.geteuid()
+
     # -- start-up -------------------------------------------------------------------------------
     def report_port(self) -> None:
         from ._transport import FrameWriter
 
         hello = {
             "token": self.token,
-            "port": self.listener.getsockname()[1],
+            "port": 0 if self.unix_path else self.listener.getsockname()[1],
+            "unix": self.unix_path,
+            "transport_note": self.transport_note,
             "pid": os.getpid(),
             "python": "%d.%d.%d" % sys.version_info[:3],
             "protocol": P.PROTOCOL_VERSION,
@@ -141,6 +188,10 @@ class Daemon:
                     self.event(event="log", level="error", message=f"accept failed: {e}")
                     return
                 raise
+            if not self._peer_is_own_user(conn):
+                self.event(event="log", level="warning", message="closed a connection from another user's process")
+                conn.close()
+                continue
             conn.setblocking(False)
             pending = PendingHandshake(conn, time.monotonic() + self.handshake_timeout)
             # The host sends its handshake right after connecting, so it is usually complete already and the
@@ -492,9 +543,14 @@ def main() -> int:
     gc.freeze()
     timeout_text = os.environ.pop(P.ENV_HANDSHAKE_TIMEOUT_MS, "")
     pending_text = os.environ.pop(P.ENV_MAX_PENDING_HANDSHAKES, "")
-    daemon = Daemon(token, int(port_text), int(limit_text) if limit_text.isdigit() else 0,
-                    int(timeout_text) / 1000.0 if timeout_text.isdigit() else P.HANDSHAKE_TIMEOUT_SECONDS,
-                    int(pending_text) if pending_text.isdigit() else P.MAX_PENDING_HANDSHAKES)
+    transport = os.environ.pop(P.ENV_WORKER_TRANSPORT, "auto") or "auto"
+    try:
+        daemon = Daemon(token, int(port_text), int(limit_text) if limit_text.isdigit() else 0,
+                        int(timeout_text) / 1000.0 if timeout_text.isdigit() else P.HANDSHAKE_TIMEOUT_SECONDS,
+                        int(pending_text) if pending_text.isdigit() else P.MAX_PENDING_HANDSHAKES, transport)
+    except (OSError, ValueError) as e:
+        sys.stderr.write(f"error: {e}\n")
+        return 2
     daemon.janitor_fd = janitor_fd
     daemon.preload_errors = preload_errors
     daemon.report_port()

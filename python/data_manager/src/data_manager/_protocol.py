@@ -66,6 +66,10 @@ ENV_TOKEN = "DATABRIDGE_TOKEN"
 ENV_CALLBACK_PORT = "DATABRIDGE_CALLBACK_PORT"
 ENV_MEMORY_LIMIT_MB = "DATABRIDGE_MEMORY_LIMIT_MB"
 ENV_PRELOAD = "DATABRIDGE_PRELOAD"
+# How the daemon listens for the host's worker connections: "auto" (a Unix-domain socket where the platform
+# has one, else TCP on 127.0.0.1), "unix" or "tcp" (docs/protocol.md, section 1).
+ENV_WORKER_TRANSPORT = "DATABRIDGE_WORKER_TRANSPORT"
+WORKER_TRANSPORTS = ("auto", "unix", "tcp")
 # For tests only (the host never sets them): override HANDSHAKE_TIMEOUT_SECONDS (in ms) and
 # MAX_PENDING_HANDSHAKES for the daemon.
 ENV_HANDSHAKE_TIMEOUT_MS = "DATABRIDGE_HANDSHAKE_TIMEOUT_MS"
