@@ -172,6 +172,8 @@ def input_type_target(df: "pandas.DataFrame", inputs: Dict[str, t.Field],
     names = [str(c) for c in df.columns]
     if not inputs or len(set(names)) != len(names):
         return None
+    if not any(name in inputs and _family(inputs[name].type) is not None for name in names):
+        return None  # no column pandas could have changed in kind: nothing to restore, no per-column inference
     fields: List[t.Field] = []
     restored = False
     for i, name in enumerate(names):
