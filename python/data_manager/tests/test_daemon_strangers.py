@@ -314,3 +314,23 @@ def test_daemon_closes_a_unix_connection_from_another_user_even_when_the_file_mo
         assert set(_children(host.proc.pid)) == before, "a worker was forked for another user"
     finally:
         host.close()
+
+
+def test_worker_raises_its_unix_socket_buffers_for_bulk_output():
+    host = FakeHost(transport="unix")
+    try:
+        conn = host.connect()
+        probe = (
+            "import gc, socket\n"
+            "s = [o for o in gc.get_objects() if isinstance(o, socket.socket) and o.fileno() >= 0 and o.family == socket.AF_UNIX][0]\n"
+            "data_manager.set_output({'snd': [s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)]})\n")
+        out = conn.run(probe, [])
+        assert out.error is None, out.error
+        with open("/proc/sys/net/core/wmem_max") as f:
+            cap = int(f.read())
+        from data_manager._worker import UNIX_SOCKET_BUFFER_BYTES
+
+        assert out.rows()["snd"][0] >= min(UNIX_SOCKET_BUFFER_BYTES, cap)
+        conn.close()
+    finally:
+        host.close()

@@ -4,7 +4,8 @@ using System.Globalization;
 namespace DataBridge.Benchmarks.Transfer;
 
 /// <summary>
-/// <c>-- quick [rows] [iterations] [filter]</c> (or <c>-- quick scaling [iterations]</c>): the one-way benchmarks and their socket-limit baselines called in
+/// <c>-- quick [rows] [iterations] [filter]</c> (or <c>-- quick scaling [iterations]</c>, or <c>-- quick transport [rows]
+/// [iterations]</c>: the same transfers over TCP and over a Unix-domain socket, interleaved): the one-way benchmarks and their socket-limit baselines called in
 /// turn (interleaved, so load changes hit both alike) and their medians printed. A development aid for
 /// iterating on the transfer path in seconds; the published figures come from the BenchmarkDotNet suite.
 /// </summary>
@@ -12,6 +13,11 @@ internal static class QuickProbe
 {
     public static int Run(string[] args)
     {
+        if (args.Length > 1 && args[1] == "transport")
+        {
+            return Transports(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 15);
+        }
+
         if (args.Length > 1 && args[1] == "scaling")
         {
             return Scaling(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
@@ -51,6 +57,56 @@ internal static class QuickProbe
         finally
         {
             bench.Cleanup();
+        }
+
+        return 0;
+    }
+
+    // The same transfers over a bridge on each worker transport, interleaved call by call: which carries bulk data faster.
+    private static int Transports(int rows, int iterations)
+    {
+        const string countRows = "n = 0\nfor df in data_manager.fetch_once():\n    n += len(df)\ndata_manager.set_output({'n': [n]})";
+        const string echo = "data_manager.set_output(data_manager.fetch_once_as_batches())";
+        List<RecordBatch> numeric = TransferData.Numeric(rows);
+        var bridges = new[] { WorkerTransport.Tcp, WorkerTransport.UnixSocket }.Select(t => (Transport: t, Bridge: new PythonBridge(new PythonBridgeOptions
+        {
+            PythonExecutable = PythonPeer.Python,
+            MaxWorkers = 1,
+            WorkerTransport = t,
+            Environment = { ["OMP_NUM_THREADS"] = "1", ["OPENBLAS_NUM_THREADS"] = "1" },
+        }))).ToArray();
+        try
+        {
+            Console.WriteLine($"{rows:N0} numeric rows, {iterations} interleaved iterations, medians");
+            foreach ((string name, string code) in new[] { (".NET -> pandas (count rows)", countRows), ("round trip (batches echoed)", echo) })
+            {
+                var times = bridges.ToDictionary(b => b.Transport, _ => new List<double>());
+                for (int i = 0; i <= iterations; i++)
+                {
+                    foreach ((WorkerTransport transport, PythonBridge bridge) in i % 2 == 0 ? bridges : bridges.Reverse())
+                    {
+                        double ms = Time(() =>
+                        {
+                            using RunResult result = bridge.RunAsync(numeric, code).GetAwaiter().GetResult();
+                            return result.RowCount;
+                        });
+                        if (i > 0)
+                        {
+                            times[transport].Add(ms); // the first round warms each bridge up
+                        }
+                    }
+                }
+
+                double tcp = Median(times[WorkerTransport.Tcp]), unix = Median(times[WorkerTransport.UnixSocket]);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-30} tcp {tcp,8:F2} ms   unix {unix,8:F2} ms   unix/tcp = {unix / tcp:F2}"));
+            }
+        }
+        finally
+        {
+            foreach ((_, PythonBridge bridge) in bridges)
+            {
+                bridge.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
         }
 
         return 0;

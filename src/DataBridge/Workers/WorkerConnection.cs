@@ -13,6 +13,9 @@ namespace DataBridge.Workers;
 /// </summary>
 internal sealed partial class WorkerConnection : IAsyncDisposable
 {
+    /// <summary>The send and receive buffer size asked for on a Unix-domain socket (docs/performance.md, "Worker transports").</summary>
+    internal const int UnixSocketBufferBytes = 4 << 20;
+
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private int _aborted;
@@ -59,8 +62,10 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
         // SO_RCVBUF/SO_SNDBUF stay unset: setting them turns off TCP auto-tuning, and 64 KiB buffers halved the
         // throughput of a large transfer (docs/performance.md).
         EndPoint endPoint = host.WorkerEndPoint;
+        // A Unix-domain socket has no auto-tuning: its send buffer (net.core.wmem_default, ~208 KiB) bounds how far a
+        // bulk sender runs ahead, so it is raised (the kernel caps it at net.core.wmem_max).
         var socket = endPoint is UnixDomainSocketEndPoint
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { SendBufferSize = UnixSocketBufferBytes, ReceiveBufferSize = UnixSocketBufferBytes }
             : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         WorkerConnection? connection = null;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -39,6 +39,30 @@ public sealed class WorkerTransportTests
     }
 
     [Test]
+    public async Task UnixSocket_SendAndReceiveBuffersAreRaised_ForBulkData()
+    {
+        RequireLinuxWorkers();
+        var info = new DataBridge.Workers.DaemonStartInfo(
+            PythonEnvironment.Interpreter,
+            new Dictionary<string, string>(StringComparer.Ordinal),
+            DataBridge.Internal.EmbeddedPackage.EnsureExtracted(),
+            DataBridge.Internal.SecretToken.Create(),
+            0,
+            TimeSpan.FromSeconds(60),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+        {
+            Transport = WorkerTransport.UnixSocket,
+        };
+        await using DataBridge.Workers.PythonDaemon daemon = await DataBridge.Workers.PythonDaemon.StartAsync(info, CancellationToken.None);
+        await using DataBridge.Workers.WorkerConnection connection = await DataBridge.Workers.WorkerConnection.ConnectAsync(daemon, info.Token, 64 * 1024, TimeSpan.FromSeconds(20), CancellationToken.None);
+
+        // The kernel doubles what it is asked for and caps it at net.core.wmem_max / rmem_max.
+        int Expected(string limit) => Math.Min(DataBridge.Workers.WorkerConnection.UnixSocketBufferBytes, int.Parse(File.ReadAllText($"/proc/sys/net/core/{limit}").Trim(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.That(connection.SocketBufferSizes.Send, Is.GreaterThanOrEqualTo(Expected("wmem_max")));
+        Assert.That(connection.SocketBufferSizes.Receive, Is.GreaterThanOrEqualTo(Expected("rmem_max")));
+    }
+
+    [Test]
     public async Task Tcp_RunsOverLoopbackTcp()
     {
         RequireLinuxWorkers();

@@ -40,6 +40,9 @@ def mark_started() -> None:
     _STARTED = time.monotonic()
 
 
+UNIX_SOCKET_BUFFER_BYTES = 4 << 20
+
+
 def serve_connection(conn: socket.socket) -> int:
     """Serves one host connection, whose handshake the daemon has already verified (``_handshake``):
     sends the handshake's answer (our pid), then runs. Returns the process exit code."""
@@ -49,7 +52,13 @@ def serve_connection(conn: socket.socket) -> int:
         conn.close()
         return 0
     try:
-        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if conn.family == getattr(socket, "AF_UNIX", None):
+            # No auto-tuning on a Unix-domain socket: a larger send buffer (capped by net.core.wmem_max) lets bulk
+            # output run ahead of the host's reads, as TCP's tuned buffers do.
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, UNIX_SOCKET_BUFFER_BYTES)
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, UNIX_SOCKET_BUFFER_BYTES)
+        else:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     except OSError:
         pass
     worker = Worker(FrameReader(conn), FrameWriter(conn))
