@@ -5,7 +5,8 @@ namespace DataBridge.Benchmarks.Transfer;
 
 /// <summary>
 /// <c>-- quick [rows] [iterations] [filter]</c> (or <c>-- quick scaling [iterations]</c>, or <c>-- quick transport [rows]
-/// [iterations]</c>: the same transfers over TCP and over a Unix-domain socket, interleaved): the one-way benchmarks and their socket-limit baselines called in
+/// [iterations]</c>: the same transfers over TCP and over a Unix-domain socket, interleaved; or <c>-- quick onerow
+/// [iterations]</c>: the warm one-row and do-nothing calls against the naive Arrow pipe): the one-way benchmarks and their socket-limit baselines called in
 /// turn (interleaved, so load changes hit both alike) and their medians printed. A development aid for
 /// iterating on the transfer path in seconds; the published figures come from the BenchmarkDotNet suite.
 /// </summary>
@@ -13,6 +14,11 @@ internal static class QuickProbe
 {
     public static int Run(string[] args)
     {
+        if (args.Length > 1 && args[1] == "onerow")
+        {
+            return OneRow(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500);
+        }
+
         if (args.Length > 1 && args[1] == "transport")
         {
             return Transports(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 15);
@@ -57,6 +63,54 @@ internal static class QuickProbe
         finally
         {
             bench.Cleanup();
+        }
+
+        return 0;
+    }
+
+    // The warm one-row call (pandas identity) and the do-nothing call through DataBridge and through the naive Arrow
+    // pipe, interleaved call by call, medians in microseconds; the bridge's worker timings alongside.
+    private static int OneRow(int iterations)
+    {
+        foreach (Peers.PeerWorkload workload in new[] { Peers.PeerWorkload.OneRow, Peers.PeerWorkload.Nothing })
+        {
+            Peers.PeerInput input = Peers.PeerInput.Create(workload);
+            using Peers.ArrowPipePeer pipe = Peers.ArrowPipePeer.Start(input.Transform);
+            PythonBridge bridge = TransferParameters.NewBridge(maxWorkers: 1);
+            try
+            {
+                var bridgeUs = new List<double>();
+                var pipeUs = new List<double>();
+                var workerUs = new List<double>();
+                for (int i = 0; i < iterations + 20; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    using (RunResult result = Peers.PeerCalls.Batches(bridge, input).GetAwaiter().GetResult())
+                    {
+                        Peers.PeerResult.Touch(result.Batches);
+                        if (i >= 20)
+                        {
+                            bridgeUs.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
+                            workerUs.Add((result.Timings.Init + result.Timings.Run + result.Timings.Finish).TotalMicroseconds);
+                        }
+                    }
+
+                    t0 = Stopwatch.GetTimestamp();
+                    (_, List<RecordBatch> batches) = pipe.RoundTrip(input.Schema, input.Batches);
+                    batches.ForEach(b => b.Dispose());
+                    if (i >= 20)
+                    {
+                        pipeUs.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
+                    }
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{workload,-8} bridge {Median(bridgeUs),7:F0} us (worker's own part {Median(workerUs),6:F0} us)   naive pipe {Median(pipeUs),7:F0} us"));
+            }
+            finally
+            {
+                bridge.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
         }
 
         return 0;
