@@ -14,6 +14,11 @@ internal static class QuickProbe
 {
     public static int Run(string[] args)
     {
+        if (args.Length > 1 && args[1] == "frames")
+        {
+            return Frames(args.Length > 2 ? Enum.Parse<Peers.PeerWorkload>(args[2]) : Peers.PeerWorkload.Nothing, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 200);
+        }
+
         if (args.Length > 1 && args[1] == "onerow")
         {
             return OneRow(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500);
@@ -111,6 +116,51 @@ internal static class QuickProbe
             {
                 bridge.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
+        }
+
+        return 0;
+    }
+
+    // One peer workload through batches, ArrowFrame and an MDA frame, interleaved call by call, medians in milliseconds.
+    private static int Frames(Peers.PeerWorkload workload, int iterations)
+    {
+        Peers.PeerInput input = Peers.PeerInput.Create(workload);
+        Microsoft.Data.Analysis.DataFrame mda = input.ToMdaFrame();
+        PythonBridge bridge = TransferParameters.NewBridge(maxWorkers: 1);
+        try
+        {
+            var paths = new (string Name, Func<long> Call)[]
+            {
+                ("batches", () =>
+                {
+                    using RunResult result = Peers.PeerCalls.Batches(bridge, input).GetAwaiter().GetResult();
+                    return Peers.PeerResult.Touch(result.Batches);
+                }),
+                ("ArrowFrame", () => Peers.PeerResult.Touch(Peers.PeerCalls.ArrowFrameArrays(bridge, input).GetAwaiter().GetResult().Columns)),
+                ("MDA frame", () => Peers.PeerResult.Touch(Peers.PeerCalls.Mda(bridge, input, mda).GetAwaiter().GetResult())),
+            };
+            var times = paths.Select(_ => new List<double>()).ToArray();
+            for (int i = 0; i < iterations + 5; i++)
+            {
+                for (int p = 0; p < paths.Length; p++)
+                {
+                    double ms = Time(() => paths[p].Call());
+                    if (i >= 5)
+                    {
+                        times[p].Add(ms);
+                    }
+                }
+            }
+
+            double baseline = Median(times[0]);
+            for (int p = 0; p < paths.Length; p++)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload} {paths[p].Name,-11} {Median(times[p]),9:F3} ms  ({Median(times[p]) / baseline:F2}x batches)"));
+            }
+        }
+        finally
+        {
+            bridge.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         return 0;
