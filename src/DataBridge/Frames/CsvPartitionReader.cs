@@ -249,7 +249,7 @@ internal sealed class CsvPartitionReader : IDisposable
         if (!parser.TryAppend(text, quoted))
         {
             string shown = Encoding.UTF8.GetString(text.Length > 64 ? text[..64] : text);
-            throw new CsvFormatException(line, parser.Field.Name, $"'{shown}' is not a {ArrowTypeText.Of(parser.Field.DataType)} value" +
+            throw new CsvFormatException(line, parser.Field.Name, $"'{shown}' is not a value of type {ArrowTypeText.Of(parser.Field.DataType)}" +
                 (_options.Schema is { } schema && ArrowFrame.IndexOf(schema, parser.Field.Name) >= 0 ? string.Empty : $" (the type was inferred from the first {_options.InferenceRows} rows; raise CsvOptions.InferenceRows or give CsvOptions.Schema)"));
         }
     }

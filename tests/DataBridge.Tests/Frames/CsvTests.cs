@@ -167,7 +167,7 @@ public sealed class CsvTests
         var e = Assert.Throws<CsvFormatException>(() => Load("a,b\n1,x\n2,y\nthree,z\n", new CsvOptions { InferenceRows = 2 }))!;
 
         Assert.That((e.LineNumber, e.Column), Is.EqualTo((4L, "a")));
-        Assert.That(e.Message, Does.Contain("'three' is not a int64 value").And.Contain("InferenceRows"));
+        Assert.That(e.Message, Does.Contain("'three' is not a value of type int64").And.Contain("InferenceRows"));
     }
 
     [Test]
@@ -201,9 +201,9 @@ public sealed class CsvTests
         Assert.That(DecimalConversion.ToText((FixedSizeBinaryArray)batch.Column(1), 0), Is.EqualTo("123456789012345678901234"));
     }
 
-    [TestCase("1.005", "'1.005' is not a decimal128(38, 2) value")]
-    [TestCase("1e-5", "'1e-5' is not a decimal128(38, 2) value")]
-    [TestCase("1234567890123456789012345678901234567.5", "is not a decimal128(38, 2) value")]
+    [TestCase("1.005", "'1.005' is not a value of type decimal128(38, 2)")]
+    [TestCase("1e-5", "'1e-5' is not a value of type decimal128(38, 2)")]
+    [TestCase("1234567890123456789012345678901234567.5", "is not a value of type decimal128(38, 2)")]
     public void LoadCsv_InferDecimals_ALaterValueThatDoesNotFit_ThrowsWithLineAndColumn(string later, string problem)
     {
         var options = new CsvOptions { InferDecimals = true, InferenceRows = 2 };
@@ -223,7 +223,7 @@ public sealed class CsvTests
         Assert.That(frame.Column<decimal?>("d").ToArray(), Is.EqualTo(new decimal?[] { 123.40m, -0.01m, 0.5m, 7m }));
 
         var e = Assert.Throws<CsvFormatException>(() => Load("d\n1234.5\n", new CsvOptions { Schema = schema }))!;
-        Assert.That(e.Message, Does.Contain("'1234.5' is not a decimal128(5, 2) value"));
+        Assert.That(e.Message, Does.Contain("'1234.5' is not a value of type decimal128(5, 2)"));
     }
 
     [Test]

@@ -109,18 +109,10 @@ public sealed class DaemonStrangerTests(WorkerTransport transport)
     {
         RequireLinux();
         var strangers = new List<Socket>();
-        var info = new DaemonStartInfo(
-            PythonEnvironment.Interpreter,
-            new Dictionary<string, string>(StringComparer.Ordinal),
-            DataBridge.Internal.EmbeddedPackage.EnsureExtracted(),
-            DataBridge.Internal.SecretToken.Create(),
-            0,
-            TimeSpan.FromSeconds(60),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+        // Before the interpreter starts, so all three are queued ahead of the daemon's own callback: one
+        // silent, one sending bytes that are no frame, one sending a HELLO with another token and port.
+        DaemonStartInfo info = PythonEnvironment.DaemonStartInfo(transport) with
         {
-            Transport = transport,
-            // Before the interpreter starts, so all three are queued ahead of the daemon's own callback: one
-            // silent, one sending bytes that are no frame, one sending a HELLO with another token and port.
             CallbackListening = port =>
             {
                 strangers.Add(Connect(port, []));

@@ -40,6 +40,19 @@ internal static class PythonEnvironment
         }
     }
 
+    /// <summary>What a test needs to start a daemon of its own (a fresh token, no memory limit, a 60 s start deadline).</summary>
+    public static DataBridge.Workers.DaemonStartInfo DaemonStartInfo(WorkerTransport transport = WorkerTransport.Auto) => new(
+        Interpreter,
+        new Dictionary<string, string>(StringComparer.Ordinal),
+        EmbeddedPackage.EnsureExtracted(),
+        SecretToken.Create(),
+        0,
+        TimeSpan.FromSeconds(60),
+        Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+    {
+        Transport = transport,
+    };
+
     public static PythonBridgeOptions Options(int maxWorkers = 2) => new()
     {
         PythonExecutable = Interpreter,

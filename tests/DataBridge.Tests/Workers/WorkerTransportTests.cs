@@ -42,17 +42,7 @@ public sealed class WorkerTransportTests
     public async Task UnixSocket_SendAndReceiveBuffersAreRaised_ForBulkData()
     {
         RequireLinuxWorkers();
-        var info = new DataBridge.Workers.DaemonStartInfo(
-            PythonEnvironment.Interpreter,
-            new Dictionary<string, string>(StringComparer.Ordinal),
-            DataBridge.Internal.EmbeddedPackage.EnsureExtracted(),
-            DataBridge.Internal.SecretToken.Create(),
-            0,
-            TimeSpan.FromSeconds(60),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
-        {
-            Transport = WorkerTransport.UnixSocket,
-        };
+        DataBridge.Workers.DaemonStartInfo info = PythonEnvironment.DaemonStartInfo(WorkerTransport.UnixSocket);
         await using DataBridge.Workers.PythonDaemon daemon = await DataBridge.Workers.PythonDaemon.StartAsync(info, CancellationToken.None);
         await using DataBridge.Workers.WorkerConnection connection = await DataBridge.Workers.WorkerConnection.ConnectAsync(daemon, info.Token, 64 * 1024, TimeSpan.FromSeconds(20), CancellationToken.None);
 
