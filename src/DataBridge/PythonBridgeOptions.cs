@@ -20,9 +20,9 @@ public sealed class PythonBridgeOptions
     /// <summary>The environment variable that sets the default of <see cref="WorkerTransport"/>: <c>auto</c>, <c>unix</c> or <c>tcp</c>.</summary>
     internal const string TransportVariable = "DATABRIDGE_TRANSPORT";
 
-    private readonly string? _invalidTransportVariable = InvalidTransportVariable();
-    private WorkerTransport _workerTransport = TransportFromEnvironment();
-    private bool _workerTransportSet;
+    // DATABRIDGE_TRANSPORT as it was when these options were made, and the explicit setting (null: none).
+    private string? _transportVariable = System.Environment.GetEnvironmentVariable(TransportVariable);
+    private WorkerTransport? _workerTransport;
 
     /// <summary>
     /// How the bridge reaches its workers: <see cref="WorkerTransport.Auto"/> (a Unix-domain socket where possible,
@@ -32,12 +32,8 @@ public sealed class PythonBridgeOptions
     /// </summary>
     public WorkerTransport WorkerTransport
     {
-        get => _workerTransport;
-        set
-        {
-            _workerTransport = value;
-            _workerTransportSet = true;
-        }
+        get => _workerTransport ?? ParseTransport(_transportVariable) ?? WorkerTransport.Auto;
+        set => _workerTransport = value;
     }
 
     /// <summary>Extra environment variables of the daemon and its workers (e.g. <c>OMP_NUM_THREADS</c>). Default: none.</summary>
@@ -140,9 +136,9 @@ public sealed class PythonBridgeOptions
             }
         }
 
-        if (!_workerTransportSet && _invalidTransportVariable is not null)
+        if (_workerTransport is null && ParseTransport(_transportVariable) is null)
         {
-            throw new ArgumentException($"The {TransportVariable} environment variable must be auto, unix or tcp, not '{_invalidTransportVariable}'.", nameof(WorkerTransport));
+            throw new ArgumentException($"The {TransportVariable} environment variable must be auto, unix or tcp, not '{_transportVariable}'.", nameof(WorkerTransport));
         }
 
         if (!Enum.IsDefined(WorkerTransport))
@@ -201,17 +197,14 @@ public sealed class PythonBridgeOptions
         }
     }
 
-    private static WorkerTransport TransportFromEnvironment() =>
-        System.Environment.GetEnvironmentVariable(TransportVariable)?.Trim().ToUpperInvariant() switch
-        {
-            "UNIX" => WorkerTransport.UnixSocket,
-            "TCP" => WorkerTransport.Tcp,
-            _ => WorkerTransport.Auto,
-        };
-
-    private static string? InvalidTransportVariable() =>
-        System.Environment.GetEnvironmentVariable(TransportVariable) is { } value
-        && value.Trim().ToUpperInvariant() is not ("" or "AUTO" or "UNIX" or "TCP") ? value : null;
+    // The transport a DATABRIDGE_TRANSPORT value names (unset or empty: Auto), or null for an invalid value.
+    private static WorkerTransport? ParseTransport(string? text) => text?.Trim().ToUpperInvariant() switch
+    {
+        null or "" or "AUTO" => WorkerTransport.Auto,
+        "UNIX" => WorkerTransport.UnixSocket,
+        "TCP" => WorkerTransport.Tcp,
+        _ => null,
+    };
 
     /// <summary>A copy, so later changes by the caller do not reach a running bridge.</summary>
     internal PythonBridgeOptions Clone()
@@ -234,10 +227,8 @@ public sealed class PythonBridgeOptions
             RequirePandas = RequirePandas,
             InterpreterHint = InterpreterHint,
         };
-        if (_workerTransportSet || _invalidTransportVariable is null)
-        {
-            copy.WorkerTransport = WorkerTransport;
-        }
+        copy._transportVariable = _transportVariable;
+        copy._workerTransport = _workerTransport;
 
         foreach (KeyValuePair<string, string> entry in Environment)
         {

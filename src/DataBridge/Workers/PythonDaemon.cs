@@ -44,9 +44,6 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
     /// <summary>The daemon's pid.</summary>
     public int ProcessId { get; }
 
-    /// <summary>The daemon's TCP port on 127.0.0.1 for workers, or 0 when it listens on a Unix-domain socket.</summary>
-    public int Port { get; private set; }
-
     /// <inheritdoc />
     public EndPoint WorkerEndPoint { get; private set; } = new IPEndPoint(IPAddress.Loopback, 0);
 
@@ -444,7 +441,6 @@ internal sealed class PythonDaemon : IWorkerHost, IAsyncDisposable
 
                 Hello = hello;
                 WorkerEndPoint = WorkerEndPointOf(hello, info.Transport);
-                Port = WorkerEndPoint is IPEndPoint ip ? ip.Port : 0;
                 return;
             }
         }
