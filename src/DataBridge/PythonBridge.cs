@@ -54,7 +54,8 @@ public sealed partial class PythonBridge : IAsyncDisposable, IDisposable
             _options.BufferSize,
             _token,
             _options.TimeProvider,
-            _loggers.Workers);
+            _loggers.Workers,
+            new Workers.SharedMemory.SharedMemorySettings(_options.SharedMemory, Workers.SharedMemory.SharedMemorySettings.RegionBytesFor(_options), _loggers.Workers));
         _pool = new WorkerPool(settings, StartDaemonAsync);
     }
 

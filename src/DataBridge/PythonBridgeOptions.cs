@@ -36,6 +36,33 @@ public sealed class PythonBridgeOptions
         set => _workerTransport = value;
     }
 
+    /// <summary>The environment variable that sets the default of <see cref="SharedMemory"/>: <c>auto</c>, <c>required</c> or <c>off</c>.</summary>
+    internal const string SharedMemoryVariable = "DATABRIDGE_SHARED_MEMORY";
+
+    private string? _sharedMemoryVariable = System.Environment.GetEnvironmentVariable(SharedMemoryVariable);
+    private SharedMemoryMode? _sharedMemory;
+
+    /// <summary>
+    /// Whether record batches between the bridge and a local worker travel through shared memory (two regions per worker
+    /// connection, passed over its Unix-domain socket) instead of through the socket: <see cref="SharedMemoryMode.Auto"/>
+    /// (where available), <see cref="SharedMemoryMode.Required"/> or <see cref="SharedMemoryMode.Off"/>. Default: the
+    /// <c>DATABRIDGE_SHARED_MEMORY</c> environment variable (<c>auto</c>, <c>required</c>, <c>off</c>), else Auto.
+    /// Distributed tasks on other hosts always use sockets.
+    /// </summary>
+    public SharedMemoryMode SharedMemory
+    {
+        get => _sharedMemory ?? ParseSharedMemory(_sharedMemoryVariable) ?? SharedMemoryMode.Auto;
+        set => _sharedMemory = value;
+    }
+
+    /// <summary>
+    /// The size of each of a worker connection's two shared-memory regions (input and output): a run's stream beyond it
+    /// goes through the socket. Memory is only committed as it is written; an idle worker keeps what its largest run
+    /// touched until it is retired (<see cref="WorkerIdleTimeout"/>). Capped at a quarter of
+    /// <see cref="WorkerMemoryLimitMb"/> when that is set. Default: 1 GiB; at least 1 MiB.
+    /// </summary>
+    public long SharedMemoryRegionBytes { get; set; } = 1L << 30;
+
     /// <summary>Extra environment variables of the daemon and its workers (e.g. <c>OMP_NUM_THREADS</c>). Default: none.</summary>
     public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -146,6 +173,21 @@ public sealed class PythonBridgeOptions
             throw new ArgumentException($"WorkerTransport must be Auto, UnixSocket or Tcp, not {(int)WorkerTransport}.", nameof(WorkerTransport));
         }
 
+        if (_sharedMemory is null && ParseSharedMemory(_sharedMemoryVariable) is null)
+        {
+            throw new ArgumentException($"The {SharedMemoryVariable} environment variable must be auto, required or off, not '{_sharedMemoryVariable}'.", nameof(SharedMemory));
+        }
+
+        if (!Enum.IsDefined(SharedMemory))
+        {
+            throw new ArgumentException($"SharedMemory must be Auto, Required or Off, not {(int)SharedMemory}.", nameof(SharedMemory));
+        }
+
+        if (SharedMemoryRegionBytes < (1 << 20) || SharedMemoryRegionBytes > (1L << 40))
+        {
+            throw new ArgumentException($"SharedMemoryRegionBytes must be between 1 MiB and 1 TiB, not {SharedMemoryRegionBytes}.", nameof(SharedMemoryRegionBytes));
+        }
+
         if (WorkerMemoryLimitMb < 0)
         {
             throw new ArgumentException($"WorkerMemoryLimitMb must be 0 (no limit) or positive, not {WorkerMemoryLimitMb}.", nameof(WorkerMemoryLimitMb));
@@ -206,6 +248,15 @@ public sealed class PythonBridgeOptions
         _ => null,
     };
 
+    // The mode a DATABRIDGE_SHARED_MEMORY value names (unset or empty: Auto), or null for an invalid value.
+    private static SharedMemoryMode? ParseSharedMemory(string? text) => text?.Trim().ToUpperInvariant() switch
+    {
+        null or "" or "AUTO" => SharedMemoryMode.Auto,
+        "REQUIRED" => SharedMemoryMode.Required,
+        "OFF" => SharedMemoryMode.Off,
+        _ => null,
+    };
+
     /// <summary>A copy, so later changes by the caller do not reach a running bridge.</summary>
     internal PythonBridgeOptions Clone()
     {
@@ -226,7 +277,10 @@ public sealed class PythonBridgeOptions
             TimeProvider = TimeProvider,
             RequirePandas = RequirePandas,
             InterpreterHint = InterpreterHint,
+            SharedMemoryRegionBytes = SharedMemoryRegionBytes,
         };
+        copy._sharedMemoryVariable = _sharedMemoryVariable;
+        copy._sharedMemory = _sharedMemory;
         copy._transportVariable = _transportVariable;
         copy._workerTransport = _workerTransport;
 

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "Python daemon pid {DaemonPid}: {Note}")]
     public static partial void DaemonTransportFallback(ILogger logger, int daemonPid, string note);
 
+    [LoggerMessage(EventId = 108, Level = LogLevel.Information, Message = "Shared memory is unavailable, record batches go through the worker socket: {Reason}")]
+    public static partial void SharedMemoryUnavailable(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "A connection to the daemon's callback port did not present this bridge's token and was closed ({Pending} others pending)")]
     public static partial void CallbackStranger(ILogger logger, int pending);
 

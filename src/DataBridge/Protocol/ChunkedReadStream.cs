@@ -13,9 +13,24 @@ namespace DataBridge.Protocol;
 internal abstract class ChunkedReadStream : Stream
 {
     private long _chunkRemaining;
+    private long _sharedOffset;
+    private long _sharedRemaining;
 
     /// <summary>Creates the stream over <paramref name="reader"/>, positioned at the first frame of the data.</summary>
-    protected ChunkedReadStream(FrameReader reader) => Reader = reader;
+    /// <param name="reader">The connection's frame reader.</param>
+    /// <param name="shared">The peer's shared-memory region that SHARED_DATA frames point into, or null when the
+    /// connection has none (such a frame is then a protocol error).</param>
+    protected ChunkedReadStream(FrameReader reader, ISharedMemory? shared = null)
+    {
+        Reader = reader;
+        Shared = shared;
+    }
+
+    /// <summary>The peer's shared-memory region, or null.</summary>
+    protected ISharedMemory? Shared { get; }
+
+    /// <summary>The end of the furthest SHARED_DATA range read (what the peer used of its region).</summary>
+    public long SharedBytesUsed { get; private set; }
 
     /// <summary>The connection's frame reader.</summary>
     protected FrameReader Reader { get; }
@@ -37,6 +52,7 @@ internal abstract class ChunkedReadStream : Stream
     {
         DataEnded = true;
         _chunkRemaining = 0;
+        _sharedRemaining = 0;
     }
 
     /// <inheritdoc />
@@ -47,7 +63,7 @@ internal abstract class ChunkedReadStream : Stream
             return 0;
         }
 
-        while (_chunkRemaining == 0)
+        while (_chunkRemaining == 0 && _sharedRemaining == 0)
         {
             if (DataEnded)
             {
@@ -59,6 +75,11 @@ internal abstract class ChunkedReadStream : Stream
             {
                 _chunkRemaining = prefix;
             }
+            else if (prefix == FrameCode.SharedData)
+            {
+                (_sharedOffset, _sharedRemaining) = await Reader.ReadSharedDataBodyAsync(Shared?.Length ?? 0, cancellationToken).ConfigureAwait(false);
+                SharedBytesUsed = Math.Max(SharedBytesUsed, _sharedOffset + _sharedRemaining);
+            }
             else if (prefix == FrameCode.Trailer && Trailer is null)
             {
                 Trailer = await Reader.ReadTrailerBodyAsync(cancellationToken).ConfigureAwait(false);
@@ -68,6 +89,16 @@ internal abstract class ChunkedReadStream : Stream
             {
                 await OnControlAsync(prefix, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        if (_sharedRemaining > 0)
+        {
+            // Copied out before the Arrow reader checks a byte: the peer can still write to its region.
+            int count = (int)Math.Min(_sharedRemaining, buffer.Length);
+            Shared!.CopyTo(_sharedOffset, buffer.Span[..count]);
+            _sharedOffset += count;
+            _sharedRemaining -= count;
+            return count;
         }
 
         int want = (int)Math.Min(_chunkRemaining, buffer.Length);
@@ -86,7 +117,7 @@ internal abstract class ChunkedReadStream : Stream
         // The Arrow reader stops after its EOS marker, so the trailer may still be ahead of us; anything but
         // control frames before it is data after the end of the Arrow stream.
         byte[]? scratch = null;
-        while (!DataEnded || _chunkRemaining > 0)
+        while (!DataEnded || _chunkRemaining > 0 || _sharedRemaining > 0)
         {
             scratch ??= new byte[256];
             if (await ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)

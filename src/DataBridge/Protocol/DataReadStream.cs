@@ -17,8 +17,9 @@ internal sealed class DataReadStream : ChunkedReadStream
     /// <param name="reader">The connection's frame reader, positioned after the run header was sent.</param>
     /// <param name="log">Receives the run's LOG frames.</param>
     /// <param name="elapsed">The host's elapsed time of the run, stamped into the timings.</param>
-    public DataReadStream(FrameReader reader, Action<LogRecord> log, Func<TimeSpan> elapsed)
-        : base(reader)
+    /// <param name="shared">The worker's output region, when the connection has one (section 2.6).</param>
+    public DataReadStream(FrameReader reader, Action<LogRecord> log, Func<TimeSpan> elapsed, ISharedMemory? shared = null)
+        : base(reader, shared)
     {
         _log = log;
         _elapsed = elapsed;
@@ -54,7 +55,7 @@ internal sealed class DataReadStream : ChunkedReadStream
         while (!EndOfDataSeen)
         {
             int prefix = await Reader.ReadPrefixAsync(cancellationToken).ConfigureAwait(false);
-            if (prefix >= 0)
+            if (prefix >= 0 || prefix == FrameCode.SharedData)
             {
                 throw new DataBridgeException("Protocol error: the worker sent data after its output trailer.");
             }

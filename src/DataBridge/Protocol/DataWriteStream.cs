@@ -5,12 +5,29 @@ namespace DataBridge.Protocol;
 /// chunks through the connection's <see cref="FrameWriter"/> (small writes coalesced in its buffer, large
 /// ones passed through). Flushing sends what is pending to the socket. Disposing does not close the socket.
 /// </summary>
+/// <remarks>
+/// With a shared-memory region (docs/protocol.md, 2.6) the bytes are copied into the region instead, from its start,
+/// and each flush sends one SHARED_DATA frame naming the range written since the last one. A write that no longer fits
+/// ends the region's part of the run: it and everything after it go through the socket as data chunks.
+/// </remarks>
 internal sealed class DataWriteStream : Stream
 {
     private readonly FrameWriter _writer;
+    private readonly ISharedMemory? _shared;
+    private long _sharedCursor;
+    private long _sharedPending;
+    private bool _sharedFull;
 
-    /// <summary>Creates the stream over the connection's writer.</summary>
-    public DataWriteStream(FrameWriter writer) => _writer = writer;
+    /// <summary>Creates the stream over the connection's writer, and the worker's input region if it has one.</summary>
+    public DataWriteStream(FrameWriter writer, ISharedMemory? shared = null)
+    {
+        _writer = writer;
+        _shared = shared;
+        _sharedFull = shared is null;
+    }
+
+    /// <summary>How many bytes of the region this run wrote (what must be cleared before the next run).</summary>
+    public long SharedBytesUsed => _sharedCursor;
 
     /// <summary>Total Arrow bytes written.</summary>
     public long BytesWritten { get; private set; }
@@ -38,7 +55,12 @@ internal sealed class DataWriteStream : Stream
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         BytesWritten += buffer.Length;
-        return _writer.WriteDataAsync(buffer, cancellationToken);
+        if (TryWriteShared(buffer.Span))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return _sharedPending > 0 ? WriteAfterSharedAsync(buffer, cancellationToken) : _writer.WriteDataAsync(buffer, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -49,6 +71,12 @@ internal sealed class DataWriteStream : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         BytesWritten += buffer.Length;
+        if (TryWriteShared(buffer))
+        {
+            return;
+        }
+
+        EmitShared();
         _writer.WriteData(buffer);
     }
 
@@ -59,13 +87,57 @@ internal sealed class DataWriteStream : Stream
     public override void WriteByte(byte value) => Write([value]);
 
     /// <inheritdoc />
-    public override Task FlushAsync(CancellationToken cancellationToken) => _writer.FlushAsync(cancellationToken).AsTask();
+    public override Task FlushAsync(CancellationToken cancellationToken)
+    {
+        EmitShared();
+        return _writer.FlushAsync(cancellationToken).AsTask();
+    }
 
     /// <inheritdoc />
-    public override void Flush() => _writer.Flush();
+    public override void Flush()
+    {
+        EmitShared();
+        _writer.Flush();
+    }
 
     /// <inheritdoc />
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    // Copies into the region while everything so far fitted; false once the socket has taken over.
+    private bool TryWriteShared(ReadOnlySpan<byte> buffer)
+    {
+        if (_sharedFull)
+        {
+            return false;
+        }
+
+        if (buffer.Length > _shared!.Length - _sharedCursor)
+        {
+            _sharedFull = true;
+            return false;
+        }
+
+        buffer.CopyTo(_shared.Slice(_sharedCursor, buffer.Length));
+        _sharedCursor += buffer.Length;
+        _sharedPending += buffer.Length;
+        return true;
+    }
+
+    // Names the bytes written to the region since the last frame (the frame goes out with the writer's next flush).
+    private void EmitShared()
+    {
+        if (_sharedPending > 0)
+        {
+            _writer.WriteSharedData(_sharedCursor - _sharedPending, _sharedPending);
+            _sharedPending = 0;
+        }
+    }
+
+    private async ValueTask WriteAfterSharedAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        EmitShared();
+        await _writer.WriteDataAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

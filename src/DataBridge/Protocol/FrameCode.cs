@@ -49,6 +49,14 @@ internal static class FrameCode
     /// <summary>Data or model server → client: int32 length + JSON answering a <see cref="Request"/>.</summary>
     public const int Response = -14;
 
+    /// <summary>Both directions: int64 offset + int64 length: the next bytes of the Arrow stream are in the sender's
+    /// shared-memory region at that offset (section 2.6).</summary>
+    public const int SharedData = -15;
+
+    /// <summary>Host → worker, between runs: int32 length + JSON <c>{"role", "bytes"}</c>, the region's descriptor passed
+    /// with the frame (SCM_RIGHTS; section 2.6).</summary>
+    public const int SharedRegion = -16;
+
     /// <summary>A readable name for a frame prefix, for error messages.</summary>
     public static string Name(int prefix) => prefix switch
     {
@@ -67,10 +75,12 @@ internal static class FrameCode
         Request => "REQUEST",
         Error => "ERROR",
         Response => "RESPONSE",
+        SharedData => "SHARED_DATA",
+        SharedRegion => "SHARED_REGION",
         _ => $"unknown frame code {prefix}",
     };
 
     /// <summary>Whether the code is followed by an int32 length and a UTF-8 JSON payload.</summary>
     public static bool HasJsonPayload(int code) =>
-        code is PythonException or Timing or Log or RunHeader or Hello or Request or Error or Response;
+        code is PythonException or Timing or Log or RunHeader or Hello or Request or Error or Response or SharedRegion;
 }

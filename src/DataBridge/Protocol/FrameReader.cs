@@ -48,6 +48,34 @@ internal sealed class FrameReader
         return value;
     }
 
+    /// <summary>
+    /// Reads the body of a <see cref="FrameCode.SharedData"/> frame, int64 offset and int64 length, and checks that they
+    /// lie within a region of <paramref name="regionLength"/> bytes (0: the connection has no region).
+    /// </summary>
+    public async ValueTask<(long Offset, long Length)> ReadSharedDataBodyAsync(long regionLength, CancellationToken cancellationToken)
+    {
+        if (Buffered < 16)
+        {
+            await FillAsync(16, "reading a SHARED_DATA frame", cancellationToken).ConfigureAwait(false);
+        }
+
+        long offset = BinaryPrimitives.ReadInt64LittleEndian(_buffer.AsSpan(_start, 8));
+        long length = BinaryPrimitives.ReadInt64LittleEndian(_buffer.AsSpan(_start + 8, 8));
+        _start += 16;
+        if (regionLength <= 0)
+        {
+            throw new DataBridgeException("Protocol error: a SHARED_DATA frame on a connection without a shared-memory region.");
+        }
+
+        if (offset < 0 || length < 0 || offset > regionLength - length)
+        {
+            throw new DataBridgeException(
+                $"Protocol error: a SHARED_DATA frame names bytes [{offset}, {offset} + {length}) outside the shared-memory region of {regionLength} bytes.");
+        }
+
+        return (offset, length);
+    }
+
     /// <summary>Reads the body of a <see cref="FrameCode.Trailer"/> frame: int64 rows, int64 batches.</summary>
     public async ValueTask<Trailer> ReadTrailerBodyAsync(CancellationToken cancellationToken)
     {

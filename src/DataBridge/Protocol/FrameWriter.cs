@@ -66,6 +66,41 @@ internal sealed class FrameWriter
         _position += 4 + Trailer.Size;
     }
 
+    /// <summary>Writes a <see cref="FrameCode.SharedData"/> frame: code, int64 offset, int64 length.</summary>
+    public async ValueTask WriteSharedDataAsync(long offset, long length, CancellationToken cancellationToken)
+    {
+        CloseChunk();
+        if (_buffer.Length - _position < 20)
+        {
+            await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Span<byte> span = _buffer.AsSpan(_position, 20);
+        BinaryPrimitives.WriteInt32LittleEndian(span, FrameCode.SharedData);
+        BinaryPrimitives.WriteInt64LittleEndian(span[4..], offset);
+        BinaryPrimitives.WriteInt64LittleEndian(span[12..], length);
+        _position += 20;
+    }
+
+    /// <summary>The synchronous form of <see cref="WriteSharedDataAsync"/>.</summary>
+    public void WriteSharedData(long offset, long length)
+    {
+        CloseChunk();
+        if (_buffer.Length - _position < 20)
+        {
+            FlushBuffer();
+        }
+
+        Span<byte> span = _buffer.AsSpan(_position, 20);
+        BinaryPrimitives.WriteInt32LittleEndian(span, FrameCode.SharedData);
+        BinaryPrimitives.WriteInt64LittleEndian(span[4..], offset);
+        BinaryPrimitives.WriteInt64LittleEndian(span[12..], length);
+        _position += 20;
+    }
+
+    /// <summary>Whether nothing is pending in the buffer (a frame may then be sent past this writer).</summary>
+    public bool IsEmpty => _position == 0 && _chunkStart == NoChunk;
+
     /// <summary>Writes a control frame with a payload: code, int32 length, the bytes.</summary>
     public async ValueTask WritePayloadFrameAsync(int code, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {

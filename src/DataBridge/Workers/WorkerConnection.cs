@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using DataBridge.Internal;
 using DataBridge.Protocol;
+using DataBridge.Workers.SharedMemory;
 
 namespace DataBridge.Workers;
 
@@ -57,7 +58,14 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
     internal FrameWriter Writer { get; }
 
     /// <summary>Connects to the host's port and performs the handshake, all within <paramref name="connectTimeout"/>.</summary>
-    public static async Task<WorkerConnection> ConnectAsync(IWorkerHost host, SecretToken token, int bufferSize, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    /// <param name="host">The daemon (or fake) whose workers are reached at its <see cref="IWorkerHost.WorkerEndPoint"/>.</param>
+    /// <param name="token">The bridge's secret.</param>
+    /// <param name="bufferSize">The frame buffers' size.</param>
+    /// <param name="connectTimeout">The deadline of connect and handshake.</param>
+    /// <param name="cancellationToken">Cancels the connect.</param>
+    /// <param name="shared">The bridge's shared-memory settings, or null for none (tests).</param>
+    public static async Task<WorkerConnection> ConnectAsync(
+        IWorkerHost host, SecretToken token, int bufferSize, TimeSpan connectTimeout, CancellationToken cancellationToken, SharedMemorySettings? shared = null)
     {
         // SO_RCVBUF/SO_SNDBUF stay unset: setting them turns off TCP auto-tuning, and 64 KiB buffers halved the
         // throughput of a large transfer (docs/performance.md).
@@ -73,7 +81,7 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
         try
         {
             await socket.ConnectAsync(endPoint, deadline.Token).ConfigureAwait(false);
-            connection = new WorkerConnection(host, socket, bufferSize, connectTimeout);
+            connection = new WorkerConnection(host, socket, bufferSize, connectTimeout) { _sharedSettings = shared };
             await connection.HandshakeAsync(token, deadline.Token).ConfigureAwait(false);
             return connection;
         }
@@ -169,12 +177,14 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
         }
 
         _stream.Dispose();
+        ReleaseSharedMemory();
     }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
         _stream.Dispose();
+        ReleaseSharedMemory();
         return ValueTask.CompletedTask;
     }
 

@@ -49,6 +49,18 @@ internal sealed class WorkerPool : IAsyncDisposable
         }
     }
 
+    /// <summary>The idle connections, for tests: how many of them move their batches through shared memory.</summary>
+    internal int IdleUsingSharedMemory
+    {
+        get
+        {
+            lock (_idle)
+            {
+                return _idle.Count(c => c.UsesSharedMemory);
+            }
+        }
+    }
+
     /// <summary>Takes a live worker: an idle one that answers PING, else a newly forked one.</summary>
     public async Task<WorkerLease> AcquireAsync(CancellationToken cancellationToken)
     {
@@ -216,13 +228,13 @@ internal sealed class WorkerPool : IAsyncDisposable
         IWorkerHost host = await EnsureHostAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await WorkerConnection.ConnectAsync(host, _settings.Token, _settings.BufferSize, _settings.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            return await WorkerConnection.ConnectAsync(host, _settings.Token, _settings.BufferSize, _settings.ConnectTimeout, cancellationToken, _settings.SharedMemory).ConfigureAwait(false);
         }
         catch (DataBridgeException) when (host.HasExited && !cancellationToken.IsCancellationRequested)
         {
             // The daemon died under us (between runs): restart it transparently, once.
             host = await EnsureHostAsync(cancellationToken).ConfigureAwait(false);
-            return await WorkerConnection.ConnectAsync(host, _settings.Token, _settings.BufferSize, _settings.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            return await WorkerConnection.ConnectAsync(host, _settings.Token, _settings.BufferSize, _settings.ConnectTimeout, cancellationToken, _settings.SharedMemory).ConfigureAwait(false);
         }
     }
 

@@ -12,6 +12,7 @@ namespace DataBridge.Workers;
 /// <param name="Token">The bridge's secret.</param>
 /// <param name="TimeProvider">The clock (idle expiry).</param>
 /// <param name="Logger">The bridge's logger.</param>
+/// <param name="SharedMemory">Shared-memory settings of the bridge's connections, or null for none.</param>
 internal sealed record WorkerPoolSettings(
     int MaxWorkers,
     bool ReuseWorkers,
@@ -20,4 +21,5 @@ internal sealed record WorkerPoolSettings(
     int BufferSize,
     SecretToken Token,
     TimeProvider TimeProvider,
-    ILogger Logger);
+    ILogger Logger,
+    SharedMemory.SharedMemorySettings? SharedMemory = null);

@@ -33,12 +33,15 @@ internal sealed class WorkerRun : IAsyncDisposable
     private CancellationTokenRegistration _registration;
     private Task _input = Task.CompletedTask;
     private ExceptionDispatchInfo? _inputFailure;
+    private readonly SharedRunLease? _shared;
+    private long _inputSharedUsed;
     private bool _clean;
     private bool _exitReported;
 
-    private WorkerRun(WorkerConnection connection, RunHeader header, Action<LogRecord> log, ILogger logger, CancellationToken cancellationToken)
+    private WorkerRun(WorkerConnection connection, RunHeader header, SharedRunLease? shared, Action<LogRecord> log, ILogger logger, CancellationToken cancellationToken)
     {
         _connection = connection;
+        _shared = shared;
         _logger = logger;
         _header = header;
         _cancellationToken = cancellationToken;
@@ -49,7 +52,8 @@ internal sealed class WorkerRun : IAsyncDisposable
                 _outputTail.Add(record);
                 log(record);
             },
-            () => Stopwatch.GetElapsedTime(_started));
+            () => Stopwatch.GetElapsedTime(_started),
+            shared?.Output);
     }
 
     /// <summary>The worker's output: one Arrow IPC stream for an Arrow reader.</summary>
@@ -60,6 +64,9 @@ internal sealed class WorkerRun : IAsyncDisposable
 
     /// <summary>Whether the run ended with END_OF_STREAM and its input fully written: the worker may be reused.</summary>
     public bool IsClean => _clean;
+
+    /// <summary>Whether this run's batches travel through shared memory.</summary>
+    public bool UsesSharedMemory => _shared is not null;
 
     /// <summary>The counts of the input stream, once written.</summary>
     public Trailer? InputTrailer { get; private set; }
@@ -72,7 +79,19 @@ internal sealed class WorkerRun : IAsyncDisposable
         ILogger logger,
         CancellationToken cancellationToken)
     {
-        var run = new WorkerRun(connection, header, log, logger, cancellationToken);
+        SharedRunLease? shared;
+        try
+        {
+            shared = await connection.OpenSharedMemoryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Whatever went wrong passing the regions, the worker's state is unknown.
+            connection.Abort();
+            throw;
+        }
+
+        var run = new WorkerRun(connection, header, shared, log, logger, cancellationToken);
         run._registration = cancellationToken.UnsafeRegister(static state => ((WorkerConnection)state!).Abort(), connection);
         try
         {
@@ -223,6 +242,16 @@ internal sealed class WorkerRun : IAsyncDisposable
 
         // Never faults: WriteInputAsync records its failures.
         await _input.ConfigureAwait(false);
+        if (_shared is not null)
+        {
+            if (_clean)
+            {
+                // Zeroed before the connection's next run may start (it waits for this).
+                _shared.Clear(_inputSharedUsed, Output.SharedBytesUsed);
+            }
+
+            _shared.Release();
+        }
     }
 
     /// <summary>Whether <paramref name="error"/> (or a cause of it) is the connection breaking.</summary>
@@ -275,8 +304,17 @@ internal sealed class WorkerRun : IAsyncDisposable
     {
         try
         {
-            using var stream = new DataWriteStream(_connection.Writer);
-            Trailer trailer = await writeInput(stream, _cancellationToken).ConfigureAwait(false);
+            using var stream = new DataWriteStream(_connection.Writer, _shared?.Input);
+            Trailer trailer;
+            try
+            {
+                trailer = await writeInput(stream, _cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _inputSharedUsed = stream.SharedBytesUsed;
+            }
+
             FrameWriter writer = _connection.Writer;
             await writer.WriteTrailerAsync(trailer, _cancellationToken).ConfigureAwait(false);
             await writer.WriteControlAsync(FrameCode.EndOfData, _cancellationToken).ConfigureAwait(false);

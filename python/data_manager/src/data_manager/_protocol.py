@@ -26,6 +26,8 @@ HELLO = -11
 REQUEST = -12
 ERROR = -13
 RESPONSE = -14
+SHARED_DATA = -15  # int64 offset + int64 length: the next Arrow bytes are in the sender's region (2.6)
+SHARED_REGION = -16  # host -> worker: JSON {"role", "bytes"} with the region's descriptor (SCM_RIGHTS)
 
 NAMES = {
     END_OF_DATA: "END_OF_DATA",
@@ -42,10 +44,12 @@ NAMES = {
     REQUEST: "REQUEST",
     ERROR: "ERROR",
     RESPONSE: "RESPONSE",
+    SHARED_DATA: "SHARED_DATA",
+    SHARED_REGION: "SHARED_REGION",
 }
 
 # Control frames whose code is followed by an int32 length and a UTF-8 JSON payload.
-JSON_FRAMES = frozenset({PYTHON_EXCEPTION, TIMING, LOG, RUN_HEADER, HELLO, REQUEST, ERROR, RESPONSE})
+JSON_FRAMES = frozenset({PYTHON_EXCEPTION, TIMING, LOG, RUN_HEADER, HELLO, REQUEST, ERROR, RESPONSE, SHARED_REGION})
 
 MAX_CONTROL_FRAME_BYTES = 64 * 1024 * 1024
 
@@ -78,6 +82,7 @@ ENV_MAX_PENDING_HANDSHAKES = "DATABRIDGE_MAX_PENDING_HANDSHAKES"
 INT32 = struct.Struct("<i")
 INT64 = struct.Struct("<q")
 TRAILER_BODY = struct.Struct("<qq")
+SHARED_DATA_BODY = struct.Struct("<qq")
 
 
 def truncate_text(text: str, limit: int = MAX_TEXT_CHARS, keep_tail: bool = False) -> str:

@@ -8,9 +8,10 @@ are filled by ``recv_into`` without an intermediate copy.
 
 from __future__ import annotations
 
+import array
 import json
 import socket
-from typing import Any, Optional, Union
+from typing import Any, List, Optional, Union
 
 from . import _protocol as P
 from .exceptions import ProtocolError
@@ -18,6 +19,12 @@ from .exceptions import ProtocolError
 BytesLike = Union[bytes, bytearray, memoryview]
 
 _MAX_IOV = 512
+
+# Room for the descriptors of one SHARED_REGION frame (one; a few spare so that extra ones are seen and closed).
+_ANCILLARY_BYTES = socket.CMSG_SPACE(4 * 4) if hasattr(socket, "CMSG_SPACE") else 0
+
+# Messages smaller than this stay in the socket's coalescing buffer even when an output region exists.
+_SHARED_MIN_BYTES = 1024
 
 
 def _byte_view(b: BytesLike) -> memoryview:
@@ -37,7 +44,43 @@ class FrameReader:
         self._end = 0
         self._data_remaining = 0  # bytes left in the current data chunk
         self._pending: Optional[int] = None  # a control code met while reading data
+        # Descriptors arrive only over a Unix-domain socket (SCM_RIGHTS); every read there uses recvmsg, since a
+        # plain recv of the bytes they came with would drop them.
+        self._unix = (_ANCILLARY_BYTES > 0 and getattr(sock, "family", None) == getattr(socket, "AF_UNIX", None)
+                      and hasattr(sock, "recvmsg_into"))
+        self._fds: List[int] = []
+        # The host's input region (docs/protocol.md 2.6) and the SHARED_DATA range being read from it.
+        self.shared: Optional[memoryview] = None
+        self._shared_pos = 0
+        self._shared_left = 0
         self.data = _DataStream(self)
+
+    def _recv_into(self, target: memoryview) -> int:
+        if not self._unix:
+            return self._sock.recv_into(target)
+        n, ancillary, flags, _ = self._sock.recvmsg_into([target], _ANCILLARY_BYTES, socket.MSG_CMSG_CLOEXEC)
+        for level, kind, data in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds = array.array("i")
+                fds.frombytes(data[:len(data) - len(data) % fds.itemsize])
+                self._fds.extend(fds)
+        return n
+
+    def take_fd(self) -> int:
+        """The descriptor that came with the frame just read (SHARED_REGION); any others are closed."""
+        if not self._fds:
+            raise ProtocolError("a SHARED_REGION frame arrived without a descriptor")
+        fd = self._fds.pop(0)
+        self.close_fds()
+        return fd
+
+    def close_fds(self) -> None:
+        import os
+        while self._fds:
+            try:
+                os.close(self._fds.pop())
+            except OSError:
+                pass
 
     # -- raw byte access ----------------------------------------------------------------------
     def _fill(self, need: int) -> None:
@@ -49,7 +92,7 @@ class FrameReader:
             self._buf[0:n] = self._buf[self._start:self._end]
             self._start, self._end = 0, n
         while self._end < need:
-            got = self._sock.recv_into(self._view[self._end:])
+            got = self._recv_into(self._view[self._end:])
             if got == 0:
                 raise EOFError("the connection was closed")
             self._end += got
@@ -64,7 +107,7 @@ class FrameReader:
             self._start += take
             pos = take
         while pos < n:
-            got = self._sock.recv_into(target[pos:])
+            got = self._recv_into(target[pos:])
             if got == 0:
                 raise EOFError("the connection was closed")
             pos += got
@@ -92,13 +135,17 @@ class FrameReader:
             if code >= 0:
                 self._data_remaining = code
                 continue
+            if code == P.SHARED_DATA:
+                self._read_shared_data()
+                continue
             if code not in P.NAMES:
                 raise ProtocolError(f"unknown frame code {code}")
             return code
 
     def skip_data(self) -> int:
         """Discards the rest of the current data chunk; returns how many bytes were skipped."""
-        skipped = 0
+        skipped = self._shared_left
+        self._shared_left = 0
         while self._data_remaining:
             avail = self._end - self._start
             if avail == 0:
@@ -140,22 +187,57 @@ class FrameReader:
             return rows, batches
         return None
 
-    def read_data_into(self, target: memoryview) -> int:
-        """Reads up to ``len(target)`` bytes of the current Arrow stream; 0 when a control frame
-        (kept for ``next_control``) ends the data."""
-        if not target:
-            return 0
-        while self._data_remaining == 0:
+    def _read_shared_data(self) -> None:
+        self._fill(16)
+        offset, length = P.SHARED_DATA_BODY.unpack_from(self._buf, self._start)
+        self._start += 16
+        size = len(self.shared) if self.shared is not None else 0
+        if size == 0:
+            raise ProtocolError("a SHARED_DATA frame on a connection without a shared-memory region")
+        if offset < 0 or length < 0 or offset > size - length:
+            raise ProtocolError(f"a SHARED_DATA frame names bytes [{offset}, {offset} + {length}) outside the "
+                                f"shared-memory region of {size} bytes")
+        self._shared_pos, self._shared_left = offset, length
+
+    def _next_chunk(self) -> bool:
+        """Reads prefixes until a data chunk (socket or shared) with bytes left is open: True; False when a control
+        frame (kept for ``next_control``) ends the data."""
+        while self._data_remaining == 0 and self._shared_left == 0:
             if self._pending is not None:
-                return 0
+                return False
             code = self._read_int32()
             if code >= 0:
                 self._data_remaining = code
+            elif code == P.SHARED_DATA:
+                self._read_shared_data()
             elif code in P.NAMES:
                 self._pending = code
-                return 0
+                return False
             else:
                 raise ProtocolError(f"unknown frame code {code}")
+        return True
+
+    def read_view(self, n: int) -> Optional[memoryview]:
+        """The next ``n`` bytes of the Arrow stream as a view of the shared region (no copy) when they all lie in the
+        current SHARED_DATA range; None (nothing consumed) otherwise."""
+        if n <= 0 or self.shared is None or not self._next_chunk() or self._shared_left < n:
+            return None
+        pos = self._shared_pos
+        self._shared_pos += n
+        self._shared_left -= n
+        return self.shared[pos:pos + n]
+
+    def read_data_into(self, target: memoryview) -> int:
+        """Reads up to ``len(target)`` bytes of the current Arrow stream; 0 when a control frame
+        (kept for ``next_control``) ends the data."""
+        if not target or not self._next_chunk():
+            return 0
+        if self._shared_left:
+            n = min(len(target), self._shared_left)
+            target[:n] = self.shared[self._shared_pos:self._shared_pos + n]  # type: ignore[index]
+            self._shared_pos += n
+            self._shared_left -= n
+            return n
         n = min(len(target), self._data_remaining)
         avail = self._end - self._start
         if avail:
@@ -163,7 +245,7 @@ class FrameReader:
             target[:n] = self._view[self._start:self._start + n]
             self._start += n
         else:
-            n = self._sock.recv_into(target, n)
+            n = self._recv_into(target[:n])
             if n == 0:
                 raise EOFError("the connection was closed inside a data chunk")
         self._data_remaining -= n
@@ -181,6 +263,9 @@ class _DataStream:
 
     def readinto(self, b: Any) -> int:
         return self._reader.read_data_into(_byte_view(b))
+
+    def read_view(self, n: int) -> Optional[memoryview]:
+        return self._reader.read_view(n)
 
     def read(self, n: int = -1) -> bytes:
         if n is None or n < 0:
@@ -209,7 +294,14 @@ class FrameWriter:
         self._sock = sock
         self._limit = max(buffer_size, 4096)
         self._pending = bytearray()
+        # The host's output region (docs/protocol.md 2.6): each run writes it from the start.
+        self.shared: Optional[memoryview] = None
+        self._shared_cursor = 0
         self.data = _DataSink(self)
+
+    def reset_shared(self) -> None:
+        """A new run: its output starts at the region's beginning again (the host cleared what the last one used)."""
+        self._shared_cursor = 0
 
     def write_data(self, data: BytesLike) -> None:
         view = _byte_view(data)
@@ -237,6 +329,17 @@ class FrameWriter:
         larger ones go out as one data chunk in one gathered ``sendmsg``, without copying."""
         views = [_byte_view(p) for p in parts]
         total = sum(len(v) for v in views)
+        region = self.shared
+        if region is not None and total >= _SHARED_MIN_BYTES and total <= len(region) - self._shared_cursor:
+            # Into the region (one copy, no system call per byte), then one SHARED_DATA frame naming it.
+            start = pos = self._shared_cursor
+            for v in views:
+                region[pos:pos + len(v)] = v
+                pos += len(v)
+            self._shared_cursor = pos
+            self._flush_data()
+            self._send(P.INT32.pack(P.SHARED_DATA) + P.SHARED_DATA_BODY.pack(start, total))
+            return
         if total < self._limit // 2 or total >= (1 << 30):
             for v in views:
                 self.write_data(v)

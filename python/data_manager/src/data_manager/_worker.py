@@ -14,6 +14,7 @@ import gc
 import hashlib
 import io
 import linecache
+import mmap
 import os
 import socket
 import sys
@@ -32,6 +33,10 @@ from .exceptions import DataManagerError, ProtocolError
 
 _CODE_CACHE_SIZE = 64
 _STARTED = time.monotonic()
+
+# The shared-memory regions this worker mapped, by role ("input", "output"): kept mapped for the connection's life
+# (views handed to pandas may outlive a run). Tests read them to check that a run never sees an earlier run's bytes.
+SHARED_REGIONS: Dict[str, mmap.mmap] = {}
 
 
 def mark_started() -> None:
@@ -314,6 +319,13 @@ class _RecordingStream:
             self._link.broke(e)
             raise
 
+    def read_view(self, n: int) -> Any:
+        try:
+            return self._data.read_view(n)
+        except BaseException as e:
+            self._link.broke(e)
+            raise
+
     def read(self, n: int = -1) -> bytes:
         try:
             return self._data.read(n)
@@ -344,8 +356,11 @@ class Worker:
                 self._writer.write_control(P.PONG)
             elif code == P.END_OF_STREAM:
                 return 0
+            elif code == P.SHARED_REGION:
+                self._map_region(self._reader.read_payload(code))
             elif code == P.RUN_HEADER:
                 header = self._reader.read_payload(code)
+                self._writer.reset_shared()
                 keep_going, exit_code = self.run(header)
                 if not keep_going:
                     return exit_code
@@ -354,6 +369,32 @@ class Worker:
                 self.release_run()
             else:
                 raise ProtocolError(f"unexpected {P.frame_name(code)} between runs")
+
+    def _map_region(self, payload: Dict[str, Any]) -> None:
+        """Maps a region the host passed (docs/protocol.md 2.6) and answers whether that worked; a region that cannot be
+        mapped (an address-space limit, say) leaves this connection on the socket, which the host then uses."""
+        fd = self._reader.take_fd()
+        role, size = payload.get("role"), payload.get("bytes")
+        try:
+            if role not in ("input", "output") or not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+                raise ProtocolError(f"a SHARED_REGION frame must hold role input|output and a positive size: {payload!r}")
+            try:
+                actual = os.fstat(fd).st_size
+                if actual < size:
+                    raise OSError(f"the region holds {actual} bytes, not the {size} announced")
+                region = mmap.mmap(fd, size, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+            except (OSError, ValueError, OverflowError) as e:
+                self._writer.write_control(P.SHARED_REGION, {"mapped": False, "error": f"{role}: {e}"})
+                return
+        finally:
+            os.close(fd)
+        view = memoryview(region)
+        if role == "input":
+            self._reader.shared = view
+        else:
+            self._writer.shared = view
+        SHARED_REGIONS[role] = region
+        self._writer.write_control(P.SHARED_REGION, {"mapped": True})
 
     def _code_for(self, header: Dict[str, Any]) -> Tuple[str, Optional[str]]:
         """Checks the header's code fields (the host's part of the protocol): (hash, text to compile or None).

@@ -96,6 +96,8 @@ class _StreamSource(_Source):
             self._into = into
         else:
             raise TypeError(f"cannot read an Arrow stream from {type(obj).__name__}")
+        # A source that can lend its bytes (the worker's shared-memory input) is read without a copy where it can.
+        self._view = getattr(obj, "read_view", None)
 
     def _fill(self, mv: memoryview, what: str, total: int, done: int) -> int:
         got = 0
@@ -108,6 +110,11 @@ class _StreamSource(_Source):
         return got
 
     def read_exact(self, n: int, what: str) -> memoryview:
+        if self._view is not None:
+            lent = self._view(n)
+            if lent is not None:
+                self.position += n
+                return lent
         if n <= _CHUNK:
             buf = bytearray(n)
             with memoryview(buf) as mv:
@@ -125,6 +132,11 @@ class _StreamSource(_Source):
         return memoryview(buf)
 
     def read_prefix(self, n: int, what: str) -> Optional[memoryview]:
+        if self._view is not None:
+            lent = self._view(n)
+            if lent is not None:
+                self.position += n
+                return lent
         buf = bytearray(n)
         with memoryview(buf) as mv:
             k = self._into(mv)
