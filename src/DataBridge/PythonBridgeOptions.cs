@@ -58,8 +58,8 @@ public sealed class PythonBridgeOptions
     /// <summary>
     /// The size of each of a worker connection's two shared-memory regions (input and output): a run's stream beyond it
     /// goes through the socket. Memory is only committed as it is written; an idle worker keeps what its largest run
-    /// touched until it is retired (<see cref="WorkerIdleTimeout"/>). Capped at a quarter of
-    /// <see cref="WorkerMemoryLimitMb"/> when that is set. Default: 1 GiB; at least 1 MiB.
+    /// touched until it is retired (<see cref="WorkerIdleTimeout"/>). Capped at a sixteenth of
+    /// <see cref="WorkerMemoryLimitMb"/> when that is set (both regions count against a worker's address-space limit). Default: 1 GiB; at least 1 MiB.
     /// </summary>
     public long SharedMemoryRegionBytes { get; set; } = 1L << 30;
 

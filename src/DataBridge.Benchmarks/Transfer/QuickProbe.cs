@@ -19,6 +19,11 @@ internal static class QuickProbe
             return Frames(args.Length > 2 ? Enum.Parse<Peers.PeerWorkload>(args[2]) : Peers.PeerWorkload.Nothing, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 200);
         }
 
+        if (args.Length > 1 && args[1] == "peers")
+        {
+            return PeersProbe(args.Length > 2 ? Enum.Parse<Peers.PeerWorkload>(args[2]) : Peers.PeerWorkload.Sum1M, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 9);
+        }
+
         if (args.Length > 1 && args[1] == "onerow")
         {
             return OneRow(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500);
@@ -116,6 +121,79 @@ internal static class QuickProbe
             {
                 bridge.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
+        }
+
+        return 0;
+    }
+
+    // One peer workload through DataBridge over shared memory and over the socket, pythonnet, the naive Arrow pipe and the
+    // loopback echo, interleaved round by round (the order rotated each round), medians in milliseconds.
+    private static int PeersProbe(Peers.PeerWorkload workload, int iterations)
+    {
+        Peers.PeerInput input = Peers.PeerInput.Create(workload);
+        PythonBridge shared = TransferParameters.NewBridge(maxWorkers: 1, SharedMemoryMode.Required);
+        PythonBridge socket = TransferParameters.NewBridge(maxWorkers: 1, SharedMemoryMode.Off);
+        using Peers.PythonnetPeer pythonnet = Peers.PythonnetPeer.Start(input.Transform);
+        using Peers.ArrowPipePeer pipe = Peers.ArrowPipePeer.Start(input.Transform);
+        bool empty = input.Transform is null;
+        byte[] request = empty ? [] : Peers.PeerCalls.IpcBytes(input.Schema, input.Batches);
+        byte[] replyBytes = empty ? [] : Peers.PeerCalls.IpcBytes(input.ExpectedSchema, input.Expected);
+        byte[] reply = new byte[replyBytes.Length];
+        using Peers.LoopbackEcho echo = Peers.LoopbackEcho.Start(replyBytes);
+        var workerMs = new List<double[]>();
+        try
+        {
+            var paths = new (string Name, Func<long> Call)[]
+            {
+                ("DataBridge shared memory", () =>
+                {
+                    using RunResult result = Peers.PeerCalls.Batches(shared, input).GetAwaiter().GetResult();
+                    workerMs.Add(new[] { result.Timings.Init, result.Timings.Run, result.Timings.Finish }.Select(t => t.TotalMilliseconds).ToArray());
+                    return Peers.PeerResult.Touch(result.Batches);
+                }),
+                ("DataBridge socket", () =>
+                {
+                    using RunResult result = Peers.PeerCalls.Batches(socket, input).GetAwaiter().GetResult();
+                    return Peers.PeerResult.Touch(result.Batches);
+                }),
+                ("pythonnet", () => Peers.PeerResult.Touch(pythonnet.Run(input).Columns)),
+                ("naive Arrow pipe", () =>
+                {
+                    (_, List<RecordBatch> batches) = pipe.RoundTrip(input.Schema, input.Batches);
+                    long touched = Peers.PeerResult.Touch(batches);
+                    batches.ForEach(b => b.Dispose());
+                    return touched;
+                }),
+                ("loopback socket", () => echo.RoundTrip(request, reply)),
+            };
+            var times = paths.Select(_ => new List<double>()).ToArray();
+            for (int i = 0; i < iterations + 2; i++)
+            {
+                for (int k = 0; k < paths.Length; k++)
+                {
+                    int p = (k + i) % paths.Length;
+                    double ms = Time(() => paths[p].Call());
+                    if (i >= 2)
+                    {
+                        times[p].Add(ms);
+                    }
+                }
+            }
+
+            double baseline = Median(times[2]);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload}, {iterations} interleaved rounds, medians; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+            for (int p = 0; p < paths.Length; p++)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {paths[p].Name,-26} {Median(times[p]),9:F3} ms  ({Median(times[p]) / baseline:F2}x pythonnet)"));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  shared memory, the worker's own part: init {Median([.. workerMs.Select(w => w[0])]):F2} ms, run {Median([.. workerMs.Select(w => w[1])]):F2} ms, finish {Median([.. workerMs.Select(w => w[2])]):F2} ms"));
+        }
+        finally
+        {
+            shared.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            socket.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         return 0;

@@ -137,27 +137,11 @@ public sealed class SharedMemoryTests
     }
 
     [Test]
-    public async Task WorkerThatCannotMapTheRegions_UnderAMemoryLimit_FallsBackToTheSocket()
+    public void RegionSize_UnderAWorkerMemoryLimit_IsASixteenthOfIt()
     {
-        RequireLinuxWorkers();
-        var logger = new CapturingLogger();
-        PythonBridgeOptions options = PythonEnvironment.Options(maxWorkers: 1);
-        // Regions are capped at a quarter of the limit, so they map; the answer path is exercised by a huge region
-        // under no limit instead: 1 TiB cannot be mapped by a worker whose address space is limited by the system.
-        options.SharedMemoryRegionBytes = 1L << 40;
-        options.Logger = logger;
-        options.WorkerMemoryLimitMb = 0;
-        await using var bridge = new PythonBridge(options);
-
-        using RunResult result = await bridge.RunAsync([Batches.Sample(1000)], Identity);
-
-        Assert.That(result.RowCount, Is.EqualTo(1000));
-        if (bridge.Pool.IdleUsingSharedMemory == 1)
-        {
-            Assert.Pass("this machine maps a 1 TiB region (overcommit); the fallback path is covered by the Python tests");
-        }
-
-        Assert.That(logger.Entries.Single(e => e.EventId.Id == 108).Message, Does.Contain("could not map").Or.Contain("memfd").Or.Contain("mmap"));
+        var options = new PythonBridgeOptions { WorkerMemoryLimitMb = 2048 };
+        Assert.That(SharedMemorySettings.RegionBytesFor(options), Is.EqualTo(128L << 20), "both regions count against the worker's address space");
+        Assert.That(SharedMemorySettings.RegionBytesFor(new PythonBridgeOptions()), Is.EqualTo(1L << 30));
     }
 
     [Test]

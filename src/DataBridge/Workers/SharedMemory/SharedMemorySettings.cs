@@ -29,14 +29,14 @@ internal sealed class SharedMemorySettings
     /// <summary>Where the fallback is logged.</summary>
     public ILogger Logger { get; }
 
-    /// <summary>The region size for a bridge's options: the option, capped at a quarter of a worker memory limit (the
-    /// worker maps both regions, and a mapping counts against its address-space limit).</summary>
+    /// <summary>The region size for a bridge's options: the option, capped at a sixteenth of a worker memory limit (the
+    /// worker maps both regions, and a mapping counts against its address-space limit whether it is touched or not).</summary>
     public static long RegionBytesFor(PythonBridgeOptions options)
     {
         long bytes = options.SharedMemoryRegionBytes;
         if (options.WorkerMemoryLimitMb > 0)
         {
-            bytes = Math.Min(bytes, ((long)options.WorkerMemoryLimitMb << 20) / 4);
+            bytes = Math.Min(bytes, ((long)options.WorkerMemoryLimitMb << 20) / 16);
         }
 
         return bytes;

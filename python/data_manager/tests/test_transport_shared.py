@@ -1,0 +1,214 @@
+"""The shared-memory data path of the worker protocol (docs/protocol.md, 2.6): descriptors passed with SCM_RIGHTS,
+SHARED_DATA ranges read as views of the region (no copy) and checked against it, output written into the region."""
+
+from __future__ import annotations
+
+import mmap
+import os
+import socket
+import struct
+import threading
+
+import pytest
+
+from data_manager import _protocol as P
+from data_manager._arrow import Column, RecordBatch, StreamReader, StreamWriter
+from data_manager._arrow import types as t
+from data_manager._transport import FrameReader, FrameWriter
+from data_manager.exceptions import ProtocolError
+
+pytestmark = pytest.mark.skipif(not (hasattr(os, "memfd_create") and hasattr(socket, "send_fds")),
+                                reason="needs Linux memfd_create and socket.send_fds")
+
+
+def _region(size: int) -> "tuple[int, mmap.mmap]":
+    fd = os.memfd_create("databridge-test")
+    os.ftruncate(fd, size)
+    return fd, mmap.mmap(fd, size)
+
+
+def _shared_data(offset: int, length: int) -> bytes:
+    return P.INT32.pack(P.SHARED_DATA) + P.SHARED_DATA_BODY.pack(offset, length)
+
+
+def _batch(n: int) -> RecordBatch:
+    schema = t.Schema((t.Field("i", t.Int(64, True)), t.Field("s", t.Utf8())))
+    return RecordBatch(schema, [Column.from_pylist(list(range(n)), t.Int(64, True)),
+                                Column.from_pylist([f"v{i}" if i % 5 else None for i in range(n)], t.Utf8())], n)
+
+
+def test_a_descriptor_sent_with_a_frame_is_taken_by_the_reader_and_only_once():
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    fd, region = _region(4096)
+    try:
+        payload = b'{"role":"input","bytes":4096}'
+        socket.send_fds(a, [P.INT32.pack(P.SHARED_REGION) + P.INT32.pack(len(payload)) + payload], [fd])
+        reader = FrameReader(b)
+        assert reader.next_control() == P.SHARED_REGION
+        assert reader.read_payload(P.SHARED_REGION) == {"role": "input", "bytes": 4096}
+        got = reader.take_fd()
+        assert os.fstat(got).st_size == 4096
+        os.close(got)
+        with pytest.raises(ProtocolError, match="without a descriptor"):
+            reader.take_fd()
+    finally:
+        region.close()
+        os.close(fd)
+        a.close()
+        b.close()
+
+
+def test_an_arrow_stream_in_the_region_is_read_as_views_of_it_without_a_copy():
+    fd, region = _region(1 << 20)
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        view = memoryview(region)
+        writer = FrameWriter(a)
+        writer.shared = view  # the writer's region is the reader's: as the host's input region is the worker's
+        batch = _batch(10_000)
+        with StreamWriter(writer.data, batch.schema) as sw:
+            sw.write_batch(batch)
+        writer.write_control(P.END_OF_DATA)
+        writer.flush()
+        reader = FrameReader(b)
+        reader.shared = view
+        got = list(StreamReader(reader.data))
+        assert reader.next_control() == P.END_OF_DATA
+        assert got[0].to_pydict() == batch.to_pydict()
+        # The int64 values buffer is a view of the region, not a copy: writing the region shows through it.
+        values = memoryview(got[0].columns[0].buffers[1]).cast("B")
+        first = bytes(values[:8])
+        start = bytes(region).find(first + bytes(values[8:64]))
+        assert start >= 0
+        region[start:start + 8] = b"\xff" * 8
+        assert bytes(values[:8]) == b"\xff" * 8
+    finally:
+        a.close()
+        b.close()
+        os.close(fd)
+
+
+def test_a_message_that_does_not_fit_the_region_goes_through_the_socket_in_order():
+    fd, region = _region(64 * 1024)
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        view = memoryview(region)
+        writer = FrameWriter(a)
+        writer.shared = view
+        small, large = _batch(1_000), _batch(50_000)  # ~16 KB fits, ~800 KB does not
+        received = []
+
+        def consume() -> None:
+            reader = FrameReader(b)
+            reader.shared = view
+            received.extend(StreamReader(reader.data))
+
+        consumer = threading.Thread(target=consume)
+        consumer.start()
+        with StreamWriter(writer.data, small.schema) as sw:
+            sw.write_batch(small)
+            sw.write_batch(large)
+            sw.write_batch(small)
+        writer.write_control(P.END_OF_DATA)
+        writer.flush()
+        consumer.join(timeout=30)
+        assert not consumer.is_alive()
+        assert [r.num_rows for r in received] == [1_000, 50_000, 1_000]
+        assert received[1].to_pydict() == large.to_pydict()
+    finally:
+        a.close()
+        b.close()
+        os.close(fd)
+
+
+@pytest.mark.parametrize("offset,length", [(60_000, 10_000), (-1, 10), (0, -5), (1 << 62, 1 << 62)])
+def test_a_shared_data_range_outside_the_region_is_a_protocol_error_naming_it(offset: int, length: int):
+    fd, region = _region(64 * 1024)
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        a.sendall(_shared_data(offset, length))
+        reader = FrameReader(b)
+        reader.shared = memoryview(region)
+        with pytest.raises(ProtocolError, match="outside the shared-memory region of 65536 bytes"):
+            reader.read_data_into(memoryview(bytearray(16)))
+    finally:
+        a.close()
+        b.close()
+        os.close(fd)
+
+
+def test_a_shared_data_frame_without_a_region_is_a_protocol_error():
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        a.sendall(_shared_data(0, 8))
+        with pytest.raises(ProtocolError, match="without a shared-memory region"):
+            FrameReader(b).read_data_into(memoryview(bytearray(16)))
+    finally:
+        a.close()
+        b.close()
+
+
+def test_output_is_written_into_the_region_from_its_start_each_run():
+    fd, region = _region(1 << 20)
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        writer = FrameWriter(a)
+        writer.shared = memoryview(region)
+        part = bytes(range(256)) * 8  # 2 KiB: above the size kept in the socket buffer
+        writer.write_data_parts([part])
+        writer.reset_shared()
+        writer.write_data_parts([part[::-1]])
+        writer.flush()
+        a.shutdown(socket.SHUT_WR)
+        raw = b.recv(1 << 16)
+        frames = [struct.unpack_from("<iqq", raw, i) for i in range(0, len(raw), 20)]
+        assert frames == [(P.SHARED_DATA, 0, 2048), (P.SHARED_DATA, 0, 2048)]
+        assert region[:2048] == part[::-1]
+    finally:
+        a.close()
+        b.close()
+        os.close(fd)
+
+
+def _worker_answers(fd: int, announced: int, role: str = "input") -> dict:
+    from data_manager._worker import SHARED_REGIONS, Worker
+
+    host, worker_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    worker = Worker(FrameReader(worker_end), FrameWriter(worker_end))
+    served: list = []
+    thread = threading.Thread(target=lambda: served.append(worker.serve()), daemon=True)
+    thread.start()
+    try:
+        payload = ('{"role":"%s","bytes":%d}' % (role, announced)).encode()
+        socket.send_fds(host, [P.INT32.pack(P.SHARED_REGION) + P.INT32.pack(len(payload)) + payload], [fd])
+        reader = FrameReader(host)
+        assert reader.next_control() == P.SHARED_REGION
+        answer = reader.read_payload(P.SHARED_REGION)
+        host.sendall(P.INT32.pack(P.END_OF_STREAM))
+        thread.join(timeout=30)
+        assert served == [0]
+        answer["mapped_here"] = role in SHARED_REGIONS and len(SHARED_REGIONS[role]) == announced
+        return answer
+    finally:
+        host.close()
+        worker_end.close()
+
+
+def test_the_worker_maps_a_region_it_is_passed_and_says_so():
+    fd, region = _region(1 << 20)
+    try:
+        assert _worker_answers(fd, 1 << 20) == {"mapped": True, "mapped_here": True}
+    finally:
+        region.close()
+        os.close(fd)
+
+
+def test_a_region_smaller_than_announced_is_refused_with_the_reason_and_the_worker_stays_on_the_socket():
+    fd, region = _region(4096)
+    try:
+        answer = _worker_answers(fd, 1 << 20, role="output")
+        assert answer["mapped"] is False
+        assert "output" in answer["error"] and "4096 bytes" in answer["error"]
+    finally:
+        region.close()
+        os.close(fd)

@@ -1,0 +1,78 @@
+using System.Buffers.Binary;
+using DataBridge.Protocol;
+
+namespace DataBridge.Tests.Protocol;
+
+/// <summary>
+/// Issue 15 item 2: a SHARED_DATA frame from the worker is hostile input like a data chunk: its range is checked
+/// against the region before a byte is read, and the bytes are copied out before the Arrow reader sees them.
+/// </summary>
+[TestFixture]
+public sealed class SharedDataFrameTests
+{
+    [TestCase(90L, 20L)]
+    [TestCase(-1L, 4L)]
+    [TestCase(0L, -4L)]
+    [TestCase(long.MaxValue, long.MaxValue)]
+    public void RangeOutsideTheRegion_IsAProtocolErrorNamingIt(long offset, long length)
+    {
+        var stream = new DataReadStream(new FrameReader(new MemoryStream(Frame(offset, length)), 4096), _ => { }, () => TimeSpan.Zero, new ArrayRegion(100));
+
+        DataBridgeException? error = Assert.ThrowsAsync<DataBridgeException>(async () => _ = await stream.ReadAsync(new byte[16]));
+
+        Assert.That(error!.Message, Does.Contain("outside the shared-memory region of 100 bytes"));
+    }
+
+    [Test]
+    public void FrameOnAConnectionWithoutARegion_IsAProtocolError()
+    {
+        var stream = new DataReadStream(new FrameReader(new MemoryStream(Frame(0, 8)), 4096), _ => { }, () => TimeSpan.Zero);
+
+        DataBridgeException? error = Assert.ThrowsAsync<DataBridgeException>(async () => _ = await stream.ReadAsync(new byte[16]));
+
+        Assert.That(error!.Message, Does.Contain("without a shared-memory region"));
+    }
+
+    [Test]
+    public async Task RangeInsideTheRegion_IsCopiedOut_AndCountedAsUsed()
+    {
+        var region = new ArrayRegion(100);
+        for (int i = 0; i < 100; i++)
+        {
+            region.Bytes[i] = (byte)i;
+        }
+
+        var stream = new DataReadStream(new FrameReader(new MemoryStream([.. Frame(10, 30), .. Frame(50, 5)]), 4096), _ => { }, () => TimeSpan.Zero, region);
+        byte[] buffer = new byte[64];
+        int first = await stream.ReadAsync(buffer);
+        region.Bytes[10] = 255; // the worker writing afterwards does not change what was read
+        int second = await stream.ReadAsync(buffer.AsMemory(first));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((first, second), Is.EqualTo((30, 5)));
+            Assert.That(buffer[..35], Is.EqualTo(Enumerable.Range(10, 30).Concat(Enumerable.Range(50, 5)).Select(i => (byte)i)));
+            Assert.That(stream.SharedBytesUsed, Is.EqualTo(55));
+        });
+    }
+
+    private static byte[] Frame(long offset, long length)
+    {
+        byte[] frame = new byte[20];
+        BinaryPrimitives.WriteInt32LittleEndian(frame, FrameCode.SharedData);
+        BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(4), offset);
+        BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(12), length);
+        return frame;
+    }
+
+    private sealed class ArrayRegion(int length) : ISharedMemory
+    {
+        public byte[] Bytes { get; } = new byte[length];
+
+        public long Length => Bytes.Length;
+
+        public Span<byte> Slice(long offset, int count) => Bytes.AsSpan(checked((int)offset), count);
+
+        public void CopyTo(long offset, Span<byte> destination) => Slice(offset, destination.Length).CopyTo(destination);
+    }
+}
