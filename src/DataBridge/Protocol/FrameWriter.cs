@@ -75,11 +75,7 @@ internal sealed class FrameWriter
             await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        Span<byte> span = _buffer.AsSpan(_position, 20);
-        BinaryPrimitives.WriteInt32LittleEndian(span, FrameCode.SharedData);
-        BinaryPrimitives.WriteInt64LittleEndian(span[4..], offset);
-        BinaryPrimitives.WriteInt64LittleEndian(span[12..], length);
-        _position += 20;
+        PutSharedData(offset, length);
     }
 
     /// <summary>The synchronous form of <see cref="WriteSharedDataAsync"/>.</summary>
@@ -91,15 +87,18 @@ internal sealed class FrameWriter
             FlushBuffer();
         }
 
+        PutSharedData(offset, length);
+    }
+
+    // The 20 bytes of a SHARED_DATA frame at the buffer's position (the caller made room).
+    private void PutSharedData(long offset, long length)
+    {
         Span<byte> span = _buffer.AsSpan(_position, 20);
         BinaryPrimitives.WriteInt32LittleEndian(span, FrameCode.SharedData);
         BinaryPrimitives.WriteInt64LittleEndian(span[4..], offset);
         BinaryPrimitives.WriteInt64LittleEndian(span[12..], length);
         _position += 20;
     }
-
-    /// <summary>Whether nothing is pending in the buffer (a frame may then be sent past this writer).</summary>
-    public bool IsEmpty => _position == 0 && _chunkStart == NoChunk;
 
     /// <summary>Writes a control frame with a payload: code, int32 length, the bytes.</summary>
     public async ValueTask WritePayloadFrameAsync(int code, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)

@@ -36,9 +36,6 @@ internal sealed unsafe class SharedRegion : ISharedMemory, IDisposable
     /// <summary>The descriptor, until <see cref="CloseDescriptor"/> (-1 after).</summary>
     public int Descriptor => _descriptor;
 
-    /// <summary>Where the region is mapped here (for tests).</summary>
-    internal nint Address => _address;
-
     /// <summary>Creates and maps a region of <paramref name="length"/> bytes; throws <see cref="IOException"/> naming the call that failed.</summary>
     public static SharedRegion Create(long length, string name)
     {
