@@ -55,7 +55,8 @@ internal sealed partial class WorkerConnection
             }
         }
 
-        SharedChannel channel = _sharedChannel!;
+        // A cancellation may break the connection (and drop its channel) at any moment.
+        SharedChannel channel = Volatile.Read(ref _sharedChannel) ?? throw new ObjectDisposedException(nameof(WorkerConnection));
         await channel.WaitClearedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         if (!channel.Acquire())
         {
@@ -95,6 +96,12 @@ internal sealed partial class WorkerConnection
             }
 
             _sharedChannel = channel;
+            if (IsAborted)
+            {
+                // Broken while the regions were being passed: Disconnect may have run before the channel was stored.
+                ReleaseSharedMemory();
+            }
+
             return null;
         }
         catch
