@@ -249,7 +249,7 @@ def pandas_to_batches(df: "pandas.DataFrame", *, max_rows: int = 65536, max_byte
         raise ValueError("max_rows and max_bytes must be positive")
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
-    series = [df.iloc[:, i] for i in range(df.shape[1])]
+    series = [s for _, s in df.items()]  # by position (duplicate labels too), cheaper than iloc per column
     names = [str(c) for c in df.columns]
     if schema is None:
         out_schema = t.Schema(tuple(t.Field(n, infer_series_type(s, n)) for n, s in zip(names, series)))
@@ -275,7 +275,9 @@ def _match_schema(names: List[str], series: List[Any], schema: t.Schema) -> List
 
 
 def _convert_rows(schema: t.Schema, series: List[Any], start: int, stop: int) -> RecordBatch:
-    cols = [series_to_column(s.iloc[start:stop], f.name, f.type, f.nullable) for f, s in zip(schema.fields, series)]
+    whole = start == 0 and all(len(s) == stop for s in series)
+    cols = [series_to_column(s if whole else s.iloc[start:stop], f.name, f.type, f.nullable)
+            for f, s in zip(schema.fields, series)]
     return RecordBatch(schema, cols, stop - start)
 
 

@@ -404,8 +404,10 @@ def _numeric_parts(series: Any, dtype: Any) -> Optional[Tuple[Any, Optional[Any]
             return series.to_numpy(), None
         if dtype.kind == "f":
             values = series.to_numpy()
-            nan = np.isnan(values)
-            return values, nan if nan.any() else None
+            # min propagates NaN: one pass without a mask array tells whether there is any (the common case: none)
+            if len(values) == 0 or not np.isnan(values.min()):
+                return values, None
+            return values, np.isnan(values)
         return None
     if type(dtype).__name__ in _MASKED_DTYPES:
         values, mask = _masked_parts(series.array)
