@@ -24,6 +24,7 @@ public class PeerBenchmarks
 {
     private PeerInput _input = null!;
     private PythonBridge? _bridge;
+    private PythonBridge? _socketBridge;
     private MdaDataFrame? _mda;
     private PythonnetPeer? _pythonnet;
     private ArrowPipePeer? _pipe;
@@ -42,6 +43,14 @@ public class PeerBenchmarks
         _input = PeerInput.Create(Workload);
         _bridge = TransferParameters.NewBridge();
         DataBridgeBatches().GetAwaiter().GetResult();
+    }
+
+    [GlobalSetup(Target = nameof(DataBridgeSocket))]
+    public void SetupSocketBridge()
+    {
+        _input = PeerInput.Create(Workload);
+        _socketBridge = TransferParameters.NewBridge(sharedMemory: SharedMemoryMode.Off);
+        DataBridgeSocket().GetAwaiter().GetResult();
     }
 
     [GlobalSetup(Target = nameof(DataBridgeMdaFrame))]
@@ -93,18 +102,28 @@ public class PeerBenchmarks
     public void Cleanup()
     {
         _bridge?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _socketBridge?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _pythonnet?.Dispose();
         _pipe?.Dispose();
         _csv?.Dispose();
         _echo?.Dispose();
     }
 
-    /// <summary>DataBridge, record batches in and out (<see cref="PythonBridge.RunAsync(IEnumerable{RecordBatch}, string, RunContext?, CancellationToken)"/>).</summary>
+    /// <summary>DataBridge, record batches in and out (<see cref="PythonBridge.RunAsync(IEnumerable{RecordBatch}, string, RunContext?, CancellationToken)"/>), with the default <see cref="SharedMemoryMode.Auto"/>: shared memory.</summary>
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("Peers")]
     public async Task<long> DataBridgeBatches()
     {
         using RunResult result = await PeerCalls.Batches(_bridge!, _input).ConfigureAwait(false);
+        return PeerResult.Touch(result.Batches);
+    }
+
+    /// <summary>DataBridge over record batches with <see cref="SharedMemoryMode.Off"/>: every byte through the worker socket.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Peers")]
+    public async Task<long> DataBridgeSocket()
+    {
+        using RunResult result = await PeerCalls.Batches(_socketBridge!, _input).ConfigureAwait(false);
         return PeerResult.Touch(result.Batches);
     }
 

@@ -24,6 +24,16 @@ internal static class QuickProbe
             return PeersProbe(args.Length > 2 ? Enum.Parse<Peers.PeerWorkload>(args[2]) : Peers.PeerWorkload.Sum1M, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 9);
         }
 
+        if (args.Length > 1 && args[1] == "shmwrite" && OperatingSystem.IsLinux())
+        {
+            return SharedWriteProbe(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000_000);
+        }
+
+        if (args.Length > 1 && args[1] == "repeat")
+        {
+            return RepeatProbe(args.Length > 2 ? Enum.Parse<Peers.PeerWorkload>(args[2]) : Peers.PeerWorkload.Identity10M, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 6);
+        }
+
         if (args.Length > 1 && args[1] == "onerow")
         {
             return OneRow(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500);
@@ -194,6 +204,88 @@ internal static class QuickProbe
         {
             shared.DisposeAsync().AsTask().GetAwaiter().GetResult();
             socket.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        return 0;
+    }
+
+    // The bridge's side of the shared-memory input path alone: batches sliced as a run slices them, written by the IPC
+    // writer into a region (the frames to a null stream), then the region cleared as between runs; no worker.
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static int SharedWriteProbe(int rows)
+    {
+        List<RecordBatch> batches = TransferData.Numeric(rows);
+        using var region = DataBridge.Workers.SharedMemory.SharedRegion.Create(1L << 30, "databridge-probe");
+        for (int i = 0; i < 6; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            var frames = new DataBridge.Protocol.FrameWriter(Stream.Null, 64 * 1024);
+            using var stream = new DataBridge.Protocol.DataWriteStream(frames, region);
+            using (var writer = new DataBridge.Ipc.ArrowIpcWriter(stream, batches[0].Schema, leaveOpen: true))
+            {
+                foreach (RecordBatch batch in batches)
+                {
+                    foreach (RecordBatch slice in DataBridge.Internal.BatchSlicer.Slice(batch, 65_536, 64 << 20))
+                    {
+                        writer.WriteRecordBatchAsync(slice, [], CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                    }
+
+                    stream.Flush();
+                }
+
+                writer.WriteEndAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            }
+
+            double write = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            t0 = Stopwatch.GetTimestamp();
+            region.Clear(stream.SharedBytesUsed);
+            double clear = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows:N0} rows, {stream.SharedBytesUsed / 1e6:F0} MB: write {write:F1} ms ({stream.SharedBytesUsed / write / 1e6:F2} GB/s), clear {clear:F1} ms"));
+        }
+
+        return 0;
+    }
+
+    // Back-to-back calls on one bridge (as a BenchmarkDotNet iteration makes them), shared memory against the socket in
+    // alternating blocks of three: what the clearing between runs costs when the next run follows at once.
+    private static int RepeatProbe(Peers.PeerWorkload workload, int blocks)
+    {
+        Peers.PeerInput input = Peers.PeerInput.Create(workload);
+        var bridges = new[] { SharedMemoryMode.Required, SharedMemoryMode.Off }.Select(m => (Mode: m, Bridge: TransferParameters.NewBridge(maxWorkers: 1, m))).ToArray();
+        try
+        {
+            var times = bridges.ToDictionary(b => b.Mode, _ => new List<double>());
+            for (int i = 0; i <= blocks; i++)
+            {
+                foreach ((SharedMemoryMode mode, PythonBridge bridge) in i % 2 == 0 ? bridges : bridges.Reverse())
+                {
+                    for (int k = 0; k < 3; k++)
+                    {
+                        double ms = Time(() =>
+                        {
+                            using RunResult result = Peers.PeerCalls.Batches(bridge, input).GetAwaiter().GetResult();
+                            return Peers.PeerResult.Touch(result.Batches);
+                        });
+                        if (i > 0)
+                        {
+                            times[mode].Add(ms);
+                        }
+                    }
+                }
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload}, back to back, {blocks} blocks of 3 per mode, medians; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+            foreach ((SharedMemoryMode mode, _) in bridges)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {mode,-9} {Median(times[mode]),9:F3} ms"));
+            }
+        }
+        finally
+        {
+            foreach ((_, PythonBridge bridge) in bridges)
+            {
+                bridge.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
         }
 
         return 0;
