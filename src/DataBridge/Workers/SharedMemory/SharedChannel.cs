@@ -18,6 +18,9 @@ namespace DataBridge.Workers.SharedMemory;
 [SupportedOSPlatform("linux")]
 internal sealed class SharedChannel
 {
+    /// <summary>Up to this many used bytes are zeroed on the caller's thread.</summary>
+    private const long SynchronousClearBytes = 1 << 20;
+
     private int _references = 1;
     private Task _clearing = Task.CompletedTask;
 
@@ -76,11 +79,19 @@ internal sealed class SharedChannel
         }
     }
 
-    /// <summary>Zeroes what the run used, on the thread pool. The caller holds a reference until the clear is scheduled.</summary>
+    /// <summary>Zeroes what the run used: on the thread pool, or at once when that is at most 1 MiB. The caller holds a reference until this returns.</summary>
     public void ScheduleClear(long inputUsed, long outputUsed)
     {
         if (inputUsed <= 0 && outputUsed <= 0)
         {
+            return;
+        }
+
+        if (inputUsed + outputUsed <= SynchronousClearBytes)
+        {
+            // A small run: zeroing takes less than handing it to the thread pool would.
+            Input.Clear(inputUsed);
+            Output.Clear(outputUsed);
             return;
         }
 
