@@ -56,12 +56,13 @@ public sealed class PythonBridgeOptions
     }
 
     /// <summary>
-    /// The size of each of a worker connection's two shared-memory regions (input and output): a run's stream beyond it
-    /// goes through the socket. Memory is only committed as it is written; an idle worker keeps what its largest run
-    /// touched until it is retired (<see cref="WorkerIdleTimeout"/>). Capped at a sixteenth of
-    /// <see cref="WorkerMemoryLimitMb"/> when that is set (both regions count against a worker's address-space limit). Default: 1 GiB; at least 1 MiB.
+    /// The size of each of a worker connection's two shared-memory regions (input and output). A run's input beyond it
+    /// goes through the socket; the worker's output starts over at the region's start whenever the bridge has copied out
+    /// all of it, and takes the socket only when it would not fit. Memory is only committed as it is written; an idle
+    /// worker keeps what its largest run touched until it is retired (<see cref="WorkerIdleTimeout"/>). Capped at a sixteenth of
+    /// <see cref="WorkerMemoryLimitMb"/> when that is set (both regions count against a worker's address-space limit). Default: 64 MiB; at least 1 MiB.
     /// </summary>
-    public long SharedMemoryRegionBytes { get; set; } = 1L << 30;
+    public long SharedMemoryRegionBytes { get; set; } = 64L << 20;
 
     /// <summary>Extra environment variables of the daemon and its workers (e.g. <c>OMP_NUM_THREADS</c>). Default: none.</summary>
     public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);

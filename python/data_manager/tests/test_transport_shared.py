@@ -162,8 +162,8 @@ def test_output_is_written_into_the_region_from_its_start_each_run():
         a.shutdown(socket.SHUT_WR)
         raw = b.recv(1 << 16)
         frames = [struct.unpack_from("<iqq", raw, i) for i in range(0, len(raw), 20)]
-        assert frames == [(P.SHARED_DATA, 0, 2048), (P.SHARED_DATA, 0, 2048)]
-        assert region[:2048] == part[::-1]
+        assert frames == [(P.SHARED_DATA, 64, 2048), (P.SHARED_DATA, 64, 2048)]
+        assert region[64:64 + 2048] == part[::-1]
     finally:
         a.close()
         b.close()
@@ -211,4 +211,41 @@ def test_a_region_smaller_than_announced_is_refused_with_the_reason_and_the_work
         assert "output" in answer["error"] and "4096 bytes" in answer["error"]
     finally:
         region.close()
+        os.close(fd)
+
+
+def test_output_wraps_to_the_regions_start_once_the_host_copied_every_range_out_and_else_uses_the_socket():
+    fd, region = _region(64 + 3 * 2048)
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        writer = FrameWriter(a)
+        writer.shared = memoryview(region)
+        part = bytes(range(256)) * 8
+        writer.write_data_parts([part])
+        writer.write_data_parts([part])
+        writer.write_data_parts([part])
+        writer.write_data_parts([part])  # the region is full and nothing was copied out: the socket
+        region[0:8] = struct.pack("<q", 4)  # the host has copied out all (it counts every range it read)
+        writer.write_data_parts([part])  # back at the start
+        writer.flush()
+        a.shutdown(socket.SHUT_WR)
+        raw = bytearray()
+        while True:
+            got = b.recv(1 << 16)
+            if not got:
+                break
+            raw += got
+        frames, pos = [], 0
+        while pos < len(raw):
+            (code,) = struct.unpack_from("<i", raw, pos)
+            if code == P.SHARED_DATA:
+                frames.append(("shared", struct.unpack_from("<qq", raw, pos + 4)[0]))
+                pos += 20
+            else:
+                frames.append(("socket", code))
+                pos += 4 + code
+        assert frames == [("shared", 64), ("shared", 64 + 2048), ("shared", 64 + 4096), ("socket", 2048), ("shared", 64)]
+    finally:
+        a.close()
+        b.close()
         os.close(fd)

@@ -25,6 +25,7 @@ public class PeerBenchmarks
     private PeerInput _input = null!;
     private PythonBridge? _bridge;
     private PythonBridge? _socketBridge;
+    private PythonBridge? _largeBridge;
     private MdaDataFrame? _mda;
     private PythonnetPeer? _pythonnet;
     private ArrowPipePeer? _pipe;
@@ -51,6 +52,14 @@ public class PeerBenchmarks
         _input = PeerInput.Create(Workload);
         _socketBridge = TransferParameters.NewBridge(sharedMemory: SharedMemoryMode.Off);
         DataBridgeSocket().GetAwaiter().GetResult();
+    }
+
+    [GlobalSetup(Target = nameof(DataBridgeLargeRegions))]
+    public void SetupLargeRegionBridge()
+    {
+        _input = PeerInput.Create(Workload);
+        _largeBridge = TransferParameters.NewBridge(regionBytes: 1L << 30);
+        DataBridgeLargeRegions().GetAwaiter().GetResult();
     }
 
     [GlobalSetup(Target = nameof(DataBridgeMdaFrame))]
@@ -103,6 +112,7 @@ public class PeerBenchmarks
     {
         _bridge?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _socketBridge?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _largeBridge?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _pythonnet?.Dispose();
         _pipe?.Dispose();
         _csv?.Dispose();
@@ -124,6 +134,16 @@ public class PeerBenchmarks
     public async Task<long> DataBridgeSocket()
     {
         using RunResult result = await PeerCalls.Batches(_socketBridge!, _input).ConfigureAwait(false);
+        return PeerResult.Touch(result.Batches);
+    }
+
+    /// <summary>DataBridge over record batches with 1 GiB regions (<see cref="PythonBridgeOptions.SharedMemoryRegionBytes"/>):
+    /// a whole 320 MB input fits, at the price of the memory its pages take.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Peers")]
+    public async Task<long> DataBridgeLargeRegions()
+    {
+        using RunResult result = await PeerCalls.Batches(_largeBridge!, _input).ConfigureAwait(false);
         return PeerResult.Touch(result.Batches);
     }
 

@@ -14,11 +14,12 @@ internal static class TransferParameters
             ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))
             : [10_000, 1_000_000, 10_000_000];
 
-    public static PythonBridge NewBridge(int maxWorkers = 2, SharedMemoryMode sharedMemory = SharedMemoryMode.Auto) => new(new PythonBridgeOptions
+    public static PythonBridge NewBridge(int maxWorkers = 2, SharedMemoryMode sharedMemory = SharedMemoryMode.Auto, long? regionBytes = null) => new(new PythonBridgeOptions
     {
         PythonExecutable = PythonPeer.Python,
         MaxWorkers = maxWorkers,
         SharedMemory = sharedMemory,
+        SharedMemoryRegionBytes = regionBytes ?? new PythonBridgeOptions().SharedMemoryRegionBytes,
         Environment = { ["OMP_NUM_THREADS"] = "1", ["OPENBLAS_NUM_THREADS"] = "1" },
     });
 }

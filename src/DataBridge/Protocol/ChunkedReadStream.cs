@@ -29,6 +29,18 @@ internal abstract class ChunkedReadStream : Stream
     /// <summary>The peer's shared-memory region, or null.</summary>
     protected ISharedMemory? Shared { get; }
 
+    /// <summary>
+    /// Where the output region's header word sits: the count of SHARED_DATA ranges this side has copied out in the run,
+    /// so that the peer may write from the region's start again once all are (docs/protocol.md, 2.6). The peer's data
+    /// starts at <see cref="SharedDataStart"/>.
+    /// </summary>
+    public const long SharedConsumedOffset = 0;
+
+    /// <summary>Where a region's data starts: its first 64 bytes are the header.</summary>
+    public const long SharedDataStart = 64;
+
+    private long _sharedRangesConsumed;
+
     /// <summary>The end of the furthest SHARED_DATA range read (what the peer used of its region).</summary>
     public long SharedBytesUsed { get; private set; }
 
@@ -98,6 +110,12 @@ internal abstract class ChunkedReadStream : Stream
             Shared!.CopyTo(_sharedOffset, buffer.Span[..count]);
             _sharedOffset += count;
             _sharedRemaining -= count;
+            if (_sharedRemaining == 0)
+            {
+                // The range is ours now: the peer may reuse its bytes.
+                Shared.PublishInt64(SharedConsumedOffset, ++_sharedRangesConsumed);
+            }
+
             return count;
         }
 

@@ -21,6 +21,8 @@ internal sealed class DataReadStream : ChunkedReadStream
     public DataReadStream(FrameReader reader, Action<LogRecord> log, Func<TimeSpan> elapsed, ISharedMemory? shared = null)
         : base(reader, shared)
     {
+        // No range of this run is consumed yet (the clearing after the last run zeroed the word too).
+        shared?.PublishInt64(SharedConsumedOffset, 0);
         _log = log;
         _elapsed = elapsed;
     }

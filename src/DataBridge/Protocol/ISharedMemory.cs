@@ -14,4 +14,8 @@ internal interface ISharedMemory
 
     /// <summary>Copies <paramref name="destination"/>.Length bytes from <paramref name="offset"/>; throws outside the region.</summary>
     void CopyTo(long offset, Span<byte> destination);
+
+    /// <summary>Stores <paramref name="value"/> at 8-aligned <paramref name="offset"/> with release semantics: every read
+    /// of the region before it is done when the peer sees it.</summary>
+    void PublishInt64(long offset, long value);
 }

@@ -53,6 +53,7 @@ public sealed class SharedDataFrameTests
             Assert.That((first, second), Is.EqualTo((30, 5)));
             Assert.That(buffer[..35], Is.EqualTo(Enumerable.Range(10, 30).Concat(Enumerable.Range(50, 5)).Select(i => (byte)i)));
             Assert.That(stream.SharedBytesUsed, Is.EqualTo(55));
+            Assert.That(BinaryPrimitives.ReadInt64LittleEndian(region.Bytes), Is.EqualTo(2), "both ranges copied out: the worker may write from the start again");
         });
     }
 
@@ -74,5 +75,7 @@ public sealed class SharedDataFrameTests
         public Span<byte> Slice(long offset, int count) => Bytes.AsSpan(checked((int)offset), count);
 
         public void CopyTo(long offset, Span<byte> destination) => Slice(offset, destination.Length).CopyTo(destination);
+
+        public void PublishInt64(long offset, long value) => BinaryPrimitives.WriteInt64LittleEndian(Slice(offset, 8), value);
     }
 }

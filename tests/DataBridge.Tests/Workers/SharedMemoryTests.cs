@@ -139,9 +139,9 @@ public sealed class SharedMemoryTests
     [Test]
     public void RegionSize_UnderAWorkerMemoryLimit_IsASixteenthOfIt()
     {
-        var options = new PythonBridgeOptions { WorkerMemoryLimitMb = 2048 };
+        var options = new PythonBridgeOptions { WorkerMemoryLimitMb = 2048, SharedMemoryRegionBytes = 1L << 30 };
         Assert.That(SharedMemorySettings.RegionBytesFor(options), Is.EqualTo(128L << 20), "both regions count against the worker's address space");
-        Assert.That(SharedMemorySettings.RegionBytesFor(new PythonBridgeOptions()), Is.EqualTo(1L << 30));
+        Assert.That(SharedMemorySettings.RegionBytesFor(new PythonBridgeOptions()), Is.EqualTo(64L << 20));
     }
 
     [Test]

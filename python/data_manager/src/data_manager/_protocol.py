@@ -83,6 +83,10 @@ INT32 = struct.Struct("<i")
 INT64 = struct.Struct("<q")
 TRAILER_BODY = struct.Struct("<qq")
 SHARED_DATA_BODY = struct.Struct("<qq")
+# The output region's first 64 bytes are the host's: an int64 at 0 counts the SHARED_DATA ranges of the run it has
+# copied out (docs/protocol.md 2.6); the worker's output starts at 64 and wraps there once all are copied out.
+SHARED_CONSUMED_OFFSET = 0
+SHARED_DATA_START = 64
 
 
 def truncate_text(text: str, limit: int = MAX_TEXT_CHARS, keep_tail: bool = False) -> str:

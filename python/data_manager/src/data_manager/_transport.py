@@ -296,12 +296,24 @@ class FrameWriter:
         self._pending = bytearray()
         # The host's output region (docs/protocol.md 2.6): each run writes it from the start.
         self.shared: Optional[memoryview] = None
-        self._shared_cursor = 0
+        self._shared_cursor = P.SHARED_DATA_START
+        self._shared_sent = 0
         self.data = _DataSink(self)
 
     def reset_shared(self) -> None:
         """A new run: its output starts at the region's beginning again (the host cleared what the last one used)."""
-        self._shared_cursor = 0
+        self._shared_cursor = P.SHARED_DATA_START
+        self._shared_sent = 0
+
+    def _shared_start(self, region: memoryview, total: int) -> Optional[int]:
+        """Where a message of ``total`` bytes goes in the output region, or None (the socket takes it): after the last
+        one, or at the start again once the host has copied out every range of the run (a ring that never waits)."""
+        if total <= len(region) - self._shared_cursor:
+            return self._shared_cursor
+        if (total <= len(region) - P.SHARED_DATA_START and self._shared_sent
+                and P.INT64.unpack_from(region, P.SHARED_CONSUMED_OFFSET)[0] >= self._shared_sent):
+            return P.SHARED_DATA_START
+        return None
 
     def write_data(self, data: BytesLike) -> None:
         view = _byte_view(data)
@@ -330,13 +342,15 @@ class FrameWriter:
         views = [_byte_view(p) for p in parts]
         total = sum(len(v) for v in views)
         region = self.shared
-        if region is not None and total >= _SHARED_MIN_BYTES and total <= len(region) - self._shared_cursor:
+        start = self._shared_start(region, total) if region is not None and total >= _SHARED_MIN_BYTES else None
+        if start is not None:
             # Into the region (one copy, no system call per byte), then one SHARED_DATA frame naming it.
-            start = pos = self._shared_cursor
+            pos = start
             for v in views:
-                region[pos:pos + len(v)] = v
+                region[pos:pos + len(v)] = v  # type: ignore[index]
                 pos += len(v)
             self._shared_cursor = pos
+            self._shared_sent += 1
             self._flush_data()
             self._send(P.INT32.pack(P.SHARED_DATA) + P.SHARED_DATA_BODY.pack(start, total))
             return

@@ -93,6 +93,13 @@ internal sealed unsafe class SharedRegion : ISharedMemory, IDisposable
     /// <summary>Copies <paramref name="destination"/>.Length bytes from <paramref name="offset"/> into private memory.</summary>
     public void CopyTo(long offset, Span<byte> destination) => Slice(offset, destination.Length).CopyTo(destination);
 
+    /// <inheritdoc />
+    public void PublishInt64(long offset, long value)
+    {
+        Span<byte> slot = Slice(offset, sizeof(long));
+        Volatile.Write(ref System.Runtime.CompilerServices.Unsafe.As<byte, long>(ref slot[0]), value);
+    }
+
     /// <summary>Zeroes the first <paramref name="length"/> bytes (what a run used).</summary>
     public void Clear(long length)
     {
