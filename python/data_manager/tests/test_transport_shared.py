@@ -249,3 +249,36 @@ def test_output_wraps_to_the_regions_start_once_the_host_copied_every_range_out_
         a.close()
         b.close()
         os.close(fd)
+
+
+def test_input_ranges_are_released_to_the_host_oldest_first_once_nothing_reads_their_views():
+    pytest.importorskip("numpy")
+    from data_manager._arrow.compat import numpy_or_none
+    if numpy_or_none() is None:
+        pytest.skip("numpy is disabled (DATA_MANAGER_NO_NUMPY)")
+    fd, region = _region(64 + 3 * 1024)
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        region[64:64 + 3 * 1024] = bytes(range(256)) * 12
+        reader = FrameReader(b)
+        reader.shared = memoryview(region)
+
+        def released() -> int:
+            return struct.unpack_from("<q", region, 0)[0]
+
+        a.sendall(_shared_data(64, 1024) + _shared_data(64 + 1024, 1024) + _shared_data(64 + 2048, 1024)
+                  + P.INT32.pack(P.END_OF_DATA))
+        first = reader.read_view(1024)
+        assert first is not None and bytes(first[:4]) == bytes(range(4))
+        kept = reader.read_view(1024)  # the second range's view stays referenced
+        assert released() == 0
+        del first
+        assert reader.read_view(1024) is not None  # reading the third range's frame releases the first
+        assert released() == 1, "the first range is no longer read; the second still is"
+        del kept
+        reader.read_data_into(memoryview(bytearray(8)))  # the next frame (END_OF_DATA) is met
+        assert reader.next_control() == P.END_OF_DATA
+    finally:
+        a.close()
+        b.close()
+        os.close(fd)

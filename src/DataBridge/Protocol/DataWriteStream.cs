@@ -6,28 +6,27 @@ namespace DataBridge.Protocol;
 /// ones passed through). Flushing sends what is pending to the socket. Disposing does not close the socket.
 /// </summary>
 /// <remarks>
-/// With a shared-memory region (docs/protocol.md, 2.6) the bytes are copied into the region instead, from its start,
-/// and each flush sends one SHARED_DATA frame naming the range written since the last one. A write that no longer fits
-/// ends the region's part of the run: it and everything after it go through the socket as data chunks.
+/// With a shared-memory region (docs/protocol.md, 2.6) the bytes are copied into the region instead, used as a ring
+/// (<see cref="SharedRingWriter"/>), and each flush sends one SHARED_DATA frame naming the range written since the last
+/// one. A write that finds no room (the worker still reads all the region holds) goes through the socket as a data
+/// chunk, after the range before it was named: the stream's order is kept, and nothing ever waits for the worker.
 /// </remarks>
 internal sealed class DataWriteStream : Stream
 {
     private readonly FrameWriter _writer;
-    private readonly ISharedMemory? _shared;
-    private long _sharedCursor;
-    private long _sharedPending;
-    private bool _sharedFull;
+    private readonly SharedRingWriter? _ring;
+    private readonly Action<long, long> _emit;
 
     /// <summary>Creates the stream over the connection's writer, and the worker's input region if it has one.</summary>
     public DataWriteStream(FrameWriter writer, ISharedMemory? shared = null)
     {
         _writer = writer;
-        _shared = shared;
-        _sharedFull = shared is null;
+        _ring = shared is null ? null : new SharedRingWriter(shared);
+        _emit = writer.WriteSharedData;
     }
 
     /// <summary>How many bytes of the region this run wrote (what must be cleared before the next run).</summary>
-    public long SharedBytesUsed => _sharedCursor;
+    public long SharedBytesUsed => _ring?.HighWater ?? 0;
 
     /// <summary>Total Arrow bytes written.</summary>
     public long BytesWritten { get; private set; }
@@ -60,7 +59,7 @@ internal sealed class DataWriteStream : Stream
             return ValueTask.CompletedTask;
         }
 
-        return _sharedPending > 0 ? WriteAfterSharedAsync(buffer, cancellationToken) : _writer.WriteDataAsync(buffer, cancellationToken);
+        return _ring is { HasOpenRange: true } ? WriteAfterSharedAsync(buffer, cancellationToken) : _writer.WriteDataAsync(buffer, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -103,35 +102,11 @@ internal sealed class DataWriteStream : Stream
     /// <inheritdoc />
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    // Copies into the region while everything so far fitted; false once the socket has taken over.
-    private bool TryWriteShared(ReadOnlySpan<byte> buffer)
-    {
-        if (_sharedFull)
-        {
-            return false;
-        }
-
-        if (buffer.Length > _shared!.Length - _sharedCursor)
-        {
-            _sharedFull = true;
-            return false;
-        }
-
-        buffer.CopyTo(_shared.Slice(_sharedCursor, buffer.Length));
-        _sharedCursor += buffer.Length;
-        _sharedPending += buffer.Length;
-        return true;
-    }
+    // Copies into the region when it has room; false when the socket must take this write.
+    private bool TryWriteShared(ReadOnlySpan<byte> buffer) => _ring is not null && _ring.TryAppend(buffer, _emit);
 
     // Names the bytes written to the region since the last frame (the frame goes out with the writer's next flush).
-    private void EmitShared()
-    {
-        if (_sharedPending > 0)
-        {
-            _writer.WriteSharedData(_sharedCursor - _sharedPending, _sharedPending);
-            _sharedPending = 0;
-        }
-    }
+    private void EmitShared() => _ring?.Emit(_emit);
 
     private async ValueTask WriteAfterSharedAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {

@@ -18,4 +18,7 @@ internal interface ISharedMemory
     /// <summary>Stores <paramref name="value"/> at 8-aligned <paramref name="offset"/> with release semantics: every read
     /// of the region before it is done when the peer sees it.</summary>
     void PublishInt64(long offset, long value);
+
+    /// <summary>Loads the int64 at 8-aligned <paramref name="offset"/> with acquire semantics (the peer's header word).</summary>
+    long ReadInt64(long offset);
 }

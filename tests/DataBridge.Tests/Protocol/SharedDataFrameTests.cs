@@ -77,5 +77,7 @@ public sealed class SharedDataFrameTests
         public void CopyTo(long offset, Span<byte> destination) => Slice(offset, destination.Length).CopyTo(destination);
 
         public void PublishInt64(long offset, long value) => BinaryPrimitives.WriteInt64LittleEndian(Slice(offset, 8), value);
+
+        public long ReadInt64(long offset) => BinaryPrimitives.ReadInt64LittleEndian(Slice(offset, 8));
     }
 }

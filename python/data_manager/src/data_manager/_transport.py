@@ -9,11 +9,14 @@ are filled by ``recv_into`` without an intermediate copy.
 from __future__ import annotations
 
 import array
+import collections
 import json
 import socket
+import sys
 from typing import Any, List, Optional, Union
 
 from . import _protocol as P
+from ._arrow.compat import numpy_or_none
 from .exceptions import ProtocolError
 
 BytesLike = Union[bytes, bytearray, memoryview]
@@ -53,7 +56,19 @@ class FrameReader:
         self.shared: Optional[memoryview] = None
         self._shared_pos = 0
         self._shared_left = 0
+        # The run's ranges not yet released to the host, oldest first: [holder, lending view, start]. The holder is a
+        # numpy array over the range; everything lent from it keeps it referenced, so a range whose holder only this
+        # list references is no longer read by anyone and the host may write there again.
+        self._ranges: "collections.deque[List[Any]]" = collections.deque()
+        self._current: Optional[List[Any]] = None
+        self._released = 0
         self.data = _DataStream(self)
+
+    def reset_shared(self) -> None:
+        """A new run: its ranges are counted from zero (the host cleared the region and its header)."""
+        self._ranges.clear()
+        self._current = None
+        self._released = 0
 
     def _recv_into(self, target: memoryview) -> int:
         if not self._unix:
@@ -146,6 +161,7 @@ class FrameReader:
         """Discards the rest of the current data chunk; returns how many bytes were skipped."""
         skipped = self._shared_left
         self._shared_left = 0
+        self._finish_range()
         while self._data_remaining:
             avail = self._end - self._start
             if avail == 0:
@@ -197,7 +213,34 @@ class FrameReader:
         if offset < 0 or length < 0 or offset > size - length:
             raise ProtocolError(f"a SHARED_DATA frame names bytes [{offset}, {offset} + {length}) outside the "
                                 f"shared-memory region of {size} bytes")
+        self._finish_range()
+        self._release_ranges()
+        np = numpy_or_none()
+        holder = np.frombuffer(self.shared, dtype=np.uint8, count=length, offset=offset) if np is not None else None
+        entry = [holder, memoryview(holder) if holder is not None else None, offset]
+        self._ranges.append(entry)
+        self._current = entry
         self._shared_pos, self._shared_left = offset, length
+
+    def _finish_range(self) -> None:
+        """The current range is read to its end: stop lending from it (what was lent keeps its holder alive)."""
+        if self._current is not None and self._shared_left == 0:
+            self._current[1] = None
+            self._current = None
+
+    def _release_ranges(self) -> None:
+        """Tells the host (the input region's header) how many of the run's ranges, oldest first, nobody reads any
+        more, so that it may write there again."""
+        ranges, released = self._ranges, self._released
+        while ranges and ranges[0] is not self._current:
+            holder = ranges[0][0]
+            if holder is not None and sys.getrefcount(holder) > 3:  # the entry, the local and the argument
+                break
+            ranges.popleft()
+            released += 1
+        if released != self._released:
+            self._released = released
+            P.INT64.pack_into(self.shared, P.SHARED_CONSUMED_OFFSET, released)  # type: ignore[arg-type]
 
     def _next_chunk(self) -> bool:
         """Reads prefixes until a data chunk (socket or shared) with bytes left is open: True; False when a control
@@ -222,10 +265,15 @@ class FrameReader:
         current SHARED_DATA range; None (nothing consumed) otherwise."""
         if n <= 0 or self.shared is None or not self._next_chunk() or self._shared_left < n:
             return None
-        pos = self._shared_pos
+        lender = self._current[1] if self._current is not None else None
+        if lender is None:
+            return None  # without numpy nothing could tell when the view dies: the caller copies
+        pos = self._shared_pos - self._current[2]  # type: ignore[index]
         self._shared_pos += n
         self._shared_left -= n
-        return self.shared[pos:pos + n]
+        view = lender[pos:pos + n]
+        self._finish_range()
+        return view
 
     def read_data_into(self, target: memoryview) -> int:
         """Reads up to ``len(target)`` bytes of the current Arrow stream; 0 when a control frame
@@ -237,6 +285,7 @@ class FrameReader:
             target[:n] = self.shared[self._shared_pos:self._shared_pos + n]  # type: ignore[index]
             self._shared_pos += n
             self._shared_left -= n
+            self._finish_range()
             return n
         n = min(len(target), self._data_remaining)
         avail = self._end - self._start

@@ -361,6 +361,7 @@ class Worker:
             elif code == P.RUN_HEADER:
                 header = self._reader.read_payload(code)
                 self._writer.reset_shared()
+                self._reader.reset_shared()
                 keep_going, exit_code = self.run(header)
                 if not keep_going:
                     return exit_code

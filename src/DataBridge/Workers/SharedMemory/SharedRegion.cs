@@ -100,6 +100,13 @@ internal sealed unsafe class SharedRegion : ISharedMemory, IDisposable
         Volatile.Write(ref System.Runtime.CompilerServices.Unsafe.As<byte, long>(ref slot[0]), value);
     }
 
+    /// <inheritdoc />
+    public long ReadInt64(long offset)
+    {
+        Span<byte> slot = Slice(offset, sizeof(long));
+        return Volatile.Read(ref System.Runtime.CompilerServices.Unsafe.As<byte, long>(ref slot[0]));
+    }
+
     /// <summary>Zeroes the first <paramref name="length"/> bytes (what a run used).</summary>
     public void Clear(long length)
     {
