@@ -65,19 +65,4 @@ public sealed class SharedDataFrameTests
         BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(12), length);
         return frame;
     }
-
-    private sealed class ArrayRegion(int length) : ISharedMemory
-    {
-        public byte[] Bytes { get; } = new byte[length];
-
-        public long Length => Bytes.Length;
-
-        public Span<byte> Slice(long offset, int count) => Bytes.AsSpan(checked((int)offset), count);
-
-        public void CopyTo(long offset, Span<byte> destination) => Slice(offset, destination.Length).CopyTo(destination);
-
-        public void PublishInt64(long offset, long value) => BinaryPrimitives.WriteInt64LittleEndian(Slice(offset, 8), value);
-
-        public long ReadInt64(long offset) => BinaryPrimitives.ReadInt64LittleEndian(Slice(offset, 8));
-    }
 }
