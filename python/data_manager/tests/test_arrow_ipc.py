@@ -448,3 +448,44 @@ def test_file_reader_grows_large_bodies_as_data_arrives() -> None:
     assert col.length == n and bytes(col.buffers[1][-8:]) == struct.pack("<q", 7)
     with pytest.raises(ArrowFormatError, match="truncated"):
         read_stream(io.BytesIO(data[:30_000_000]))
+
+
+# -- schema caches (a reused worker reads and writes the same schema run after run) ----------------------------------
+
+def _one_column_stream(name: str) -> bytes:
+    return write_stream(RecordBatch.from_pydict({name: [1]}).schema, [RecordBatch.from_pydict({name: [1]})])
+
+
+def test_the_same_schema_bytes_read_twice_give_the_cached_schema_and_the_same_values():
+    data = _one_column_stream("cached")
+    first_schema, first = read_stream(data)
+    second_schema, second = read_stream(data)
+    assert first_schema is second_schema, "the second read took the schema from the cache"
+    assert [b.to_pydict() for b in first] == [b.to_pydict() for b in second] == [{"cached": [1]}]
+
+
+def test_a_schema_that_fails_to_read_is_read_again_next_time(monkeypatch):
+    calls = []
+
+    def failing(header):
+        calls.append(header)
+        raise ArrowFormatError("a malformed field")
+
+    monkeypatch.setattr(md, "read_schema", failing)
+    data = _one_column_stream("failing")
+    for _ in range(2):
+        with pytest.raises(ArrowFormatError, match="message 0 \\(schema\\): a malformed field"):
+            read_stream(data)
+    assert len(calls) == 2, "a failure is never cached"
+
+
+def test_the_schema_caches_stay_bounded():
+    from data_manager._arrow import reader as rd
+    from data_manager._arrow import writer as wr
+
+    for i in range(3 * rd._SCHEMAS_MAX):
+        name = f"column_{i}"
+        schema, batches = read_stream(_one_column_stream(name))
+        assert schema.names == (name,) and batches[0].to_pydict() == {name: [1]}
+    assert len(rd._SCHEMAS) <= rd._SCHEMAS_MAX
+    assert len(wr._SCHEMA_MESSAGES) <= wr._SCHEMA_MESSAGES_MAX

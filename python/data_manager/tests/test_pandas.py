@@ -777,3 +777,43 @@ def test_utf8_decoding_invalid_values_and_garbage_in_null_slots():
     col = Column(t.utf8, 3, [validity, np.array([0, 2, 4, 6], dtype=np.int32), data])
     df = batch_to_pandas(RecordBatch(t.Schema((t.Field("s", t.utf8),)), [col]))
     assert df["s"].tolist() == ["ok", None, "é"]
+
+
+# -- the frame constructor's fast path (pandas 1.3-1.5: the block step of DataFrame(dict) called directly) ----------
+
+def _public_constructor_frame(names, arrays, num_rows):
+    df = pd.DataFrame(dict(enumerate(arrays)), copy=False)
+    df.columns = pd.Index(names, dtype=object)
+    return df
+
+
+FRAME_SHAPES = {
+    "one int64": (["x"], lambda n: [np.arange(n, dtype=np.int64)]),
+    "eight numeric": (list("abcdefgh"), lambda n: [np.arange(n, dtype=np.int64) for _ in range(4)]
+                      + [np.arange(n, dtype=np.float64) for _ in range(4)]),
+    "mixed kinds": (["i", "s", "b", "t", "n", "c", "z"], lambda n: [
+        np.arange(n), np.array(["x"] * n, dtype=object), np.ones(n, dtype=bool),
+        np.full(n, np.datetime64("2020-01-01T10:00", "ns")), pd.array(list(range(n)), dtype="Int64"),
+        pd.Categorical(["a"] * n), pd.array(pd.to_datetime(["2020-01-01"] * n).tz_localize("Europe/Paris"))]),
+    "repeated names": (["a", "a"], lambda n: [np.arange(n), np.arange(n) * 2.0]),
+}
+
+
+@pytest.mark.parametrize("rows", [0, 1, 3])
+@pytest.mark.parametrize("shape", sorted(FRAME_SHAPES))
+def test_frame_from_arrays_builds_the_frame_the_public_constructor_builds(shape, rows):
+    from data_manager._pandas_read import frame_from_arrays
+
+    names, make = FRAME_SHAPES[shape]
+    arrays = make(rows)
+    ours, public = frame_from_arrays(names, arrays, rows), _public_constructor_frame(names, arrays, rows)
+    assert ours.equals(public)
+    assert list(ours.dtypes) == list(public.dtypes)
+    assert list(ours.columns) == names and ours.columns.dtype == object
+    assert isinstance(ours.index, pd.RangeIndex) and len(ours.index) == rows
+    assert ours._mgr.nblocks == len(arrays), "one block per array: nothing consolidated"
+    for i, a in enumerate(arrays):
+        if isinstance(a, np.ndarray) and rows:
+            assert np.shares_memory(ours.iloc[:, i].to_numpy(), a), f"column {i} was copied"
+    ours["new"] = 1  # the frame takes the usual operations
+    assert len(ours.columns) == len(names) + 1

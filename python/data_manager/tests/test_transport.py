@@ -96,3 +96,64 @@ def test_batches_written_as_whole_messages_read_back_through_the_frame_reader():
     assert [g.num_rows for g in got] == [n, 9_999]
     assert got[0].to_pydict() == batch.to_pydict()
     assert got[1].to_pydict() == batch.slice(5, 9_999).to_pydict()
+
+
+class _RecordingSocket:
+    """Records each send system call the writer makes (sendall / sendmsg), as bytes."""
+
+    def __init__(self) -> None:
+        self.sends: list = []
+
+    def sendall(self, data) -> None:
+        self.sends.append(bytes(data))
+
+    def sendmsg(self, buffers) -> int:
+        joined = b"".join(bytes(b) for b in buffers)
+        self.sends.append(joined)
+        return len(joined)
+
+
+def test_frames_written_while_held_go_out_in_one_send_at_release():
+    sock = _RecordingSocket()
+    w = FrameWriter(sock)  # type: ignore[arg-type]
+    w.hold()
+    w.write_data(b"end of the arrow stream")
+    w.write_control(P.TRAILER, (3, 1))
+    w.write_control(P.TIMING, {"run_ms": 1.0})
+    w.write_control(P.END_OF_DATA)
+    w.write_control(P.END_OF_STREAM)
+    assert sock.sends == [], "nothing goes out while held"
+    w.release()
+    assert len(sock.sends) == 1, "one send for all the closing frames"
+    reader_side = sock.sends[0]
+    assert reader_side.startswith(struct.pack("<i", 23) + b"end of the arrow stream")
+    assert reader_side.endswith(struct.pack("<i", P.END_OF_DATA) + struct.pack("<i", P.END_OF_STREAM))
+    w.write_control(P.PONG)
+    assert len(sock.sends) == 2, "after release, frames go straight out again"
+
+
+def test_a_large_write_while_held_sends_what_was_held_first_and_keeps_the_order():
+    sock = _RecordingSocket()
+    w = FrameWriter(sock, buffer_size=4096)  # type: ignore[arg-type]
+    w.hold()
+    w.write_control(P.TRAILER, (0, 0))
+    big = b"x" * 10_000
+    w.write_data(big)  # larger than the buffer: its own chunk
+    w.write_control(P.END_OF_DATA)
+    w.release()
+    joined = b"".join(sock.sends)
+    trailer = struct.pack("<i", P.TRAILER) + P.TRAILER_BODY.pack(0, 0)
+    assert joined == trailer + struct.pack("<i", len(big)) + big + struct.pack("<i", P.END_OF_DATA)
+    assert sock.sends[0] == trailer, "the held frame went out before the large chunk"
+
+
+def test_release_without_sending_drops_what_was_held():
+    sock = _RecordingSocket()
+    w = FrameWriter(sock)  # type: ignore[arg-type]
+    w.hold()
+    w.write_data(b"partial")
+    w.write_control(P.END_OF_DATA)
+    w.release(send=False)
+    assert sock.sends == []
+    w.write_control(P.PONG)
+    assert sock.sends == [struct.pack("<i", P.PONG)]

@@ -347,7 +347,26 @@ class FrameWriter:
         self.shared: Optional[memoryview] = None
         self._shared_cursor = P.SHARED_DATA_START
         self._shared_sent = 0
+        # While held (hold() .. release()), small frames gather here and go out in one system call.
+        self._held: Optional[bytearray] = None
         self.data = _DataSink(self)
+
+    def hold(self) -> None:
+        """Gathers the frames written from now on until :meth:`release` (a run's closing frames: one send, so
+        the host wakes once). Only for writes that never wait on the host in between."""
+        self._held = bytearray()
+
+    def release(self, send: bool = True) -> None:
+        """Sends what :meth:`hold` gathered (and pending data; with ``send=False`` drops it, the connection being
+        given up), and writes go straight out again."""
+        if not send:
+            self._held = None
+            self._pending = bytearray()
+            return
+        self._flush_data()
+        held, self._held = self._held, None
+        if held:
+            self._sock.sendall(held)
 
     def reset_shared(self) -> None:
         """A new run: its output starts at the region's beginning again (the host cleared what the last one used)."""
@@ -437,6 +456,15 @@ class FrameWriter:
         self._flush_data()
 
     def _send(self, *parts: BytesLike) -> None:
+        held = self._held
+        if held is not None:
+            if len(held) + sum(len(_byte_view(p)) for p in parts) <= self._limit:
+                for part in parts:
+                    held += part
+                return
+            if held:
+                self._held = bytearray()
+                self._sock.sendall(held)
         if len(parts) == 1 or not hasattr(self._sock, "sendmsg"):
             for part in parts:
                 self._sock.sendall(part)

@@ -509,6 +509,20 @@ class Worker:
                 source.drain()
             except BaseException as e:
                 link.broke(e)
+        # The closing frames (the rest of the output stream, TRAILER, any error, TIMING, END_OF_DATA,
+        # END_OF_STREAM) go out together: the host wakes once for them.
+        self._writer.hold()
+        try:
+            result = self._close_run(link, out, sink, error, exit_code, boot_ms, t_start, t_init, t_run, output_set)
+        except BaseException:
+            self._writer.release(send=False)  # the connection is failing: nothing more goes out on it
+            raise
+        self._writer.release()
+        return result
+
+    def _close_run(self, link: _HostLink, out: "_LockedWriter", sink: "_OutputSink", error: Optional[BaseException],
+                   exit_code: Optional[int], boot_ms: float, t_start: float, t_init: float, t_run: float,
+                   output_set: bool) -> Tuple[bool, int]:
         if link.failure is None and error is None:
             try:
                 sink.finish()
@@ -565,8 +579,9 @@ class Worker:
             except AttributeError:
                 pass
         gc.collect()
-        if _MALLOC_TRIM is not None:
+        if _MALLOC_TRIM is not None and _PRIVATE_MEMORY.should_trim():
             _MALLOC_TRIM(0)
+            _PRIVATE_MEMORY.after_trim = _PRIVATE_MEMORY.read()
         trim_stderr_log()
         self.last_release_ms = (time.monotonic() - t0) * 1000.0
 
@@ -664,7 +679,41 @@ def _load_malloc_trim() -> Any:
     return trim
 
 
-# Resolved when the daemon imports this module, before it forks: workers share it.
+# After a run the C heap is trimmed only when the worker's private memory (resident minus shared pages) grew by at
+# least this much since the last trim: a small run leaves little behind, and trimming then would cost more than the
+# run (the trim walks the heap's free chunks, and the next run faults the returned pages back in).
+TRIM_GROWTH_BYTES = 8 << 20
+
+
+class _PrivateMemory:
+    """The worker's private resident bytes, from ``/proc/self/statm`` (opened in the worker itself, after the fork);
+    None where that file cannot be read, and then every run trims."""
+
+    def __init__(self) -> None:
+        self._fd: Optional[int] = None
+        self._pid = 0
+        self._page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+        self.after_trim: Optional[int] = None
+
+    def read(self) -> Optional[int]:
+        try:
+            if self._pid != os.getpid():
+                self._fd, self._pid = os.open("/proc/self/statm", os.O_RDONLY), os.getpid()
+            assert self._fd is not None
+            fields = os.pread(self._fd, 128, 0).split()
+            return (int(fields[1]) - int(fields[2])) * self._page
+        except (OSError, ValueError, IndexError, AttributeError):
+            return None
+
+    def should_trim(self) -> bool:
+        now = self.read()
+        return now is None or self.after_trim is None or now - self.after_trim >= TRIM_GROWTH_BYTES
+
+
+_PRIVATE_MEMORY = _PrivateMemory()
+
+
+# Resolved when the daemon imports this module, before it forks: workers share them.
 _MALLOC_TRIM = _load_malloc_trim()
 
 

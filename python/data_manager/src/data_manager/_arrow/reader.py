@@ -24,6 +24,12 @@ __all__ = ["StreamReader", "read_stream"]
 _I32 = struct.Struct("<i")
 _CHUNK = 1 << 24
 MAX_METADATA_SIZE = 1 << 26
+
+# Schemas already read, by the bytes of their message's metadata: a reused worker reads the same input schema run
+# after run. The same bytes always give the same schema (or the same error, which is never cached). Emptied when full.
+_SCHEMAS: Dict[bytes, t.Schema] = {}
+_SCHEMAS_MAX = 64
+_SCHEMA_KEY_MAX = 1 << 16  # larger schema messages (thousands of fields) are read every time
 """Largest metadata flatbuffer accepted (64 MiB; real schemas are a few KiB)."""
 MAX_LENGTH = (1 << 31) - 1
 """Largest array length accepted (the limit of the C# side and of 32-bit offsets)."""
@@ -184,12 +190,20 @@ class StreamReader:
         header_type, header, _body, _meta = first
         if header_type != md.HEADER_SCHEMA:
             raise ArrowFormatError(f"message 0: expected a schema, got message type {header_type}")
-        try:
-            self.schema: t.Schema = md.read_schema(header)
-        except UnsupportedArrowFeature as e:
-            raise UnsupportedArrowFeature(e.feature, f"message 0 (schema): {e}") from None
-        except ArrowFormatError as e:
-            raise ArrowFormatError(f"message 0 (schema): {e}") from None
+        key = bytes(self._metadata) if len(self._metadata) <= _SCHEMA_KEY_MAX else None
+        schema = _SCHEMAS.get(key) if key is not None else None
+        if schema is None:
+            try:
+                schema = md.read_schema(header)
+            except UnsupportedArrowFeature as e:
+                raise UnsupportedArrowFeature(e.feature, f"message 0 (schema): {e}") from None
+            except ArrowFormatError as e:
+                raise ArrowFormatError(f"message 0 (schema): {e}") from None
+            if key is not None:
+                if len(_SCHEMAS) >= _SCHEMAS_MAX:
+                    _SCHEMAS.clear()
+                _SCHEMAS[key] = schema
+        self.schema: t.Schema = schema
         self._collect_dictionary_fields(self.schema.fields)
 
     def __enter__(self) -> "StreamReader":
@@ -256,6 +270,7 @@ class StreamReader:
         if size > MAX_METADATA_SIZE:
             raise ArrowFormatError(f"{where} at offset {start}: metadata length {size} exceeds {MAX_METADATA_SIZE}")
         meta_buf = src.read_exact(size, f"{where} metadata")
+        self._metadata = meta_buf
         msg = fb.root(meta_buf, where)
         version = msg.i16(0, 0)
         if version < md.METADATA_V4:

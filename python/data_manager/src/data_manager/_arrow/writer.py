@@ -27,6 +27,26 @@ __all__ = ["StreamWriter", "write_stream"]
 _CONTINUATION = b"\xff\xff\xff\xff"
 _COALESCE = 1 << 16
 
+# Schema messages already built, by schema: a reused worker writes the same output schema run after run, and
+# building the flatbuffer costs more than a one-row batch. Emptied when full (a handful of schemas is typical).
+_SCHEMA_MESSAGES: Dict[t.Schema, bytes] = {}
+_SCHEMA_MESSAGES_MAX = 64
+
+
+def _schema_message(schema: t.Schema) -> bytes:
+    try:
+        cached = _SCHEMA_MESSAGES.get(schema)
+    except TypeError:  # a schema holding an unhashable value is built every time
+        return md.schema_message(schema)
+    if cached is None:
+        cached = md.schema_message(schema)
+        if len(cached) > 1 << 16:  # thousands of fields: not kept
+            return cached
+        if len(_SCHEMA_MESSAGES) >= _SCHEMA_MESSAGES_MAX:
+            _SCHEMA_MESSAGES.clear()
+        _SCHEMA_MESSAGES[schema] = cached
+    return cached
+
 
 def _pad(n: int, align: int) -> int:
     return (-n) % align
@@ -124,7 +144,7 @@ class StreamWriter:
         self.schema = _assign_dictionary_ids(schema)
         self._sent: Dict[int, Tuple[Column, List[Any]]] = {}
         self._closed = False
-        self._write_message(md.schema_message(self.schema), [], 0)
+        self._write_message(_schema_message(self.schema), [], 0)
 
     def __enter__(self) -> "StreamWriter":
         return self
