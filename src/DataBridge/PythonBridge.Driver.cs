@@ -178,7 +178,8 @@ public sealed partial class PythonBridge
                 (stream, ct) => WriteInputAsync(stream, input, meter, ct),
                 record => LogPythonOutput(pythonLogger, scope, groupId, owner, record),
                 logger,
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                input.IsReady ? new ReadyInput(input.ReadyBytes(WorkerRun.InlineInputMaxBatches)) : null).ConfigureAwait(false);
             Log.RunStarted(logger, runId, run.ProcessId, partition, groupId ?? "-", owner ?? "-");
             if (completion is not null)
             {

@@ -25,6 +25,32 @@ internal sealed class InputSource
     /// <summary>The input schema when known without a batch (an Arrow stream's schema), else null.</summary>
     public Schema? Schema { get; private set; }
 
+    /// <summary>
+    /// Whether the input is an in-memory collection: all of it at hand, so writing it never waits for anything, and a
+    /// small run's header, data and closing frames can reach the worker in one write.
+    /// </summary>
+    public bool IsReady => _batches is ICollection<RecordBatch> or IReadOnlyCollection<RecordBatch>;
+
+    /// <summary>
+    /// The Arrow buffer bytes of a ready input (<see cref="IsReady"/>) of at most <paramref name="maxBatches"/> batches, or
+    /// null (not ready, or more batches): what a run needs to tell a small input, which it writes without a thread hop.
+    /// </summary>
+    public long? ReadyBytes(int maxBatches)
+    {
+        if (!IsReady || _batches is ICollection<RecordBatch> { Count: var c } && c > maxBatches || _batches is IReadOnlyCollection<RecordBatch> { Count: var r } && r > maxBatches)
+        {
+            return null;
+        }
+
+        long total = 0;
+        foreach (RecordBatch batch in _batches!)
+        {
+            total += batch is null ? 0 : BatchSlicer.EstimateBytes(batch);
+        }
+
+        return total;
+    }
+
     /// <summary>Whether the batches were created here (decoded from a stream) and must be disposed after sending.</summary>
     public bool OwnsBatches => _stream is not null || _arrayStream is not null;
 

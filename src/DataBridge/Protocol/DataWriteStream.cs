@@ -13,16 +13,27 @@ namespace DataBridge.Protocol;
 /// </remarks>
 internal sealed class DataWriteStream : Stream
 {
+    /// <summary>With deferred small flushes, a flush reaches the socket once at least this much was written since the last one.</summary>
+    internal const int DeferredFlushBytes = 64 * 1024;
+
     private readonly FrameWriter _writer;
     private readonly SharedRingWriter? _ring;
     private readonly Action<long, long> _emit;
+    private readonly bool _deferSmallFlushes;
+    private long _flushedAt;
 
     /// <summary>Creates the stream over the connection's writer, and the worker's input region if it has one.</summary>
-    public DataWriteStream(FrameWriter writer, ISharedMemory? shared = null)
+    /// <param name="writer">The connection's frame writer.</param>
+    /// <param name="shared">The worker's input region, or null.</param>
+    /// <param name="deferSmallFlushes">Whether a flush after less than <see cref="DeferredFlushBytes"/> leaves the bytes
+    /// for the writer's next flush: for an input that is all at hand, whose writer flushes again right after (the
+    /// closing frames), so a small run's frames go out in one write. Shared ranges are named at every flush anyway.</param>
+    public DataWriteStream(FrameWriter writer, ISharedMemory? shared = null, bool deferSmallFlushes = false)
     {
         _writer = writer;
         _ring = shared is null ? null : new SharedRingWriter(shared);
         _emit = writer.WriteSharedData;
+        _deferSmallFlushes = deferSmallFlushes;
     }
 
     /// <summary>How many bytes of the region this run wrote (what must be cleared before the next run).</summary>
@@ -89,14 +100,28 @@ internal sealed class DataWriteStream : Stream
     public override Task FlushAsync(CancellationToken cancellationToken)
     {
         EmitShared();
-        return _writer.FlushAsync(cancellationToken).AsTask();
+        return FlushesSocket() ? _writer.FlushAsync(cancellationToken).AsTask() : Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public override void Flush()
     {
         EmitShared();
-        _writer.Flush();
+        if (FlushesSocket())
+        {
+            _writer.Flush();
+        }
+    }
+
+    private bool FlushesSocket()
+    {
+        if (_deferSmallFlushes && BytesWritten - _flushedAt < DeferredFlushBytes)
+        {
+            return false;
+        }
+
+        _flushedAt = BytesWritten;
+        return true;
     }
 
     /// <inheritdoc />

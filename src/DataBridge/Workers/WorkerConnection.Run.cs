@@ -14,15 +14,17 @@ internal sealed partial class WorkerConnection
     /// <param name="log">Receives the run's LOG frames.</param>
     /// <param name="logger">Where the run's failures are logged.</param>
     /// <param name="cancellationToken">Cancelling kills the worker and ends every pending read and write.</param>
+    /// <param name="ready">The input when it is all at hand (see <see cref="ReadyInput"/>), else null.</param>
     public Task<WorkerRun> StartRunAsync(
         RunHeader header,
         Func<Stream, CancellationToken, ValueTask<Trailer>> writeInput,
         Action<LogRecord> log,
         ILogger logger,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        ReadyInput? ready = null)
     {
         ObjectDisposedException.ThrowIf(IsAborted, this);
         RunHeader sent = CodeHashes.Touch(header.CodeHash) ? header with { Code = null } : header;
-        return WorkerRun.StartAsync(this, sent, writeInput, log, logger, cancellationToken);
+        return WorkerRun.StartAsync(this, sent, writeInput, log, logger, ready, cancellationToken);
     }
 }

@@ -103,15 +103,71 @@ internal sealed partial class WorkerConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Liveness check before reuse: PING, and PONG within the connect timeout. False (and the connection
-    /// is broken) on anything else.
+    /// How long after its PING was sent an answer read at reuse still counts: a connection idle for longer is pinged
+    /// again before it is reused (the answer read then proves the worker was alive when it went idle, not now).
     /// </summary>
-    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    internal static readonly TimeSpan PingAheadValidFor = TimeSpan.FromSeconds(1);
+
+    // Whether a PING was sent as the connection went idle (its PONG not read yet), and when.
+    private bool _pingAhead;
+    private long _pingAheadTimestamp;
+
+    /// <summary>
+    /// Sends the PING of the next reuse's liveness check as the connection goes idle. The worker answers it once it
+    /// has released the run, so that round trip overlaps what the caller does next instead of delaying its next run.
+    /// False (and the connection is broken) when it cannot be written.
+    /// </summary>
+    public async ValueTask<bool> PingAheadAsync(TimeProvider clock)
+    {
+        using var deadline = new CancellationTokenSource(ConnectTimeout);
+        try
+        {
+            await Writer.WriteControlAsync(FrameCode.Ping, deadline.Token).ConfigureAwait(false);
+            await Writer.FlushAsync(deadline.Token).ConfigureAwait(false);
+            _pingAheadTimestamp = clock.GetTimestamp();
+            _pingAhead = true;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            Abort();
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Liveness check before reuse: the PONG of the PING sent as the connection went idle (<see cref="PingAheadAsync"/>),
+    /// with nothing after it on the socket (a worker that died since has closed it); then, when that PING is older than
+    /// <see cref="PingAheadValidFor"/> or there was none, a PING and its PONG now. Each answer must come within the
+    /// connect timeout. False (and the connection is broken) on anything else.
+    /// </summary>
+    public Task<bool> PingAsync(CancellationToken cancellationToken) => PingAsync(TimeProvider.System, cancellationToken);
+
+    /// <inheritdoc cref="PingAsync(CancellationToken)"/>
+    /// <param name="clock">The pool's clock (the age of a PING sent ahead).</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    public async Task<bool> PingAsync(TimeProvider clock, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(ConnectTimeout);
         try
         {
+            bool ahead = _pingAhead;
+            _pingAhead = false;
+            if (ahead)
+            {
+                if (await Reader.ReadPrefixAsync(deadline.Token).ConfigureAwait(false) != FrameCode.Pong || Reader.Buffered != 0 || _socket.Poll(0, SelectMode.SelectRead))
+                {
+                    Abort();
+                    return false;
+                }
+
+                if (clock.GetElapsedTime(_pingAheadTimestamp) < PingAheadValidFor)
+                {
+                    return true;
+                }
+            }
+
             await Writer.WriteControlAsync(FrameCode.Ping, deadline.Token).ConfigureAwait(false);
             await Writer.FlushAsync(deadline.Token).ConfigureAwait(false);
             int answer = await Reader.ReadPrefixAsync(deadline.Token).ConfigureAwait(false);

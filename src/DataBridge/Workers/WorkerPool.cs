@@ -77,7 +77,7 @@ internal sealed class WorkerPool : IAsyncDisposable
                     continue;
                 }
 
-                if (await idle.PingAsync(cancellationToken).ConfigureAwait(false))
+                if (await idle.PingAsync(_settings.TimeProvider, cancellationToken).ConfigureAwait(false))
                 {
                     Log.WorkerReused(_settings.Logger, idle.ProcessId);
                     Telemetry.WorkerReuses.Add(1);
@@ -105,6 +105,11 @@ internal sealed class WorkerPool : IAsyncDisposable
         try
         {
             bool keep = reusable && _settings.ReuseWorkers && !connection.IsAborted && !connection.Host.HasExited;
+            if (keep && !_disposed)
+            {
+                keep = await connection.PingAheadAsync(_settings.TimeProvider).ConfigureAwait(false);
+            }
+
             if (keep)
             {
                 lock (_idle)

@@ -24,6 +24,12 @@ internal sealed class WorkerRun : IAsyncDisposable
     /// </summary>
     public static readonly TimeSpan ExitReportTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>A ready input of at most this many Arrow bytes is written on the caller's thread (<see cref="ReadyInput"/>).</summary>
+    internal const long InlineInputBytes = 8 * 1024;
+
+    /// <summary>A ready input of more batches than this is not measured (it is not small).</summary>
+    internal const int InlineInputMaxBatches = 16;
+
     private readonly WorkerConnection _connection;
     private readonly RunHeader _header;
     private readonly CancellationToken _cancellationToken;
@@ -77,6 +83,7 @@ internal sealed class WorkerRun : IAsyncDisposable
         Func<Stream, CancellationToken, ValueTask<Trailer>> writeInput,
         Action<LogRecord> log,
         ILogger logger,
+        ReadyInput? ready,
         CancellationToken cancellationToken)
     {
         SharedRunLease? shared;
@@ -97,7 +104,11 @@ internal sealed class WorkerRun : IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             await connection.Writer.WritePayloadFrameAsync(FrameCode.RunHeader, ProtocolJson.WriteRunHeader(header), cancellationToken).ConfigureAwait(false);
-            await connection.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (ready is null)
+            {
+                // The worker starts the code while the input is still being produced (which may take its time).
+                await connection.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
@@ -106,8 +117,16 @@ internal sealed class WorkerRun : IAsyncDisposable
             ExceptionDispatchInfo.Throw(failure);
         }
 
+        if (ready?.Bytes <= InlineInputBytes)
+        {
+            // A small input at hand: written here, saving the thread pool's hop (it cannot block: see ReadyInput).
+            run._input = run.WriteInputAsync(writeInput, deferSmallFlushes: true);
+            await run._input.ConfigureAwait(false);
+            return run;
+        }
+
         // The input is produced on the thread pool: enumerating the caller's batches may block.
-        run._input = Task.Run(() => run.WriteInputAsync(writeInput), CancellationToken.None);
+        run._input = Task.Run(() => run.WriteInputAsync(writeInput, deferSmallFlushes: ready is not null), CancellationToken.None);
         return run;
     }
 
@@ -300,11 +319,11 @@ internal sealed class WorkerRun : IAsyncDisposable
         }
     }
 
-    private async Task WriteInputAsync(Func<Stream, CancellationToken, ValueTask<Trailer>> writeInput)
+    private async Task WriteInputAsync(Func<Stream, CancellationToken, ValueTask<Trailer>> writeInput, bool deferSmallFlushes)
     {
         try
         {
-            using var stream = new DataWriteStream(_connection.Writer, _shared?.Input);
+            using var stream = new DataWriteStream(_connection.Writer, _shared?.Input, deferSmallFlushes);
             Trailer trailer;
             try
             {

@@ -164,11 +164,19 @@ internal sealed class FakeSession(NetworkStream stream, CancellationToken stop)
     }
 
     /// <summary>Reads one run's header and its whole input (data bytes concatenated) up to END_OF_DATA.</summary>
-    public async Task<FakeRunInput> ReadRunAsync()
+    public async Task<FakeRunInput> ReadRunAsync() => await ReadRunInputAsync(await ReadRunHeaderAsync());
+
+    /// <summary>Reads one run's RUN_HEADER frame and returns its JSON bytes.</summary>
+    public async Task<byte[]> ReadRunHeaderAsync()
     {
         int code = await ReadInt32Async();
         Assert.That(code, Is.EqualTo(FrameCode.RunHeader), "the first frame of a run is RUN_HEADER");
-        byte[] header = await ReadExactAsync(await ReadInt32Async());
+        return await ReadExactAsync(await ReadInt32Async());
+    }
+
+    /// <summary>Reads the input of the run whose header was read (data bytes concatenated) up to END_OF_DATA.</summary>
+    public async Task<FakeRunInput> ReadRunInputAsync(byte[] header)
+    {
         using var data = new MemoryStream();
         Trailer? trailer = null;
         while (true)

@@ -7,7 +7,8 @@ namespace DataBridge.Tests.Protocol;
 /// <summary>
 /// Drives one run over a <see cref="WorkerConnection"/> with raw bytes instead of Arrow streams, the way
 /// <c>PythonBridge</c> does with its Arrow reader and writer: input written concurrently, output read to its
-/// end, then completed against the counts the "reader" saw, failures classified by the run.
+/// end, then completed against the counts the "reader" saw, failures classified by the run. <c>ready</c> says the input
+/// is all at hand (as the bridge does for an in-memory collection); <c>beforeInput</c> runs before the input is written.
 /// </summary>
 internal static class RawRun
 {
@@ -17,7 +18,9 @@ internal static class RawRun
         Trailer inputCounts,
         Trailer seenOutputCounts,
         string code = "data_manager.set_output([])",
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        ReadyInput? ready = null,
+        Func<Task>? beforeInput = null)
     {
         var logs = new List<LogRecord>();
         var header = new RunHeader(Guid.NewGuid().ToString("N"), 0, Internal.CodeHash.Compute(code, out _), code, new Dictionary<string, string> { ["GROUP_ID"] = "g1" }, 100, 1 << 20, "UTC");
@@ -25,6 +28,11 @@ internal static class RawRun
             header,
             async (stream, ct) =>
             {
+                if (beforeInput is not null)
+                {
+                    await beforeInput();
+                }
+
                 await stream.WriteAsync(input, ct);
                 await stream.FlushAsync(ct);
                 return inputCounts;
@@ -37,7 +45,8 @@ internal static class RawRun
                 }
             },
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            cancellationToken);
+            cancellationToken,
+            ready);
         await using (run)
         {
             using var output = new MemoryStream();

@@ -51,6 +51,93 @@ public sealed class WorkerPoolTests
     }
 
     [Test]
+    public async Task Return_Reusable_SendsThePingAheadAndTheReuseTakesItsPong()
+    {
+        int pings = 0;
+        var pinged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var fake = new FakeWorker(async s =>
+        {
+            await s.AcceptHandshakeAsync();
+            while (await s.ReadInt32Async() == FrameCode.Ping)
+            {
+                Interlocked.Increment(ref pings);
+                pinged.TrySetResult();
+                await s.WriteInt32Async(FrameCode.Pong);
+            }
+        });
+        await using WorkerPool pool = CreatePool(fake, maxWorkers: 1);
+        WorkerLease first = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
+
+        await first.ReturnAsync(reusable: true);
+        await pinged.Task.WaitAsync(NoHang); // sent as the worker went idle, before anyone asked for it
+        WorkerLease second = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
+
+        Assert.That(second.Connection, Is.SameAs(first.Connection));
+        Assert.That(second.Reused, Is.True);
+        Assert.That(pings, Is.EqualTo(1), "the reuse took the answer of the PING sent ahead, and sent no other");
+        await second.ReturnAsync(reusable: false);
+    }
+
+    [Test]
+    public async Task Acquire_WorkerThatDiedAfterAnsweringThePingAhead_IsDiscardedForANewOne()
+    {
+        int connections = 0;
+        var firstGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var fake = new FakeWorker(async s =>
+        {
+            int n = Interlocked.Increment(ref connections);
+            await s.AcceptHandshakeAsync(pid: 1000 + n);
+            if (n == 1)
+            {
+                Assert.That(await s.ReadInt32Async(), Is.EqualTo(FrameCode.Ping));
+                await s.WriteInt32Async(FrameCode.Pong);
+                s.Stream.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Both); // dies while idle, its PONG already sent
+                firstGone.SetResult();
+                return;
+            }
+
+            await s.ServeBetweenRunsAsync();
+        });
+        await using WorkerPool pool = CreatePool(fake, maxWorkers: 1);
+        WorkerLease first = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
+        await first.ReturnAsync(reusable: true);
+        await firstGone.Task.WaitAsync(NoHang);
+
+        WorkerLease second = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
+
+        Assert.That(second.Connection.ProcessId, Is.EqualTo(1002));
+        Assert.That(second.Reused, Is.False);
+        Assert.That(first.Connection.IsAborted, Is.True);
+        await second.ReturnAsync(reusable: false);
+    }
+
+    [Test]
+    public async Task Acquire_PingAheadOlderThanItsValidity_PingsAgainBeforeReuse()
+    {
+        var clock = new ManualClock();
+        int pings = 0;
+        await using var fake = new FakeWorker(async s =>
+        {
+            await s.AcceptHandshakeAsync();
+            while (await s.ReadInt32Async() == FrameCode.Ping)
+            {
+                Interlocked.Increment(ref pings);
+                await s.WriteInt32Async(FrameCode.Pong);
+            }
+        });
+        await using WorkerPool pool = CreatePool(fake, maxWorkers: 1, clock: clock);
+        WorkerLease first = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
+        await first.ReturnAsync(reusable: true);
+        clock.Advance(WorkerConnection.PingAheadValidFor + TimeSpan.FromSeconds(1));
+
+        WorkerLease second = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
+
+        Assert.That(second.Connection, Is.SameAs(first.Connection));
+        Assert.That(pings, Is.EqualTo(2), "the PING sent ahead, then a fresh one: the old answer proves too little");
+        await second.ReturnAsync(reusable: false);
+    }
+
+    [Test]
     public async Task Acquire_IdleWorkerFailsPing_IsDiscardedForANewOne()
     {
         int connections = 0;

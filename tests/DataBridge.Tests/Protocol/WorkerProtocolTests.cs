@@ -117,6 +117,55 @@ public sealed class WorkerProtocolTests
     }
 
     [Test]
+    public async Task Run_SmallReadyInput_HeaderInputAndClosingFramesArriveInOneWrite()
+    {
+        int availableAfterHeader = -1;
+        FakeRunInput? received = null;
+        await using var fake = new FakeWorker(async s =>
+        {
+            await s.AcceptHandshakeAsync();
+            byte[] header = await s.ReadRunHeaderAsync();
+            availableAfterHeader = s.Stream.Socket.Available;
+            received = await s.ReadRunInputAsync(header);
+            await s.WriteDataAsync(Output);
+            await s.WriteCleanEndAsync(3, 1);
+            await s.ServeBetweenRunsAsync();
+        });
+        await using WorkerConnection connection = await fake.ConnectAsync().WaitAsync(NoHang);
+
+        RawRunResult result = await RawRun.ExecuteAsync(connection, Input, new Trailer(7, 2), new Trailer(3, 1), ready: new ReadyInput(Input.Length)).WaitAsync(NoHang);
+
+        Assert.That(result.Clean, Is.True);
+        Assert.That(received!.Data, Is.EqualTo(Input));
+        // One data chunk (prefix + bytes), TRAILER (prefix + 16 bytes), END_OF_DATA: all there with the header.
+        Assert.That(availableAfterHeader, Is.EqualTo(4 + Input.Length + 4 + 16 + 4), "the rest of the run came in the header's write");
+    }
+
+    [Test]
+    public async Task Run_StreamedInput_HeaderGoesOutBeforeTheInputIsProduced()
+    {
+        var headerRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        FakeRunInput? received = null;
+        await using var fake = new FakeWorker(async s =>
+        {
+            await s.AcceptHandshakeAsync();
+            byte[] header = await s.ReadRunHeaderAsync();
+            headerRead.SetResult();
+            received = await s.ReadRunInputAsync(header);
+            await s.WriteDataAsync(Output);
+            await s.WriteCleanEndAsync(3, 1);
+            await s.ServeBetweenRunsAsync();
+        });
+        await using WorkerConnection connection = await fake.ConnectAsync().WaitAsync(NoHang);
+
+        // The input is produced only once the worker has the header: a header held back for the input would hang here.
+        RawRunResult result = await RawRun.ExecuteAsync(connection, Input, new Trailer(7, 2), new Trailer(3, 1), beforeInput: () => headerRead.Task.WaitAsync(NoHang)).WaitAsync(NoHang);
+
+        Assert.That(result.Clean, Is.True);
+        Assert.That(received!.Data, Is.EqualTo(Input));
+    }
+
+    [Test]
     public async Task Run_SecondRunOfSameCode_OmitsCodeTextButKeepsHash()
     {
         var headers = new List<FakeRunInput>();
