@@ -29,15 +29,7 @@ public sealed class WorkerPoolTests
     public async Task Acquire_AfterCleanReturn_ReusesTheWorkerAfterAPing()
     {
         int pings = 0;
-        await using var fake = new FakeWorker(async s =>
-        {
-            await s.AcceptHandshakeAsync();
-            while (await s.ReadInt32Async() == FrameCode.Ping)
-            {
-                Interlocked.Increment(ref pings);
-                await s.WriteInt32Async(FrameCode.Pong);
-            }
-        });
+        await using var fake = PingCountingFake(() => Interlocked.Increment(ref pings));
         await using WorkerPool pool = CreatePool(fake, maxWorkers: 1);
         WorkerLease first = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
         await first.ReturnAsync(reusable: true);
@@ -55,15 +47,10 @@ public sealed class WorkerPoolTests
     {
         int pings = 0;
         var pinged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var fake = new FakeWorker(async s =>
+        await using var fake = PingCountingFake(() =>
         {
-            await s.AcceptHandshakeAsync();
-            while (await s.ReadInt32Async() == FrameCode.Ping)
-            {
-                Interlocked.Increment(ref pings);
-                pinged.TrySetResult();
-                await s.WriteInt32Async(FrameCode.Pong);
-            }
+            Interlocked.Increment(ref pings);
+            pinged.TrySetResult();
         });
         await using WorkerPool pool = CreatePool(fake, maxWorkers: 1);
         WorkerLease first = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
@@ -103,12 +90,7 @@ public sealed class WorkerPoolTests
         await first.ReturnAsync(reusable: true);
         await firstGone.Task.WaitAsync(NoHang);
 
-        WorkerLease second = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
-
-        Assert.That(second.Connection.ProcessId, Is.EqualTo(1002));
-        Assert.That(second.Reused, Is.False);
-        Assert.That(first.Connection.IsAborted, Is.True);
-        await second.ReturnAsync(reusable: false);
+        await AssertTheNextAcquireReplacesAsync(pool, first, expectedPid: 1002);
     }
 
     [Test]
@@ -116,15 +98,7 @@ public sealed class WorkerPoolTests
     {
         var clock = new ManualClock();
         int pings = 0;
-        await using var fake = new FakeWorker(async s =>
-        {
-            await s.AcceptHandshakeAsync();
-            while (await s.ReadInt32Async() == FrameCode.Ping)
-            {
-                Interlocked.Increment(ref pings);
-                await s.WriteInt32Async(FrameCode.Pong);
-            }
-        });
+        await using var fake = PingCountingFake(() => Interlocked.Increment(ref pings));
         await using WorkerPool pool = CreatePool(fake, maxWorkers: 1, clock: clock);
         WorkerLease first = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
         await first.ReturnAsync(reusable: true);
@@ -157,12 +131,7 @@ public sealed class WorkerPoolTests
         WorkerLease first = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
         await first.ReturnAsync(reusable: true);
 
-        WorkerLease second = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
-
-        Assert.That(second.Connection.ProcessId, Is.EqualTo(1002));
-        Assert.That(second.Reused, Is.False);
-        Assert.That(first.Connection.IsAborted, Is.True);
-        await second.ReturnAsync(reusable: false);
+        await AssertTheNextAcquireReplacesAsync(pool, first, expectedPid: 1002);
     }
 
     [Test]
@@ -209,6 +178,28 @@ public sealed class WorkerPoolTests
         WorkerLease second = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
 
         Assert.That(second.Connection, Is.Not.SameAs(first.Connection));
+        await second.ReturnAsync(reusable: false);
+    }
+
+    // A worker that answers every PING (calling onPing first) until another frame or the end.
+    private static FakeWorker PingCountingFake(Action onPing) => new(async s =>
+    {
+        await s.AcceptHandshakeAsync();
+        while (await s.ReadInt32Async() == FrameCode.Ping)
+        {
+            onPing();
+            await s.WriteInt32Async(FrameCode.Pong);
+        }
+    });
+
+    // The next acquire discards the idle worker of the first lease and connects a fresh one.
+    private static async Task AssertTheNextAcquireReplacesAsync(WorkerPool pool, WorkerLease first, int expectedPid)
+    {
+        WorkerLease second = await pool.AcquireAsync(CancellationToken.None).WaitAsync(NoHang);
+
+        Assert.That(second.Connection.ProcessId, Is.EqualTo(expectedPid));
+        Assert.That(second.Reused, Is.False);
+        Assert.That(first.Connection.IsAborted, Is.True);
         await second.ReturnAsync(reusable: false);
     }
 
