@@ -15,13 +15,24 @@ public sealed class SharedMemoryTests
 {
     private const string Identity = "data_manager.set_output(data_manager.fetch_once_as_batches())";
 
+    // One worker, its batches only through shared memory (a run fails rather than fall back), regions of the given size.
+    private static PythonBridge RequiredSharedMemoryBridge(long? regionBytes = null)
+    {
+        PythonBridgeOptions options = PythonEnvironment.Options(maxWorkers: 1);
+        options.SharedMemory = SharedMemoryMode.Required;
+        if (regionBytes is { } bytes)
+        {
+            options.SharedMemoryRegionBytes = bytes;
+        }
+
+        return new PythonBridge(options);
+    }
+
     [Test]
     public async Task Required_RoundTripsBatches_ThroughSharedMemory_ValuesExact()
     {
         RequireLinuxWorkers();
-        PythonBridgeOptions options = PythonEnvironment.Options(maxWorkers: 1);
-        options.SharedMemory = SharedMemoryMode.Required;
-        await using var bridge = new PythonBridge(options);
+        await using PythonBridge bridge = RequiredSharedMemoryBridge();
 
         using RunResult result = await bridge.RunAsync([Batches.Sample(50_000), Batches.Sample(7, start: 50_000)], Identity);
 
@@ -38,10 +49,7 @@ public sealed class SharedMemoryTests
     public async Task StreamLargerThanTheRegion_OverflowsToTheSocket_BothWays_ValuesExact()
     {
         RequireLinuxWorkers();
-        PythonBridgeOptions options = PythonEnvironment.Options(maxWorkers: 1);
-        options.SharedMemory = SharedMemoryMode.Required;
-        options.SharedMemoryRegionBytes = 1 << 20;
-        await using var bridge = new PythonBridge(options);
+        await using PythonBridge bridge = RequiredSharedMemoryBridge(regionBytes: 1 << 20);
 
         // ~10 MB of input in batches of 20,000 rows: the first fit the 1 MiB region, the rest go through the socket.
         RecordBatch[] input = [.. Enumerable.Range(0, 20).Select(i => Batches.Sample(20_000, start: i * 20_000))];
@@ -55,9 +63,7 @@ public sealed class SharedMemoryTests
     public async Task ReusedRegions_AreCleared_BeforeTheNextRunOfTheWorker()
     {
         RequireLinuxWorkers();
-        PythonBridgeOptions options = PythonEnvironment.Options(maxWorkers: 1);
-        options.SharedMemory = SharedMemoryMode.Required;
-        await using var bridge = new PythonBridge(options);
+        await using PythonBridge bridge = RequiredSharedMemoryBridge();
 
         // Each run reports how many bytes of either region past 64 KiB (and below 4 MiB) are not zero.
         const string Probe = """
