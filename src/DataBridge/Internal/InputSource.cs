@@ -29,7 +29,15 @@ internal sealed class InputSource
     /// Whether the input is an in-memory collection: all of it at hand, so writing it never waits for anything, and a
     /// small run's header, data and closing frames can reach the worker in one write.
     /// </summary>
-    public bool IsReady => _batches is ICollection<RecordBatch> or IReadOnlyCollection<RecordBatch>;
+    public bool IsReady => ReadyCount is not null;
+
+    // The number of batches of an in-memory collection, else null.
+    private int? ReadyCount => _batches switch
+    {
+        ICollection<RecordBatch> collection => collection.Count,
+        IReadOnlyCollection<RecordBatch> collection => collection.Count,
+        _ => null,
+    };
 
     /// <summary>
     /// The Arrow buffer bytes of a ready input (<see cref="IsReady"/>) of at most <paramref name="maxBatches"/> batches, or
@@ -37,7 +45,7 @@ internal sealed class InputSource
     /// </summary>
     public long? ReadyBytes(int maxBatches)
     {
-        if (!IsReady || _batches is ICollection<RecordBatch> { Count: var c } && c > maxBatches || _batches is IReadOnlyCollection<RecordBatch> { Count: var r } && r > maxBatches)
+        if (ReadyCount is not { } count || count > maxBatches)
         {
             return null;
         }

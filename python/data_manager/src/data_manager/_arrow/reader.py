@@ -24,15 +24,15 @@ __all__ = ["StreamReader", "read_stream"]
 _I32 = struct.Struct("<i")
 _CHUNK = 1 << 24
 MAX_METADATA_SIZE = 1 << 26
+"""Largest metadata flatbuffer accepted (64 MiB; real schemas are a few KiB)."""
+MAX_LENGTH = (1 << 31) - 1
+"""Largest array length accepted (the limit of the C# side and of 32-bit offsets)."""
 
 # Schemas already read, by the bytes of their message's metadata: a reused worker reads the same input schema run
 # after run. The same bytes always give the same schema (or the same error, which is never cached). Emptied when full.
 _SCHEMAS: Dict[bytes, t.Schema] = {}
 _SCHEMAS_MAX = 64
 _SCHEMA_KEY_MAX = 1 << 16  # larger schema messages (thousands of fields) are read every time
-"""Largest metadata flatbuffer accepted (64 MiB; real schemas are a few KiB)."""
-MAX_LENGTH = (1 << 31) - 1
-"""Largest array length accepted (the limit of the C# side and of 32-bit offsets)."""
 
 
 # ------------------------------------------------------------------------------------------ sources
