@@ -54,21 +54,26 @@ def load(paths: List[str], baseline_pattern: "re.Pattern[str]" = BASELINE) -> Li
     return rows
 
 
+def _against_baselines(rows: List[Tuple[str, str, float, bool]]) -> List[Tuple[str, str, float, float, bool]]:
+    """(group, method, statistic, the group's baseline statistic, is the baseline) for every row of a group that has a
+    baseline, in order; groups without one are left out."""
+    groups: Dict[str, List[Tuple[str, float, bool]]] = {}
+    for group, method, stat, baseline in rows:
+        groups.setdefault(group, []).append((method, stat, baseline))
+    out = []
+    for group, items in groups.items():
+        base = next((m for _, m, b in items if b), None)
+        if base is not None:
+            out.extend((group, method, stat, base, b) for method, stat, b in items)
+    return out
+
+
 def draw(rows: List[Tuple[str, str, float, bool]], title: str = "", log: bool = False) -> str:
     """Throughput relative to each group's baseline as bars (higher is better); with ``log`` the bars are the time
     relative to the baseline on a log scale (lower is better), for groups whose ratios span orders of magnitude."""
     if log:
         return _draw_log(rows, title)
-    groups: Dict[str, List[Tuple[str, float, bool]]] = {}
-    for group, method, mean, baseline in rows:
-        groups.setdefault(group, []).append((method, mean, baseline))
-    bars = []
-    for group, items in groups.items():
-        base = next((m for _, m, b in items if b), None)
-        if base is None:
-            continue
-        for method, mean, b in items:
-            bars.append((group, method, base / mean, b))
+    bars = [(group, method, base / stat, b) for group, method, stat, base, b in _against_baselines(rows)]
     width, left, bar_h, gap = 900, 330, 18, 6
     peak = max([r for *_, r, _ in bars] + [1.0])
     height = 40 + len(bars) * (bar_h + gap) + 30
@@ -92,16 +97,7 @@ def draw(rows: List[Tuple[str, str, float, bool]], title: str = "", log: bool = 
 def _draw_log(rows: List[Tuple[str, str, float, bool]], title: str) -> str:
     import math
 
-    groups: Dict[str, List[Tuple[str, float, bool]]] = {}
-    for group, method, stat, baseline in rows:
-        groups.setdefault(group, []).append((method, stat, baseline))
-    bars = []
-    for group, items in groups.items():
-        base = next((m for _, m, b in items if b), None)
-        if base is None:
-            continue
-        for method, stat, b in items:
-            bars.append((group, method, stat / base, b, stat))
+    bars = [(group, method, stat / base, b, stat) for group, method, stat, base, b in _against_baselines(rows)]
     width, left, bar_h, gap = 980, 330, 18, 6
     lo = min([r for _, _, r, _, _ in bars] + [1.0])
     hi = max([r for _, _, r, _, _ in bars] + [1.0])
