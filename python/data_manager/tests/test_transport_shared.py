@@ -284,3 +284,150 @@ def test_input_ranges_are_released_to_the_host_oldest_first_once_nothing_reads_t
         a.close()
         b.close()
         os.close(fd)
+
+
+def _needs_numpy() -> None:
+    pytest.importorskip("numpy")
+    from data_manager._arrow.compat import numpy_or_none
+    if numpy_or_none() is None:
+        pytest.skip("numpy is disabled (DATA_MANAGER_NO_NUMPY)")
+
+
+def _frames(raw: bytes) -> list:
+    """The frames of ``raw`` as (code, body): data chunks as (length >= 0, bytes), ranges as (code, (offset, length))."""
+    out, pos = [], 0
+    while pos < len(raw):
+        code = struct.unpack_from("<i", raw, pos)[0]
+        pos += 4
+        if code >= 0:
+            out.append((code, raw[pos:pos + code]))
+            pos += code
+        elif code in (P.SHARED_DATA, P.SHARED_ECHO):
+            out.append((code, struct.unpack_from("<qq", raw, pos)))
+            pos += 16
+        else:
+            out.append((code, None))
+    return out
+
+
+def _recv_all(sock: socket.socket) -> bytes:
+    chunks = []
+    while True:
+        got = sock.recv(1 << 20)
+        if not got:
+            return b"".join(chunks)
+        chunks.append(got)
+
+
+def test_an_output_column_that_is_a_view_of_the_input_region_is_echoed_not_copied():
+    """A column passed through unchanged lies in the host's input region: the worker names it with SHARED_ECHO
+    (offset, length in that region) and copies only the rest; the host's bytes then rebuild the same stream."""
+    _needs_numpy()
+    in_fd, in_region = _region(1 << 20)
+    out_fd, out_region = _region(1 << 20)
+    host_in, worker_in = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    worker_out, host_out = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        # The host's side: the input stream written into the input region.
+        host_writer = FrameWriter(host_in)
+        host_writer.shared = memoryview(in_region)
+        schema = t.Schema((t.Field("x", t.FloatingPoint(t.Precision.DOUBLE)),))
+        import numpy as np
+        values = np.arange(8192, dtype=np.float64)
+        batch = RecordBatch(schema, [Column.from_numpy(values, t.FloatingPoint(t.Precision.DOUBLE))], len(values))
+        with StreamWriter(host_writer.data, schema) as sw:
+            sw.write_batch(batch)
+        host_writer.write_control(P.END_OF_DATA)
+        host_writer.flush()
+
+        # The worker's side: reads views of the region, writes the same batch back.
+        reader = FrameReader(worker_in)
+        reader.shared = memoryview(in_region)
+        writer = FrameWriter(worker_out)
+        writer.shared = memoryview(out_region)
+        writer.echo_source = reader
+        got = list(StreamReader(reader.data))
+        assert reader.next_control() == P.END_OF_DATA
+        with StreamWriter(writer.data, schema) as sw:
+            sw.write_batches(got)
+        writer.flush()
+        worker_out.shutdown(socket.SHUT_WR)
+
+        frames = _frames(_recv_all(host_out))
+        echoes = [body for code, body in frames if code == P.SHARED_ECHO]
+        assert echoes and echoes[0][1] == values.nbytes, "the 64 KiB values buffer is named, not copied"
+        stream = bytearray()
+        for code, body in frames:
+            if code >= 0:
+                stream += body
+            elif code == P.SHARED_DATA:
+                stream += out_region[body[0]:body[0] + body[1]]
+            elif code == P.SHARED_ECHO:
+                stream += in_region[body[0]:body[0] + body[1]]
+        import io
+        again = list(StreamReader(io.BytesIO(bytes(stream))))
+        assert again[0].to_pydict() == batch.to_pydict()
+    finally:
+        for s in (host_in, worker_in, worker_out, host_out):
+            s.close()
+        os.close(in_fd)
+        os.close(out_fd)
+
+
+def test_an_echoed_range_is_released_only_once_the_host_copied_the_echo_out():
+    """The host may write a released input range again, so a range an echo names stays held until the host's count of
+    echoes copied out (the input region's header word at 8) reaches that echo, even when no view of it is left."""
+    _needs_numpy()
+    fd, region = _region(64 + 3 * 8192)
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    out_a, out_b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        reader = FrameReader(b)
+        reader.shared = memoryview(region)
+        writer = FrameWriter(out_a)
+        writer.echo_source = reader
+
+        def released() -> int:
+            return struct.unpack_from("<q", region, P.SHARED_CONSUMED_OFFSET)[0]
+
+        a.sendall(_shared_data(64, 8192) + _shared_data(64 + 8192, 8192) + _shared_data(64 + 16384, 8192)
+                  + P.INT32.pack(P.END_OF_DATA))
+        first = reader.read_view(8192)
+        writer.write_data_parts([first])  # echoed: the first range is pinned by echo 1
+        del first
+        assert reader.read_view(8192) is not None  # the next range's frame: the first has no view left, but is pinned
+        assert released() == 0
+        struct.pack_into("<q", region, P.SHARED_ECHOES_CONSUMED_OFFSET, 1)  # the host copied echo 1 out
+        assert reader.read_view(8192) is not None
+        assert released() == 2, "the first range (echo copied) and the second (no view left) are released"
+        writer.flush()
+        out_a.shutdown(socket.SHUT_WR)
+        assert _frames(_recv_all(out_b)) == [(P.SHARED_ECHO, (64, 8192))]
+    finally:
+        for s in (a, b, out_a, out_b):
+            s.close()
+        os.close(fd)
+
+
+def test_parts_outside_the_input_region_or_small_are_copied_as_before():
+    _needs_numpy()
+    fd, region = _region(64 + 8192)
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    out_a, out_b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        reader = FrameReader(b)
+        reader.shared = memoryview(region)
+        writer = FrameWriter(out_a)
+        writer.echo_source = reader
+        a.sendall(_shared_data(64, 8192) + P.INT32.pack(P.END_OF_DATA))
+        view = reader.read_view(8192)
+        own = bytes(8192)
+        writer.write_data_parts([own, view[:1024]])  # foreign bytes, and a part of the region below the echo size
+        writer.flush()
+        out_a.shutdown(socket.SHUT_WR)
+        frames = _frames(_recv_all(out_b))
+        assert [code for code, _ in frames] == [8192 + 1024]
+    finally:
+        for s in (a, b, out_a, out_b):
+            s.close()
+        os.close(fd)

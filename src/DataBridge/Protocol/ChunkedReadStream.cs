@@ -15,19 +15,35 @@ internal abstract class ChunkedReadStream : Stream
     private long _chunkRemaining;
     private long _sharedOffset;
     private long _sharedRemaining;
+    private bool _sharedIsEcho;
 
     /// <summary>Creates the stream over <paramref name="reader"/>, positioned at the first frame of the data.</summary>
     /// <param name="reader">The connection's frame reader.</param>
     /// <param name="shared">The peer's shared-memory region that SHARED_DATA frames point into, or null when the
     /// connection has none (such a frame is then a protocol error).</param>
-    protected ChunkedReadStream(FrameReader reader, ISharedMemory? shared = null)
+    /// <param name="own">The region this side writes for the peer, which SHARED_ECHO frames point into (bytes the peer
+    /// passes back unchanged), or null (such a frame is then a protocol error).</param>
+    protected ChunkedReadStream(FrameReader reader, ISharedMemory? shared = null, ISharedMemory? own = null)
     {
         Reader = reader;
         Shared = shared;
+        Own = own;
     }
 
     /// <summary>The peer's shared-memory region, or null.</summary>
     protected ISharedMemory? Shared { get; }
+
+    /// <summary>This side's region for the peer (the input region), or null.</summary>
+    protected ISharedMemory? Own { get; }
+
+    /// <summary>
+    /// Where the input region's second header word sits: the count of SHARED_ECHO frames this side has copied out in the
+    /// run. The peer holds each range an echo names until this count reaches that echo, so that it is not written again
+    /// before its bytes were taken (docs/protocol.md, 2.6).
+    /// </summary>
+    public const long SharedEchoesConsumedOffset = 8;
+
+    private long _echoesConsumed;
 
     /// <summary>
     /// Where the output region's header word sits: the count of SHARED_DATA ranges this side has copied out in the run,
@@ -89,8 +105,18 @@ internal abstract class ChunkedReadStream : Stream
             }
             else if (prefix == FrameCode.SharedData)
             {
-                (_sharedOffset, _sharedRemaining) = await Reader.ReadSharedDataBodyAsync(Shared?.Length ?? 0, cancellationToken).ConfigureAwait(false);
+                (_sharedOffset, _sharedRemaining) = await Reader.ReadSharedDataBodyAsync(Shared?.Length ?? 0, prefix, cancellationToken).ConfigureAwait(false);
                 SharedBytesUsed = Math.Max(SharedBytesUsed, _sharedOffset + _sharedRemaining);
+                _sharedIsEcho = false;
+            }
+            else if (prefix == FrameCode.SharedEcho)
+            {
+                (_sharedOffset, _sharedRemaining) = await Reader.ReadSharedDataBodyAsync(Own?.Length ?? 0, prefix, cancellationToken).ConfigureAwait(false);
+                _sharedIsEcho = true;
+                if (_sharedRemaining == 0)
+                {
+                    Own!.PublishInt64(SharedEchoesConsumedOffset, ++_echoesConsumed);
+                }
             }
             else if (prefix == FrameCode.Trailer && Trailer is null)
             {
@@ -105,15 +131,24 @@ internal abstract class ChunkedReadStream : Stream
 
         if (_sharedRemaining > 0)
         {
-            // Copied out before the Arrow reader checks a byte: the peer can still write to its region.
+            // Copied out before the Arrow reader checks a byte: the peer can still write to its region (and the bytes of
+            // an echo are in a region the peer can write too).
             int count = (int)Math.Min(_sharedRemaining, buffer.Length);
-            Shared!.CopyTo(_sharedOffset, buffer.Span[..count]);
+            ISharedMemory region = _sharedIsEcho ? Own! : Shared!;
+            region.CopyTo(_sharedOffset, buffer.Span[..count]);
             _sharedOffset += count;
             _sharedRemaining -= count;
             if (_sharedRemaining == 0)
             {
-                // The range is ours now: the peer may reuse its bytes.
-                Shared.PublishInt64(SharedConsumedOffset, ++_sharedRangesConsumed);
+                // The range is ours now: the peer may reuse its bytes (or, for an echo, release the input range).
+                if (_sharedIsEcho)
+                {
+                    region.PublishInt64(SharedEchoesConsumedOffset, ++_echoesConsumed);
+                }
+                else
+                {
+                    region.PublishInt64(SharedConsumedOffset, ++_sharedRangesConsumed);
+                }
             }
 
             return count;

@@ -18,11 +18,13 @@ internal sealed class DataReadStream : ChunkedReadStream
     /// <param name="log">Receives the run's LOG frames.</param>
     /// <param name="elapsed">The host's elapsed time of the run, stamped into the timings.</param>
     /// <param name="shared">The worker's output region, when the connection has one (section 2.6).</param>
-    public DataReadStream(FrameReader reader, Action<LogRecord> log, Func<TimeSpan> elapsed, ISharedMemory? shared = null)
-        : base(reader, shared)
+    /// <param name="input">The run's input region, which the worker's SHARED_ECHO frames point into (section 2.6).</param>
+    public DataReadStream(FrameReader reader, Action<LogRecord> log, Func<TimeSpan> elapsed, ISharedMemory? shared = null, ISharedMemory? input = null)
+        : base(reader, shared, input)
     {
-        // No range of this run is consumed yet (the clearing after the last run zeroed the word too).
+        // No range or echo of this run is consumed yet (the clearing after the last run zeroed the words too).
         shared?.PublishInt64(SharedConsumedOffset, 0);
+        input?.PublishInt64(SharedEchoesConsumedOffset, 0);
         _log = log;
         _elapsed = elapsed;
     }
@@ -57,7 +59,7 @@ internal sealed class DataReadStream : ChunkedReadStream
         while (!EndOfDataSeen)
         {
             int prefix = await Reader.ReadPrefixAsync(cancellationToken).ConfigureAwait(false);
-            if (prefix >= 0 || prefix == FrameCode.SharedData)
+            if (prefix is >= 0 or FrameCode.SharedData or FrameCode.SharedEcho)
             {
                 throw new DataBridgeException("Protocol error: the worker sent data after its output trailer.");
             }

@@ -57,6 +57,10 @@ internal static class FrameCode
     /// with the frame (SCM_RIGHTS; section 2.6).</summary>
     public const int SharedRegion = -16;
 
+    /// <summary>Worker → host: int64 offset + int64 length: the next bytes of the Arrow stream are in the host's own input
+    /// region at that offset, bytes the worker passes through unchanged (section 2.6).</summary>
+    public const int SharedEcho = -17;
+
     /// <summary>A readable name for a frame prefix, for error messages.</summary>
     public static string Name(int prefix) => prefix switch
     {
@@ -77,6 +81,7 @@ internal static class FrameCode
         Response => "RESPONSE",
         SharedData => "SHARED_DATA",
         SharedRegion => "SHARED_REGION",
+        SharedEcho => "SHARED_ECHO",
         _ => $"unknown frame code {prefix}",
     };
 

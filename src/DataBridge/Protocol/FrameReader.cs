@@ -49,14 +49,15 @@ internal sealed class FrameReader
     }
 
     /// <summary>
-    /// Reads the body of a <see cref="FrameCode.SharedData"/> frame, int64 offset and int64 length, and checks that they
-    /// lie within a region of <paramref name="regionLength"/> bytes (0: the connection has no region).
+    /// Reads the body of a <see cref="FrameCode.SharedData"/> or <see cref="FrameCode.SharedEcho"/> frame (<paramref name="code"/>), int64 offset and int64 length, and checks that they lie within a region of
+    /// <paramref name="regionLength"/> bytes (0: the connection has no region).
     /// </summary>
-    public async ValueTask<(long Offset, long Length)> ReadSharedDataBodyAsync(long regionLength, CancellationToken cancellationToken)
+    public async ValueTask<(long Offset, long Length)> ReadSharedDataBodyAsync(long regionLength, int code, CancellationToken cancellationToken)
     {
+        string name = FrameCode.Name(code);
         if (Buffered < 16)
         {
-            await FillAsync(16, "reading a SHARED_DATA frame", cancellationToken).ConfigureAwait(false);
+            await FillAsync(16, $"reading a {name} frame", cancellationToken).ConfigureAwait(false);
         }
 
         long offset = BinaryPrimitives.ReadInt64LittleEndian(_buffer.AsSpan(_start, 8));
@@ -64,13 +65,13 @@ internal sealed class FrameReader
         _start += 16;
         if (regionLength <= 0)
         {
-            throw new DataBridgeException("Protocol error: a SHARED_DATA frame on a connection without a shared-memory region.");
+            throw new DataBridgeException($"Protocol error: a {name} frame on a connection without a shared-memory region.");
         }
 
         if (offset < 0 || length < 0 || offset > regionLength - length)
         {
             throw new DataBridgeException(
-                $"Protocol error: a SHARED_DATA frame names bytes [{offset}, {offset} + {length}) outside the shared-memory region of {regionLength} bytes.");
+                $"Protocol error: a {name} frame names bytes [{offset}, {offset} + {length}) outside the shared-memory region of {regionLength} bytes.");
         }
 
         return (offset, length);

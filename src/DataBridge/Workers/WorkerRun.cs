@@ -59,7 +59,8 @@ internal sealed class WorkerRun : IAsyncDisposable
                 log(record);
             },
             () => Stopwatch.GetElapsedTime(_started),
-            shared?.Output);
+            shared?.Output,
+            shared?.Input);
     }
 
     /// <summary>The worker's output: one Arrow IPC stream for an Arrow reader.</summary>

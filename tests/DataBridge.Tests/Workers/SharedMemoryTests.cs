@@ -60,6 +60,36 @@ public sealed class SharedMemoryTests
     }
 
     [Test]
+    public async Task PandasPassThrough_OverASmallRing_EchoedColumnsKeepTheirValues()
+    {
+        RequireLinuxWorkers();
+        PythonEnvironment.RequirePandas();
+        await using PythonBridge bridge = RequiredSharedMemoryBridge(regionBytes: 1 << 20);
+
+        // 40 batches of 8,192 rows (~200 KB each) through 1 MiB rings: the input ranges are reused many times while
+        // the unchanged columns of earlier batches are echoed back from them (a range is held until its echo is taken).
+        const string AddColumn = """
+            out = []
+            for df in data_manager.fetch_once():
+                df["twice"] = df["id"] * 2
+                out.append(df)
+            data_manager.set_output(out)
+            """;
+        RecordBatch[] input = [.. Enumerable.Range(0, 40).Select(i => Batches.Sample(8_192, start: i * 8_192))];
+        using RunResult result = await bridge.RunAsync(input, AddColumn);
+        using RunResult again = await bridge.RunAsync(input[..3], AddColumn);
+
+        long[] ids = Batches.Int64s(result, "id");
+        Assert.Multiple(() =>
+        {
+            Assert.That(ids, Is.EqualTo(Enumerable.Range(0, 40 * 8_192).Select(i => (long)i)));
+            Assert.That(Batches.Int64s(result, "twice"), Is.EqualTo(ids.Select(i => i * 2)));
+            Assert.That(Batches.Strings(result, "name")[327_679], Is.EqualTo("n327679"));
+            Assert.That(Batches.Int64s(again, "id"), Is.EqualTo(Enumerable.Range(0, 3 * 8_192).Select(i => (long)i)), "the next run of the worker");
+        });
+    }
+
+    [Test]
     public async Task ReusedRegions_AreCleared_BeforeTheNextRunOfTheWorker()
     {
         RequireLinuxWorkers();

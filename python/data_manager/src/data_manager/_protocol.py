@@ -28,6 +28,7 @@ ERROR = -13
 RESPONSE = -14
 SHARED_DATA = -15  # int64 offset + int64 length: the next Arrow bytes are in the sender's region (2.6)
 SHARED_REGION = -16  # host -> worker: JSON {"role", "bytes"} with the region's descriptor (SCM_RIGHTS)
+SHARED_ECHO = -17  # worker -> host: int64 offset + int64 length: the next Arrow bytes are in the host's input region (2.6)
 
 NAMES = {
     END_OF_DATA: "END_OF_DATA",
@@ -46,6 +47,7 @@ NAMES = {
     RESPONSE: "RESPONSE",
     SHARED_DATA: "SHARED_DATA",
     SHARED_REGION: "SHARED_REGION",
+    SHARED_ECHO: "SHARED_ECHO",
 }
 
 # Control frames whose code is followed by an int32 length and a UTF-8 JSON payload.
@@ -86,6 +88,9 @@ SHARED_DATA_BODY = struct.Struct("<qq")
 # The output region's first 64 bytes are the host's: an int64 at 0 counts the SHARED_DATA ranges of the run it has
 # copied out (docs/protocol.md 2.6); the worker's output starts at 64 and wraps there once all are copied out.
 SHARED_CONSUMED_OFFSET = 0
+# In the input region's header, an int64 at 8 is the host's: how many SHARED_ECHO frames of the run it has copied out.
+# A range an echo names is not released before that count reaches the echo.
+SHARED_ECHOES_CONSUMED_OFFSET = 8
 SHARED_DATA_START = 64
 
 

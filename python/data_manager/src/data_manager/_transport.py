@@ -29,6 +29,10 @@ _ANCILLARY_BYTES = socket.CMSG_SPACE(4 * 4) if hasattr(socket, "CMSG_SPACE") els
 # Messages smaller than this stay in the socket's coalescing buffer even when an output region exists.
 _SHARED_MIN_BYTES = 1024
 
+# Parts of an output message at least this large are looked up in the input region: one that lies there (a column the
+# code passed through unchanged) is named with SHARED_ECHO instead of being copied (docs/protocol.md 2.6).
+_ECHO_MIN_BYTES = 4096
+
 
 def _byte_view(b: BytesLike) -> memoryview:
     """``b`` as a flat memoryview of bytes (no copy)."""
@@ -56,12 +60,15 @@ class FrameReader:
         self.shared: Optional[memoryview] = None
         self._shared_pos = 0
         self._shared_left = 0
-        # The run's ranges not yet released to the host, oldest first: [holder, lending view, start]. The holder is a
-        # numpy array over the range; everything lent from it keeps it referenced, so a range whose holder only this
-        # list references is no longer read by anyone and the host may write there again.
+        # The run's ranges not yet released to the host, oldest first: [holder, lending view, start, length, echo]. The
+        # holder is a numpy array over the range; everything lent from it keeps it referenced, so a range whose holder
+        # only this list references is no longer read by anyone and the host may write there again, once it has also
+        # copied out the last SHARED_ECHO frame (numbered ``echo``, 0 for none) that named bytes of the range.
         self._ranges: "collections.deque[List[Any]]" = collections.deque()
         self._current: Optional[List[Any]] = None
         self._released = 0
+        self._echoes = 0  # SHARED_ECHO frames of the run so far
+        self._shared_address = 0  # where the region is mapped (numpy's view of it), once a range was lent
         self.data = _DataStream(self)
 
     def reset_shared(self) -> None:
@@ -69,6 +76,7 @@ class FrameReader:
         self._ranges.clear()
         self._current = None
         self._released = 0
+        self._echoes = 0
 
     def _recv_into(self, target: memoryview) -> int:
         if not self._unix:
@@ -217,7 +225,9 @@ class FrameReader:
         self._release_ranges()
         np = numpy_or_none()
         holder = np.frombuffer(self.shared, dtype=np.uint8, count=length, offset=offset) if np is not None else None
-        entry = [holder, memoryview(holder) if holder is not None else None, offset]
+        if holder is not None and not self._shared_address:
+            self._shared_address = holder.__array_interface__["data"][0] - offset
+        entry = [holder, memoryview(holder) if holder is not None else None, offset, length, 0]
         self._ranges.append(entry)
         self._current = entry
         self._shared_pos, self._shared_left = offset, length
@@ -232,15 +242,49 @@ class FrameReader:
         """Tells the host (the input region's header) how many of the run's ranges, oldest first, nobody reads any
         more, so that it may write there again."""
         ranges, released = self._ranges, self._released
+        echoes_copied = -1
         while ranges and ranges[0] is not self._current:
             holder = ranges[0][0]
             if holder is not None and sys.getrefcount(holder) > 3:  # the entry, the local and the argument
                 break
+            echo = ranges[0][4]
+            if echo:
+                if echoes_copied < 0:
+                    echoes_copied = P.INT64.unpack_from(self.shared, P.SHARED_ECHOES_CONSUMED_OFFSET)[0]  # type: ignore[arg-type]
+                if echoes_copied < echo:
+                    break
             ranges.popleft()
             released += 1
         if released != self._released:
             self._released = released
             P.INT64.pack_into(self.shared, P.SHARED_CONSUMED_OFFSET, released)  # type: ignore[arg-type]
+
+    def echo_offsets(self, views: "List[memoryview]") -> Optional[List[int]]:
+        """For each of ``views`` (the parts of one output message), its offset in the input region when it lies wholly
+        in one of the run's unreleased ranges and is large enough to be worth naming, else -1; None when none does.
+        Each part found pins its range until the host has copied out the echo (numbered in call order)."""
+        base = self._shared_address
+        np = numpy_or_none()
+        if not base or np is None or not self._ranges:
+            return None
+        size = len(self.shared)  # type: ignore[arg-type]
+        offsets: Optional[List[int]] = None
+        for i, v in enumerate(views):
+            n = len(v)
+            if n < _ECHO_MIN_BYTES:
+                continue
+            offset = np.frombuffer(v, dtype=np.uint8).__array_interface__["data"][0] - base
+            if offset < P.SHARED_DATA_START or offset > size - n:
+                continue
+            for entry in reversed(self._ranges):
+                if entry[2] <= offset and offset + n <= entry[2] + entry[3]:
+                    if offsets is None:
+                        offsets = [-1] * len(views)
+                    offsets[i] = offset
+                    self._echoes += 1
+                    entry[4] = self._echoes
+                    break
+        return offsets
 
     def _next_chunk(self) -> bool:
         """Reads prefixes until a data chunk (socket or shared) with bytes left is open: True; False when a control
@@ -347,6 +391,8 @@ class FrameWriter:
         self.shared: Optional[memoryview] = None
         self._shared_cursor = P.SHARED_DATA_START
         self._shared_sent = 0
+        # The reader of the host's input region, when there is one: output parts that lie in it are echoed, not copied.
+        self.echo_source: Optional[FrameReader] = None
         # While held (hold() .. release()), small frames gather here and go out in one system call.
         self._held: Optional[bytearray] = None
         self.data = _DataSink(self)
@@ -408,6 +454,12 @@ class FrameWriter:
         """Writes ``parts`` (one Arrow message) as data: small totals are coalesced like :meth:`write_data`;
         larger ones go out as one data chunk in one gathered ``sendmsg``, without copying."""
         views = [_byte_view(p) for p in parts]
+        source = self.echo_source
+        if source is not None and source.shared is not None:
+            offsets = source.echo_offsets(views)
+            if offsets is not None:
+                self._write_echoed(views, offsets)
+                return
         total = sum(len(v) for v in views)
         region = self.shared
         start = self._shared_start(region, total) if region is not None and total >= _SHARED_MIN_BYTES else None
@@ -428,6 +480,45 @@ class FrameWriter:
             return
         self._flush_data()
         self._send(P.INT32.pack(total), *views)
+
+    def _write_echoed(self, views: "List[memoryview]", offsets: List[int]) -> None:
+        """Writes one message whose parts at ``offsets`` >= 0 lie in the host's input region: each is named by a
+        SHARED_ECHO frame; the parts between them go into the output region (or the socket) as usual. All the frames
+        of the message go out in one send."""
+        frames = bytearray()
+        between: "List[memoryview]" = []
+
+        def put_between() -> None:
+            total = sum(len(v) for v in between)
+            if total == 0:
+                return
+            region = self.shared
+            start = self._shared_start(region, total) if region is not None and total >= _SHARED_MIN_BYTES else None
+            if start is not None:
+                pos = start
+                for v in between:
+                    region[pos:pos + len(v)] = v  # type: ignore[index]
+                    pos += len(v)
+                self._shared_cursor = pos
+                self._shared_sent += 1
+                frames.extend(P.INT32.pack(P.SHARED_DATA) + P.SHARED_DATA_BODY.pack(start, total))
+            else:
+                data = b"".join(between)
+                for pos in range(0, total, 1 << 30):  # a data chunk's length is an int32
+                    part = data[pos:pos + (1 << 30)]
+                    frames.extend(P.INT32.pack(len(part)))
+                    frames.extend(part)
+            between.clear()
+
+        for v, offset in zip(views, offsets):
+            if offset < 0:
+                between.append(v)
+                continue
+            put_between()
+            frames.extend(P.INT32.pack(P.SHARED_ECHO) + P.SHARED_DATA_BODY.pack(offset, len(v)))
+        put_between()
+        self._flush_data()
+        self._send(frames)
 
     def _flush_data(self) -> None:
         if self._pending:

@@ -392,6 +392,7 @@ class Worker:
         view = memoryview(region)
         if role == "input":
             self._reader.shared = view
+            self._writer.echo_source = self._reader
         else:
             self._writer.shared = view
         SHARED_REGIONS[role] = region
