@@ -374,18 +374,25 @@ def test_an_output_column_that_is_a_view_of_the_input_region_is_echoed_not_copie
         os.close(out_fd)
 
 
+def _echoing_worker(region: mmap.mmap) -> tuple:
+    """Sockets host -> worker (a, b) and worker -> host (out_a, out_b), a reader of ``region`` as the worker's input
+    region on b and a writer on out_a that echoes from it."""
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    out_a, out_b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    reader = FrameReader(b)
+    reader.shared = memoryview(region)
+    writer = FrameWriter(out_a)
+    writer.echo_source = reader
+    return a, b, out_a, out_b, reader, writer
+
+
 def test_an_echoed_range_is_released_only_once_the_host_copied_the_echo_out():
     """The host may write a released input range again, so a range an echo names stays held until the host's count of
     echoes copied out (the input region's header word at 8) reaches that echo, even when no view of it is left."""
     _needs_numpy()
     fd, region = _region(64 + 3 * 8192)
-    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    out_a, out_b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    a, b, out_a, out_b, reader, writer = _echoing_worker(region)
     try:
-        reader = FrameReader(b)
-        reader.shared = memoryview(region)
-        writer = FrameWriter(out_a)
-        writer.echo_source = reader
 
         def released() -> int:
             return struct.unpack_from("<q", region, P.SHARED_CONSUMED_OFFSET)[0]
@@ -412,13 +419,8 @@ def test_an_echoed_range_is_released_only_once_the_host_copied_the_echo_out():
 def test_parts_outside_the_input_region_or_small_are_copied_as_before():
     _needs_numpy()
     fd, region = _region(64 + 8192)
-    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    out_a, out_b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    a, b, out_a, out_b, reader, writer = _echoing_worker(region)
     try:
-        reader = FrameReader(b)
-        reader.shared = memoryview(region)
-        writer = FrameWriter(out_a)
-        writer.echo_source = reader
         a.sendall(_shared_data(64, 8192) + P.INT32.pack(P.END_OF_DATA))
         view = reader.read_view(8192)
         own = bytes(8192)

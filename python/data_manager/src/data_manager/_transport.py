@@ -461,16 +461,8 @@ class FrameWriter:
                 self._write_echoed(views, offsets)
                 return
         total = sum(len(v) for v in views)
-        region = self.shared
-        start = self._shared_start(region, total) if region is not None and total >= _SHARED_MIN_BYTES else None
+        start = self._into_region(views, total)
         if start is not None:
-            # Into the region (one copy, no system call per byte), then one SHARED_DATA frame naming it.
-            pos = start
-            for v in views:
-                region[pos:pos + len(v)] = v  # type: ignore[index]
-                pos += len(v)
-            self._shared_cursor = pos
-            self._shared_sent += 1
             self._flush_data()
             self._send(P.INT32.pack(P.SHARED_DATA) + P.SHARED_DATA_BODY.pack(start, total))
             return
@@ -480,6 +472,22 @@ class FrameWriter:
             return
         self._flush_data()
         self._send(P.INT32.pack(total), *views)
+
+    def _into_region(self, views: "List[memoryview]", total: int) -> Optional[int]:
+        """Copies ``views`` (``total`` bytes) into the output region as one range and returns its offset, for a
+        SHARED_DATA frame naming it (one copy, no system call per byte); None when there is no region, the bytes are
+        too few to be worth it or there is no room (the socket takes them)."""
+        region = self.shared
+        start = self._shared_start(region, total) if region is not None and total >= _SHARED_MIN_BYTES else None
+        if start is None:
+            return None
+        pos = start
+        for v in views:
+            region[pos:pos + len(v)] = v  # type: ignore[index]
+            pos += len(v)
+        self._shared_cursor = pos
+        self._shared_sent += 1
+        return start
 
     def _write_echoed(self, views: "List[memoryview]", offsets: List[int]) -> None:
         """Writes one message whose parts at ``offsets`` >= 0 lie in the host's input region: each is named by a
@@ -492,15 +500,8 @@ class FrameWriter:
             total = sum(len(v) for v in between)
             if total == 0:
                 return
-            region = self.shared
-            start = self._shared_start(region, total) if region is not None and total >= _SHARED_MIN_BYTES else None
+            start = self._into_region(between, total)
             if start is not None:
-                pos = start
-                for v in between:
-                    region[pos:pos + len(v)] = v  # type: ignore[index]
-                    pos += len(v)
-                self._shared_cursor = pos
-                self._shared_sent += 1
                 frames.extend(P.INT32.pack(P.SHARED_DATA) + P.SHARED_DATA_BODY.pack(start, total))
             else:
                 data = b"".join(between)
