@@ -44,7 +44,8 @@ public sealed class ArrowFrameColumn<T> : ArrowFrameColumn, IEnumerable<T>
     /// <exception cref="InvalidOperationException">The column has more rows than an array holds.</exception>
     public T[] ToArray()
     {
-        var values = new T[checked((int)Length)];
+        // Every element is written below (a span copy or the getter), so the array needs no zeroing first.
+        T[] values = GC.AllocateUninitializedArray<T>(checked((int)Length));
         int n = 0;
         foreach (IArrowArray chunk in Chunks)
         {

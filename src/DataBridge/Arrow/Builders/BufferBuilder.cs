@@ -9,8 +9,10 @@ namespace DataBridge.Arrow;
 /// appending n values costs O(log n) allocations; <see cref="Build"/> hands the memory to an
 /// <see cref="ArrowBuffer"/> of the exact length and starts over with no memory.
 /// </summary>
-/// <remarks>Invariant: bytes at and beyond <see cref="Length"/> are zero (allocations are zeroed and the
-/// length never shrinks), so the padding of a built buffer is zero.</remarks>
+/// <remarks>Invariant, for a zeroed builder (the default): bytes at and beyond <see cref="Length"/> are zero
+/// (allocations are zeroed and the length never shrinks), so a caller may set bits in place. A builder created with
+/// <c>zeroed: false</c> skips zeroing its memory: only for callers that write every byte they extend by. Built buffers
+/// expose exactly <see cref="Length"/> bytes either way (the IPC writer pads with zeros of its own).</remarks>
 internal sealed class BufferBuilder
 {
     private const int MinimumCapacity = ArrowMemoryAllocator.Alignment;
@@ -18,8 +20,15 @@ internal sealed class BufferBuilder
     private readonly ArrowMemoryAllocator _allocator;
     private Memory<byte> _memory;
     private int _length;
+    private readonly bool _zeroed;
 
-    public BufferBuilder(ArrowMemoryAllocator allocator) => _allocator = allocator;
+    /// <summary>Creates an empty builder over <paramref name="allocator"/>; with <paramref name="zeroed"/> false its memory
+    /// is not zeroed first (see the remarks).</summary>
+    public BufferBuilder(ArrowMemoryAllocator allocator, bool zeroed = true)
+    {
+        _allocator = allocator;
+        _zeroed = zeroed;
+    }
 
     /// <summary>Bytes written so far.</summary>
     public int Length => _length;
@@ -97,7 +106,7 @@ internal sealed class BufferBuilder
 
         long capacity = Math.Max(Math.Max(needed, (long)_memory.Length * 2), MinimumCapacity);
         capacity = Math.Min(BitOps.Align64(capacity), Array.MaxLength - MinimumCapacity);
-        Memory<byte> next = _allocator.Allocate((int)capacity);
+        Memory<byte> next = _zeroed ? _allocator.Allocate((int)capacity) : _allocator.AllocateUninitialized((int)capacity);
         _memory.Span[.._length].CopyTo(next.Span);
         _memory = next;
     }

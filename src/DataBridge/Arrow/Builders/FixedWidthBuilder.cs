@@ -24,7 +24,8 @@ internal sealed class FixedWidthBuilder<T>
     public FixedWidthBuilder(ArrowMemoryAllocator? allocator = null)
     {
         allocator ??= ArrowMemoryAllocator.Default;
-        _values = new BufferBuilder(allocator);
+        // Every value byte is written (a null appends default(T)), so the values need no zeroing first.
+        _values = new BufferBuilder(allocator, zeroed: false);
         _validity = new ValidityBuilder(allocator);
     }
 

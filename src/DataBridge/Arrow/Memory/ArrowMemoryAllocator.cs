@@ -36,6 +36,27 @@ internal abstract class ArrowMemoryAllocator
         return AllocateCore(length);
     }
 
+    /// <summary>
+    /// Allocates <paramref name="length"/> bytes, 64-byte aligned, whose content is unspecified: only for a caller that
+    /// writes every byte it ever exposes (it saves the pass that zeroes the memory).
+    /// </summary>
+    public Memory<byte> AllocateUninitialized(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (length == 0)
+        {
+            return Memory<byte>.Empty;
+        }
+
+        Interlocked.Increment(ref _allocations);
+        Interlocked.Add(ref _bytes, length);
+        return AllocateUninitializedCore(length);
+    }
+
     /// <summary>Allocates <paramref name="length"/> (&gt; 0) zeroed, 64-byte aligned bytes.</summary>
     protected abstract Memory<byte> AllocateCore(int length);
+
+    /// <summary>Allocates <paramref name="length"/> (&gt; 0) 64-byte aligned bytes of unspecified content; zeroed unless
+    /// overridden.</summary>
+    protected virtual Memory<byte> AllocateUninitializedCore(int length) => AllocateCore(length);
 }

@@ -8,9 +8,14 @@ namespace DataBridge.Arrow.Memory;
 internal sealed class PinnedMemoryAllocator : ArrowMemoryAllocator
 {
     /// <inheritdoc />
-    protected override unsafe Memory<byte> AllocateCore(int length)
+    protected override Memory<byte> AllocateCore(int length) => Aligned(GC.AllocateArray<byte>(length + Alignment - 1, pinned: true), length);
+
+    /// <inheritdoc />
+    protected override Memory<byte> AllocateUninitializedCore(int length) =>
+        Aligned(GC.AllocateUninitializedArray<byte>(length + Alignment - 1, pinned: true), length);
+
+    private static unsafe Memory<byte> Aligned(byte[] block, int length)
     {
-        byte[] block = GC.AllocateArray<byte>(length + Alignment - 1, pinned: true);
         fixed (byte* p = block)
         {
             int skew = (int)((nuint)p & (Alignment - 1));
