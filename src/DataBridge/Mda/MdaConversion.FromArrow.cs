@@ -147,7 +147,8 @@ internal static partial class MdaConversion
             return CreatePrimitive<T>(name, values, bitmap, length, nulls);
         }
 
-        var data = new byte[length * size];
+        // The arrays' values fill it end to end, so it needs no zeroing first.
+        byte[] data = GC.AllocateUninitializedArray<byte>(length * size);
         int row = 0;
         foreach (IArrowArray array in arrays)
         {
@@ -482,7 +483,8 @@ internal static partial class MdaConversion
             throw new UnsupportedArrowFeatureException("size:mda-buffer", $"Column '{name}' holds {totalBytes} bytes of UTF-8: more than an ArrowStringDataFrameColumn buffer (2 GiB) holds.");
         }
 
-        var values = new byte[totalBytes];
+        // The arrays' bytes fill the values end to end (no zeroing first); the offsets start at the zero of a new array.
+        byte[] values = GC.AllocateUninitializedArray<byte>((int)totalBytes);
         var offsetBytes = new byte[(length + 1) * sizeof(int)];
         Span<int> newOffsets = MemoryMarshal.Cast<byte, int>(offsetBytes.AsSpan());
         int row = 0;
