@@ -23,34 +23,26 @@ internal abstract class ArrowMemoryAllocator
     public long BytesAllocated => Interlocked.Read(ref _bytes);
 
     /// <summary>Allocates <paramref name="length"/> zeroed bytes, 64-byte aligned.</summary>
-    public Memory<byte> Allocate(int length)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (length == 0)
-        {
-            return Memory<byte>.Empty;
-        }
-
-        Interlocked.Increment(ref _allocations);
-        Interlocked.Add(ref _bytes, length);
-        return AllocateCore(length);
-    }
+    public Memory<byte> Allocate(int length) => Count(length) ? AllocateCore(length) : Memory<byte>.Empty;
 
     /// <summary>
     /// Allocates <paramref name="length"/> bytes, 64-byte aligned, whose content is unspecified: only for a caller that
     /// writes every byte it ever exposes (it saves the pass that zeroes the memory).
     /// </summary>
-    public Memory<byte> AllocateUninitialized(int length)
+    public Memory<byte> AllocateUninitialized(int length) => Count(length) ? AllocateUninitializedCore(length) : Memory<byte>.Empty;
+
+    // Counts an allocation of length bytes; false for 0 (nothing to allocate).
+    private bool Count(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (length == 0)
         {
-            return Memory<byte>.Empty;
+            return false;
         }
 
         Interlocked.Increment(ref _allocations);
         Interlocked.Add(ref _bytes, length);
-        return AllocateUninitializedCore(length);
+        return true;
     }
 
     /// <summary>Allocates <paramref name="length"/> (&gt; 0) zeroed, 64-byte aligned bytes.</summary>
