@@ -433,3 +433,20 @@ def test_parts_outside_the_input_region_or_small_are_copied_as_before():
         for s in (a, b, out_a, out_b):
             s.close()
         os.close(fd)
+
+
+def test_without_an_output_region_the_parts_around_an_echo_go_through_the_socket_in_order():
+    _needs_numpy()
+    fd, region = _region(64 + 8192)
+    a, b, out_a, out_b, reader, writer = _echoing_worker(region)
+    try:
+        a.sendall(_shared_data(64, 8192) + P.INT32.pack(P.END_OF_DATA))
+        view = reader.read_view(8192)
+        writer.write_data_parts([b"head" * 4, view, b"tail"])
+        writer.flush()
+        out_a.shutdown(socket.SHUT_WR)
+        assert _frames(_recv_all(out_b)) == [(16, b"head" * 4), (P.SHARED_ECHO, (64, 8192)), (4, b"tail")]
+    finally:
+        for s in (a, b, out_a, out_b):
+            s.close()
+        os.close(fd)

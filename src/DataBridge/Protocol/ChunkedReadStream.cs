@@ -115,7 +115,7 @@ internal abstract class ChunkedReadStream : Stream
                 _sharedIsEcho = true;
                 if (_sharedRemaining == 0)
                 {
-                    Own!.PublishInt64(SharedEchoesConsumedOffset, ++_echoesConsumed);
+                    RangeTaken();
                 }
             }
             else if (prefix == FrameCode.Trailer && Trailer is null)
@@ -140,15 +140,7 @@ internal abstract class ChunkedReadStream : Stream
             _sharedRemaining -= count;
             if (_sharedRemaining == 0)
             {
-                // The range is ours now: the peer may reuse its bytes (or, for an echo, release the input range).
-                if (_sharedIsEcho)
-                {
-                    region.PublishInt64(SharedEchoesConsumedOffset, ++_echoesConsumed);
-                }
-                else
-                {
-                    region.PublishInt64(SharedConsumedOffset, ++_sharedRangesConsumed);
-                }
+                RangeTaken();
             }
 
             return count;
@@ -158,6 +150,19 @@ internal abstract class ChunkedReadStream : Stream
         int read = await Reader.ReadDataAsync(buffer[..want], cancellationToken).ConfigureAwait(false);
         _chunkRemaining -= read;
         return read;
+    }
+
+    // The current range is ours now: the peer may reuse its bytes (for an echo: release the input range it lies in).
+    private void RangeTaken()
+    {
+        if (_sharedIsEcho)
+        {
+            Own!.PublishInt64(SharedEchoesConsumedOffset, ++_echoesConsumed);
+        }
+        else
+        {
+            Shared!.PublishInt64(SharedConsumedOffset, ++_sharedRangesConsumed);
+        }
     }
 
     /// <summary>

@@ -54,10 +54,9 @@ internal sealed class FrameReader
     /// </summary>
     public async ValueTask<(long Offset, long Length)> ReadSharedDataBodyAsync(long regionLength, int code, CancellationToken cancellationToken)
     {
-        string name = FrameCode.Name(code);
         if (Buffered < 16)
         {
-            await FillAsync(16, $"reading a {name} frame", cancellationToken).ConfigureAwait(false);
+            await FillAsync(16, code == FrameCode.SharedEcho ? "reading a SHARED_ECHO frame" : "reading a SHARED_DATA frame", cancellationToken).ConfigureAwait(false);
         }
 
         long offset = BinaryPrimitives.ReadInt64LittleEndian(_buffer.AsSpan(_start, 8));
@@ -65,13 +64,13 @@ internal sealed class FrameReader
         _start += 16;
         if (regionLength <= 0)
         {
-            throw new DataBridgeException($"Protocol error: a {name} frame on a connection without a shared-memory region.");
+            throw new DataBridgeException($"Protocol error: a {FrameCode.Name(code)} frame on a connection without a shared-memory region.");
         }
 
         if (offset < 0 || length < 0 || offset > regionLength - length)
         {
             throw new DataBridgeException(
-                $"Protocol error: a {name} frame names bytes [{offset}, {offset} + {length}) outside the shared-memory region of {regionLength} bytes.");
+                $"Protocol error: a {FrameCode.Name(code)} frame names bytes [{offset}, {offset} + {length}) outside the shared-memory region of {regionLength} bytes.");
         }
 
         return (offset, length);

@@ -504,11 +504,11 @@ class FrameWriter:
             if start is not None:
                 frames.extend(P.INT32.pack(P.SHARED_DATA) + P.SHARED_DATA_BODY.pack(start, total))
             else:
-                data = b"".join(between)
-                for pos in range(0, total, 1 << 30):  # a data chunk's length is an int32
-                    part = data[pos:pos + (1 << 30)]
-                    frames.extend(P.INT32.pack(len(part)))
-                    frames.extend(part)
+                for v in between:
+                    for pos in range(0, len(v), 1 << 30):  # a data chunk's length is an int32
+                        part = v[pos:pos + (1 << 30)]
+                        frames.extend(P.INT32.pack(len(part)))
+                        frames.extend(part)
             between.clear()
 
         for v, offset in zip(views, offsets):
